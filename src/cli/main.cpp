@@ -1,0 +1,74 @@
+// reelstat: The Movies Dataset as year-by-year figures per company and genre.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+namespace reelstat::cli {
+
+std::filesystem::path resolve_data_dir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("REELSTAT_DATA_DIR"); env != nullptr && *env != '\0') return env;
+  return "reelstat-data";
+}
+
+}  // namespace reelstat::cli
+
+int main(int argc, char** argv) {
+  using namespace reelstat;
+  CLI::App app{"reelstat: The Movies Dataset as year-by-year figures per production company and genre"};
+  app.require_subcommand(1);
+  std::string data_dir_flag;
+  auto add_data_dir = [&](CLI::App* cmd) {
+    cmd->add_option("--data-dir", data_dir_flag, "Data directory (default: $REELSTAT_DATA_DIR or ./reelstat-data)");
+  };
+
+  ingest::IngestOptions ingest_options;
+  std::string input;
+  bool json_report = false;
+  auto* ingest_cmd = app.add_subcommand("ingest", "Read movies_metadata.csv (.csv, .csv.gz or the Kaggle .zip) into a new snapshot");
+  ingest_cmd->add_option("FILE", input, "The input file")->required();
+  add_data_dir(ingest_cmd);
+  ingest_cmd->add_option("--mode", ingest_options.mode, "full: the file is the whole dataset; delta: new or changed movies only")
+      ->check(CLI::IsMember({"full", "delta"}));
+  ingest_cmd->add_flag("--force", ingest_options.force, "Ingest even if this exact file was already published");
+  ingest_cmd->add_option("--max-reject-rate", ingest_options.max_reject_rate,
+                         "Publish nothing if more than this share of records is rejected (default 0.05)")
+      ->check(CLI::Range(0.0, 1.0));
+  ingest_cmd->add_option("--keep", ingest_options.keep_snapshots, "Snapshots to keep on disk (default 5)")
+      ->check(CLI::Range(1, 100000));
+  ingest_cmd->add_flag("--json", json_report, "Print the report as JSON");
+
+  bool runs_json = false;
+  auto* runs_cmd = app.add_subcommand("runs", "List the run ledger: one line per ingest");
+  add_data_dir(runs_cmd);
+  runs_cmd->add_flag("--json", runs_json, "Print the ledger as JSON");
+
+  int64_t publish_run = 0;
+  auto* publish_cmd = app.add_subcommand("publish", "Make the snapshot of an earlier run current again (rollback)");
+  publish_cmd->add_option("RUN_ID", publish_run, "Run id, from `reelstat runs`")->required()->check(CLI::PositiveNumber);
+  add_data_dir(publish_cmd);
+
+  std::string target;
+  auto* query_cmd = app.add_subcommand("query", "Print the JSON that GET PATH returns, from the current snapshot");
+  query_cmd->add_option("PATH", target, "e.g. '/v1/companies/3/years?from=1995&to=2000'")->required();
+  add_data_dir(query_cmd);
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    const auto data_dir = cli::resolve_data_dir(data_dir_flag);
+    if (ingest_cmd->parsed()) {
+      ingest_options.input = input;
+      ingest_options.data_dir = data_dir;
+      return cli::ingest_command(ingest_options, json_report);
+    }
+    if (runs_cmd->parsed()) return cli::runs_command(data_dir, runs_json);
+    if (publish_cmd->parsed()) return cli::publish_command(data_dir, publish_run);
+    if (query_cmd->parsed()) return cli::query_command(data_dir, target);
+  } catch (const std::exception& e) {
+    std::cerr << "reelstat: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}

@@ -1,0 +1,219 @@
+#include "csv/record_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace reelstat::csv {
+
+std::string_view problem_name(Problem p) {
+  switch (p) {
+    case Problem::none: return "none";
+    case Problem::field_count: return "field_count";
+    case Problem::bad_quoting: return "bad_quoting";
+    case Problem::record_too_long: return "record_too_long";
+  }
+  return "unknown";
+}
+
+std::string_view RawRecord::field(size_t index, std::string& scratch) const {
+  const Field& f = fields[index];
+  std::string_view value = text.substr(f.offset, f.length);
+  if (!f.escaped_quotes) return value;
+  scratch.clear();
+  for (size_t i = 0; i < value.size(); ++i) {
+    scratch.push_back(value[i]);
+    if (value[i] == '"') ++i;  // the second quote of a "" pair
+  }
+  return scratch;
+}
+
+RecordReader::RecordReader(ByteSource& source, ReaderOptions options) : source_(source), options_(options) {
+  if (options_.max_record_bytes == 0 || options_.max_record_bytes > UINT32_MAX / 2)
+    throw std::invalid_argument("max_record_bytes out of range");
+  capacity_ = options_.chunk_bytes + 2 * options_.max_record_bytes;
+  buffer_ = std::make_unique<char[]>(capacity_);
+}
+
+bool RecordReader::fill() {
+  if (begin_ > 0) {
+    std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (eof_ || end_ == capacity_) return false;
+  size_t n = source_.read(buffer_.get() + end_, capacity_ - end_);
+  if (n == 0) {
+    eof_ = true;
+    return false;
+  }
+  end_ += n;
+  return true;
+}
+
+RecordReader::ScanResult RecordReader::scan(size_t start, std::vector<Field>& fields) const {
+  fields.clear();
+  const char* b = buffer_.get();
+  auto field_at = [&](size_t from, size_t to, bool escaped) {
+    fields.push_back(Field{static_cast<uint32_t>(from - start), static_cast<uint32_t>(to - from), escaped});
+  };
+  size_t i = start;
+  for (;;) {
+    if (i < end_ && b[i] == '"') {
+      const size_t content = i + 1;
+      size_t j = content;
+      bool escaped = false;
+      for (;;) {
+        const void* quote = std::memchr(b + j, '"', end_ - j);
+        if (quote == nullptr) {
+          if (!eof_) return {Scan::need_more};
+          return {Scan::broken, Problem::bad_quoting};
+        }
+        j = static_cast<size_t>(static_cast<const char*>(quote) - b) + 1;
+        if (j == end_ && !eof_) return {Scan::need_more};
+        if (j < end_ && b[j] == '"') {
+          escaped = true;
+          ++j;
+          continue;
+        }
+        break;
+      }
+      field_at(content, j - 1, escaped);
+      i = j;
+      if (i == end_) return {Scan::complete, Problem::none, i, i};
+      if (b[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (b[i] == '\n') return {Scan::complete, Problem::none, i, i + 1};
+      if (b[i] == '\r') {
+        if (i + 1 == end_) {
+          if (!eof_) return {Scan::need_more};
+          return {Scan::complete, Problem::none, i, i + 1};
+        }
+        if (b[i + 1] == '\n') return {Scan::complete, Problem::none, i, i + 2};
+      }
+      return {Scan::broken, Problem::bad_quoting};
+    }
+    size_t j = i;
+    while (j < end_ && b[j] != ',' && b[j] != '\n') ++j;
+    if (j == end_) {
+      if (!eof_) return {Scan::need_more};
+      size_t text_end = (j > i && b[j - 1] == '\r') ? j - 1 : j;
+      field_at(i, text_end, false);
+      return {Scan::complete, Problem::none, text_end, j};
+    }
+    if (b[j] == ',') {
+      field_at(i, j, false);
+      i = j + 1;
+      continue;
+    }
+    size_t text_end = (j > i && b[j - 1] == '\r') ? j - 1 : j;
+    field_at(i, text_end, false);
+    return {Scan::complete, Problem::none, text_end, j + 1};
+  }
+}
+
+void RecordReader::advance_to(size_t next, uint64_t lines_spanned) {
+  consumed_total_ += next - begin_;
+  begin_ = next;
+  line_ += lines_spanned;
+}
+
+void RecordReader::report_first_line(RawRecord& record, Problem problem) {
+  record.line = line_;
+  record.problem = problem;
+  record.fields.clear();
+  const char* b = buffer_.get();
+  const void* newline = std::memchr(b + begin_, '\n', end_ - begin_);
+  if (newline != nullptr) {
+    size_t nl = static_cast<size_t>(static_cast<const char*>(newline) - b);
+    size_t text_end = (nl > begin_ && b[nl - 1] == '\r') ? nl - 1 : nl;
+    record.text = std::string_view(b + begin_, text_end - begin_);
+    // The view stays valid: advancing only moves begin_, the bytes stay until the next fill().
+    advance_to(nl + 1, 1);
+    return;
+  }
+  // The line itself does not end within the buffer: report what we have, drop the rest of the line.
+  size_t shown = std::min(end_ - begin_, options_.max_record_bytes);
+  record.text = std::string_view(b + begin_, shown);
+  skip_line_pending_ = true;
+  advance_to(end_, 0);
+}
+
+bool RecordReader::skip_rest_of_line() {
+  while (skip_line_pending_) {
+    if (begin_ == end_ && !fill()) {
+      skip_line_pending_ = false;
+      return false;
+    }
+    const char* b = buffer_.get();
+    const void* newline = std::memchr(b + begin_, '\n', end_ - begin_);
+    if (newline == nullptr) {
+      advance_to(end_, 0);
+      continue;
+    }
+    advance_to(static_cast<size_t>(static_cast<const char*>(newline) - b) + 1, 1);
+    skip_line_pending_ = false;
+  }
+  return true;
+}
+
+bool RecordReader::read_record(RawRecord& record) {
+  if (!skip_rest_of_line()) return false;
+  for (;;) {
+    if (begin_ == end_ && !fill()) return false;
+    ScanResult r = scan(begin_, record.fields);
+    if (r.status == Scan::need_more) {
+      if (end_ - begin_ >= options_.max_record_bytes) {
+        report_first_line(record, Problem::record_too_long);
+        return true;
+      }
+      fill();
+      continue;
+    }
+    if (r.status == Scan::broken) {
+      report_first_line(record, r.problem);
+      return true;
+    }
+    if (r.next - begin_ > options_.max_record_bytes) {
+      report_first_line(record, Problem::record_too_long);
+      return true;
+    }
+    if (r.text_end == begin_ && record.fields.size() == 1) {  // an empty line is not a record
+      ++blank_lines_;
+      advance_to(r.next, 1);
+      continue;
+    }
+    if (expected_fields_ != 0 && record.fields.size() != expected_fields_) {
+      size_t found = record.fields.size();
+      report_first_line(record, Problem::field_count);
+      record.fields_found = found;
+      return true;
+    }
+    const char* b = buffer_.get();
+    record.line = line_;
+    record.problem = Problem::none;
+    record.text = std::string_view(b + begin_, r.text_end - begin_);
+    uint64_t lines = static_cast<uint64_t>(std::count(b + begin_, b + r.next, '\n'));
+    advance_to(r.next, lines);
+    return true;
+  }
+}
+
+bool RecordReader::read_header(RawRecord& header) {
+  if (!at_start_) throw std::logic_error("read_header called twice");
+  at_start_ = false;
+  if (!fill()) return false;
+  if (end_ >= 3 && std::memcmp(buffer_.get(), "\xEF\xBB\xBF", 3) == 0) advance_to(3, 0);
+  if (!read_record(header)) return false;
+  expected_fields_ = header.fields.size();
+  return true;
+}
+
+bool RecordReader::next(RawRecord& record) {
+  if (at_start_) throw std::logic_error("read_header must come first");
+  return read_record(record);
+}
+
+}  // namespace reelstat::csv

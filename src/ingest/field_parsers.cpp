@@ -1,0 +1,119 @@
+#include "ingest/field_parsers.hpp"
+
+namespace reelstat::ingest {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A non-negative decimal "digits[.digits][e[+-]digits]" split into its parts, without any rounding.
+struct Decimal {
+  std::string_view integer;
+  std::string_view fraction;
+  int64_t exponent = 0;
+};
+
+std::optional<Decimal> split_decimal(std::string_view s, bool allow_exponent) {
+  Decimal d;
+  size_t i = 0;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  d.integer = s.substr(0, i);
+  if (i < s.size() && s[i] == '.') {
+    size_t start = ++i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    d.fraction = s.substr(start, i - start);
+  }
+  if (d.integer.empty() && d.fraction.empty()) return std::nullopt;
+  if (i < s.size() && allow_exponent && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool negative = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+    size_t start = i;
+    int64_t e = 0;
+    while (i < s.size() && is_digit(s[i])) {
+      if (e < 100000) e = e * 10 + (s[i] - '0');
+      ++i;
+    }
+    if (i == start) return std::nullopt;
+    d.exponent = negative ? -e : e;
+  }
+  if (i != s.size()) return std::nullopt;
+  return d;
+}
+
+// value * 10^scale, rounded half up; nullopt when it does not fit below `limit`.
+std::optional<int64_t> scaled_integer(const Decimal& d, int scale, int64_t limit) {
+  // Digits as one sequence, with the decimal point after `point` digits.
+  int64_t point = static_cast<int64_t>(d.integer.size()) + d.exponent + scale;
+  const size_t total = d.integer.size() + d.fraction.size();
+  auto digit_at = [&](size_t k) { return k < d.integer.size() ? d.integer[k] : d.fraction[k - d.integer.size()]; };
+  __int128 value = 0;
+  for (int64_t k = 0; k < point; ++k) {
+    int digit = (static_cast<size_t>(k) < total) ? digit_at(static_cast<size_t>(k)) - '0' : 0;
+    value = value * 10 + digit;
+    if (value > limit) return std::nullopt;
+  }
+  // Round half up on the first dropped digit.
+  if (point >= 0 && static_cast<size_t>(point) < total && digit_at(static_cast<size_t>(point)) >= '5') ++value;
+  if (value > limit) return std::nullopt;
+  return static_cast<int64_t>(value);
+}
+
+}  // namespace
+
+std::string_view trim_blanks(std::string_view text) {
+  size_t b = 0, e = text.size();
+  while (b < e && (text[b] == ' ' || text[b] == '\t')) ++b;
+  while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
+  return text.substr(b, e - b);
+}
+
+std::optional<int64_t> parse_id(std::string_view text) {
+  text = trim_blanks(text);
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  int64_t value = 0;
+  for (char c : text) {
+    if (!is_digit(c)) return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value <= 0) return std::nullopt;
+  return value;
+}
+
+std::optional<int64_t> parse_money(std::string_view text) {
+  text = trim_blanks(text);
+  if (text.empty()) return kUnknown;
+  auto d = split_decimal(text, /*allow_exponent=*/false);
+  if (!d) return std::nullopt;
+  auto dollars = scaled_integer(*d, 0, kMaxMoney);
+  if (!dollars) return std::nullopt;
+  return *dollars == 0 ? kUnknown : *dollars;
+}
+
+std::optional<int64_t> parse_popularity_micros(std::string_view text) {
+  text = trim_blanks(text);
+  if (text.empty()) return kUnknown;
+  auto d = split_decimal(text, /*allow_exponent=*/true);
+  if (!d) return std::nullopt;
+  return scaled_integer(*d, 6, INT64_MAX / 1024);
+}
+
+std::optional<model::PackedDate> parse_release_date(std::string_view text) {
+  text = trim_blanks(text);
+  if (text.empty()) return 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  const size_t starts[3] = {0, 5, 8};
+  const size_t lengths[3] = {4, 2, 2};
+  for (int p = 0; p < 3; ++p) {
+    for (size_t k = 0; k < lengths[p]; ++k) {
+      char c = text[starts[p] + k];
+      if (!is_digit(c)) return std::nullopt;
+      parts[p] = parts[p] * 10 + (c - '0');
+    }
+  }
+  const int y = parts[0], m = parts[1], d = parts[2];
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > model::days_in_month(y, m)) return std::nullopt;
+  return y * 10000 + m * 100 + d;
+}
+
+}  // namespace reelstat::ingest

@@ -1,0 +1,211 @@
+#include "ingest/ingest_run.hpp"
+
+#include <chrono>
+#include <fstream>
+
+#include "ingest/input_file.hpp"
+#include "ingest/sha256.hpp"
+#include "model/rollups.hpp"
+#include "store/data_dir.hpp"
+#include "store/fsync.hpp"
+#include "store/ledger.hpp"
+#include "store/snapshot_reader.hpp"
+#include "store/snapshot_writer.hpp"
+
+namespace reelstat::ingest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Run {
+ public:
+  Run(const IngestOptions& options, const store::DataDir& dir, store::Ledger& ledger)
+      : options_(options), dir_(dir), ledger_(ledger) {
+    record_.started_at = store::utc_now();
+    record_.mode = options.mode;
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(options.input, ec);
+    record_.file = (ec ? options.input : absolute).string();
+    report_.mode = options.mode;
+    report_.file = record_.file;
+    report_.max_reject_rate = options.max_reject_rate;
+  }
+
+  IngestResult execute() {
+    IngestResult result;
+    try {
+      result.exit_code = attempt();
+    } catch (const std::exception& e) {
+      std::error_code ignored;
+      if (record_.id) std::filesystem::remove(dir_.unfinished_snapshot_path(record_.id), ignored);
+      finish("failed", e.what(), false);
+      result.exit_code = kExitFailed;
+    }
+    result.report = report_;
+    return result;
+  }
+
+ private:
+  int attempt() {
+    const auto current = dir_.current_run();
+    if (options_.mode != "full" && options_.mode != "delta")
+      throw std::runtime_error("mode must be full or delta, not '" + options_.mode + "'");
+    if (!std::filesystem::is_regular_file(options_.input))
+      throw std::runtime_error("cannot read " + options_.input.string() + ": no such file");
+    record_.sha256 = report_.sha256 = sha256_file(options_.input);
+    report_.input_kind = describe_input(options_.input);
+    report_.file_bytes = std::filesystem::file_size(options_.input);
+
+    if (!options_.force) {
+      if (auto previous = ledger_.find_published(record_.sha256, options_.mode)) {
+        begin();
+        finish("unchanged",
+               "the same file (sha256) was published by run " + std::to_string(previous->id) +
+                   "; nothing new to publish (use --force to ingest it again, or `reelstat publish " +
+                   std::to_string(previous->id) + "` to make that snapshot current)",
+               false);
+        return kExitOk;
+      }
+    }
+    if (options_.mode == "delta" && !current)
+      throw std::runtime_error("a delta ingest needs a current snapshot to apply to; run a full ingest first");
+
+    begin();
+    const auto run_dir = dir_.run_dir(record_.id);
+    std::filesystem::create_directories(run_dir);
+    report_.rejects_file = (run_dir / "rejects.csv").string();
+    RejectsFile rejects(run_dir / "rejects.csv");
+    model::Catalog fresh;
+    {
+      auto source = open_input(options_.input);
+      report_.counts = read_movies(*source, record_.id, fresh, rejects, options_.progress);
+    }
+    rejects.close();
+    fresh.sort_by_id();
+    count_exclusions(fresh, report_);
+
+    if (report_.counts.records_read == 0) {
+      finish("failed", "the input holds a header but no records; nothing published", false);
+      return kExitFailed;
+    }
+    if (report_.reject_rate() > options_.max_reject_rate) {
+      finish("too_many_rejects",
+             fmt_rate() + " of the records were rejected, above the limit; nothing published (see the rejects file)",
+             false);
+      return kExitTooManyRejects;
+    }
+
+    model::Catalog merged;
+    const model::Catalog* catalog = &fresh;
+    if (options_.mode == "delta") {
+      auto base = store::read_snapshot(dir_.snapshot_path(*current));
+      report_.base_run = *current;
+      count_delta(base.catalog, fresh);
+      merged = model::Catalog::merged(base.catalog, fresh);
+      catalog = &merged;
+    }
+    const model::Rollups rollups = model::compute_rollups(*catalog);
+    report_.movies = catalog->movies().size();
+    report_.companies = catalog->company_names().size();
+    report_.genres = catalog->genre_names().size();
+    report_.company_year_rows = rollups.company_years.size();
+    report_.genre_year_rows = rollups.genre_years.size();
+    report_.company_year_genre_rows = rollups.company_year_genres.size();
+
+    publish(*catalog, rollups);
+    return kExitOk;
+  }
+
+  void count_delta(const model::Catalog& base, const model::Catalog& changes) {
+    auto b = base.movies().begin();
+    for (const model::Movie& m : changes.movies()) {
+      while (b != base.movies().end() && b->id < m.id) ++b;
+      if (b != base.movies().end() && b->id == m.id)
+        ++report_.replaced;
+      else
+        ++report_.added;
+    }
+  }
+
+  void publish(const model::Catalog& catalog, const model::Rollups& rollups) {
+    store::SnapshotMeta meta;
+    meta.run_id = record_.id;
+    meta.mode = options_.mode;
+    meta.source_file = options_.input.filename().string();
+    meta.source_sha256 = record_.sha256;
+    meta.ingested_at = record_.started_at;
+    report_.outcome = "published";
+    report_.published = true;
+    report_.seconds = elapsed();
+    meta.report_json = report_.to_json().dump();
+
+    const auto partial = dir_.unfinished_snapshot_path(record_.id);
+    const auto final_path = dir_.snapshot_path(record_.id);
+    store::write_snapshot(partial, catalog, rollups, meta);
+    std::filesystem::rename(partial, final_path);
+    store::fsync_directory(final_path.parent_path());
+    // The one step that changes what readers see: an atomic rename of CURRENT.
+    dir_.make_current(record_.id);
+    ledger_.record_publication(record_.id, "ingest");
+    std::string pruned;
+    for (int64_t id : dir_.prune(options_.keep_snapshots)) pruned += (pruned.empty() ? "" : ", ") + std::to_string(id);
+    finish("published",
+           "run " + std::to_string(record_.id) + " is now current" +
+               (pruned.empty() ? "" : "; pruned the snapshots of runs " + pruned),
+           true);
+  }
+
+  std::string fmt_rate() const {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f%%", 100 * report_.reject_rate());
+    return text;
+  }
+
+  void begin() {
+    record_.id = ledger_.begin_run(record_);
+    report_.run_id = record_.id;
+  }
+
+  void finish(const std::string& outcome, const std::string& message, bool published) {
+    report_.outcome = outcome;
+    report_.message = message;
+    report_.published = published;
+    report_.seconds = elapsed();
+    if (record_.id == 0) begin();  // failures before the run began still get a ledger line
+    record_.finished_at = store::utc_now();
+    record_.records_read = static_cast<int64_t>(report_.counts.records_read);
+    record_.loaded = static_cast<int64_t>(report_.counts.loaded);
+    record_.rejected = static_cast<int64_t>(report_.counts.rejected);
+    record_.excluded = static_cast<int64_t>(report_.excluded());
+    record_.outcome = outcome;
+    record_.published = published;
+    record_.message = message;
+    ledger_.finish_run(record_);
+    const auto run_dir = dir_.run_dir(record_.id);
+    std::error_code ec;
+    std::filesystem::create_directories(run_dir, ec);
+    std::ofstream(run_dir / "report.json") << report_.to_json().dump(2) << "\n";
+  }
+
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
+
+  const IngestOptions& options_;
+  const store::DataDir& dir_;
+  store::Ledger& ledger_;
+  store::RunRecord record_;
+  IngestReport report_;
+  Clock::time_point started_ = Clock::now();
+};
+
+}  // namespace
+
+IngestResult run_ingest(const IngestOptions& options) {
+  store::DataDir dir(options.data_dir);
+  store::WriterLock lock(dir);
+  store::Ledger ledger(dir.ledger_path());
+  ledger.settle_interrupted(dir.current_run());
+  dir.remove_unfinished_snapshots();
+  return Run(options, dir, ledger).execute();
+}
+
+}  // namespace reelstat::ingest

@@ -1,0 +1,36 @@
+#pragma once
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "ingest/movie_reader.hpp"
+#include "ingest/report.hpp"
+
+namespace reelstat::ingest {
+
+struct IngestOptions {
+  std::filesystem::path input;
+  std::filesystem::path data_dir;
+  std::string mode = "full";  // full | delta
+  bool force = false;         // ingest even a file already published
+  double max_reject_rate = 0.05;
+  size_t keep_snapshots = 5;
+  std::function<void(const ReadProgress&)> progress;
+};
+
+// Exit codes of `reelstat ingest`.
+inline constexpr int kExitOk = 0;         // published, or nothing new to publish
+inline constexpr int kExitFailed = 1;     // an error; nothing published
+inline constexpr int kExitTooManyRejects = 3;
+
+struct IngestResult {
+  int exit_code = kExitOk;
+  IngestReport report;
+};
+
+// One ingest run, start to finish: hash, read, build, publish atomically, record in the ledger.
+// Whatever happens, what was current before stays intact; the report says what happened.
+IngestResult run_ingest(const IngestOptions& options);
+
+}  // namespace reelstat::ingest

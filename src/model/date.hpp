@@ -1,0 +1,22 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace reelstat::model {
+
+// A calendar date packed as YYYYMMDD (19951030); 0 means "no date".
+using PackedDate = int32_t;
+
+constexpr int date_year(PackedDate d) { return d / 10000; }
+
+constexpr bool is_leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+constexpr int days_in_month(int y, int m) {
+  constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return (m == 2 && is_leap_year(y)) ? 29 : days[m - 1];
+}
+
+// "YYYY-MM-DD", or "" for no date.
+std::string format_date(PackedDate d);
+
+}  // namespace reelstat::model

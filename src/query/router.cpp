@@ -1,0 +1,104 @@
+#include "query/router.hpp"
+
+#include <vector>
+
+#include "query/api_error.hpp"
+#include "query/routes.hpp"
+
+namespace reelstat::query {
+namespace {
+
+constexpr int64_t kMaxId = 999'999'999'999'999'999;
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> segments;
+  if (path.empty() || path.front() != '/') throw ApiError::not_found("paths start with /");
+  path.remove_prefix(1);
+  for (;;) {
+    size_t slash = path.find('/');
+    auto segment = url_decode(path.substr(0, slash), false);
+    if (!segment) throw ApiError::bad_request("malformed %-escape in the path");
+    segments.push_back(std::move(*segment));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+int32_t year_segment(const std::string& s) { return static_cast<int32_t>(path_integer(s, "year", 1, 9999)); }
+
+Json dispatch(const SnapshotIndex* index, const std::vector<std::string>& s, const Params& params,
+              std::string_view& route) {
+  const size_t n = s.size();
+  if (n < 2 || s[0] != "v1") throw ApiError::not_found("no such route");
+  auto need_snapshot = [&]() -> const SnapshotIndex& {
+    if (index == nullptr) throw ApiError(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
+    return *index;
+  };
+  const std::string& area = s[1];
+  if (area == "dataset" && n == 2) {
+    route = "/v1/dataset";
+    return dataset(need_snapshot(), params);
+  }
+  if (area == "companies" || area == "genres") {
+    const bool companies = area == "companies";
+    const OwnerKind kind = companies ? OwnerKind::company : OwnerKind::genre;
+    if (n == 2) {
+      route = companies ? "/v1/companies" : "/v1/genres";
+      return companies ? list_companies(need_snapshot(), params) : list_genres(need_snapshot(), params);
+    }
+    if (!companies && n == 3 && s[2] == "most-popular") {
+      route = "/v1/genres/most-popular";
+      return most_popular_genres(need_snapshot(), params);
+    }
+    if (n >= 4 && n <= 6 && s[3] == "years" && (n < 6 || s[5] == "movies")) {
+      route = n == 4   ? (companies ? "/v1/companies/{id}/years" : "/v1/genres/{id}/years")
+              : n == 5 ? (companies ? "/v1/companies/{id}/years/{year}" : "/v1/genres/{id}/years/{year}")
+                       : (companies ? "/v1/companies/{id}/years/{year}/movies" : "/v1/genres/{id}/years/{year}/movies");
+      const int64_t id = path_integer(s[2], companies ? "company id" : "genre id", -kMaxId, kMaxId);
+      if (n == 4) return owner_years(need_snapshot(), params, kind, id);
+      const int32_t year = year_segment(s[4]);
+      if (n == 5) return owner_year(need_snapshot(), params, kind, id, year);
+      return owner_year_movies(need_snapshot(), params, kind, id, year);
+    }
+  }
+  if (area == "years" && n == 4 && (s[3] == "genres" || s[3] == "companies")) {
+    const bool companies = s[3] == "companies";
+    route = companies ? "/v1/years/{year}/companies" : "/v1/years/{year}/genres";
+    return year_ranking(need_snapshot(), params, companies ? OwnerKind::company : OwnerKind::genre,
+                        year_segment(s[2]));
+  }
+  throw ApiError::not_found("no such route");
+}
+
+}  // namespace
+
+std::string error_body(std::string_view code, std::string_view message) {
+  Json error = Json::object();
+  error["code"] = code;
+  error["message"] = message;
+  Json j = Json::object();
+  j["error"] = std::move(error);
+  return to_body(j);
+}
+
+Response respond(const SnapshotIndex* index, std::string_view target) {
+  Response response;
+  try {
+    const size_t question = target.find('?');
+    const std::string_view path = target.substr(0, question);
+    const std::string_view query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+    const auto segments = split_path(path);
+    const Params params(query);
+    response.body = to_body(dispatch(index, segments, params, response.route));
+  } catch (const ApiError& e) {
+    response.status = e.status();
+    response.body = error_body(e.code(), e.what());
+  } catch (const std::exception& e) {
+    response.status = 500;
+    response.body = error_body("internal", e.what());
+  }
+  return response;
+}
+
+}  // namespace reelstat::query

@@ -1,0 +1,140 @@
+#include "store/ledger.hpp"
+
+#include <ctime>
+
+#include "store/sqlite.hpp"
+
+namespace reelstat::store {
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, started_at, finished_at, file, sha256, mode, records_read, loaded, rejected, excluded, outcome, published, "
+    "message";
+
+RunRecord read_run(const Statement& row) {
+  RunRecord r;
+  r.id = row.int64(0);
+  r.started_at = row.text(1);
+  r.finished_at = row.text(2);
+  r.file = row.text(3);
+  r.sha256 = row.text(4);
+  r.mode = row.text(5);
+  r.records_read = row.int64(6);
+  r.loaded = row.int64(7);
+  r.rejected = row.int64(8);
+  r.excluded = row.int64(9);
+  r.outcome = row.text(10);
+  r.published = row.int64(11) != 0;
+  r.message = row.text(12);
+  return r;
+}
+
+}  // namespace
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+Ledger::Ledger(const std::filesystem::path& path)
+    : db_(std::make_unique<Database>(path, Database::Mode::read_write_create)) {
+  db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+  db_->exec(R"sql(
+    CREATE TABLE IF NOT EXISTS runs (
+      id           INTEGER PRIMARY KEY AUTOINCREMENT,
+      started_at   TEXT NOT NULL,
+      finished_at  TEXT NOT NULL DEFAULT '',
+      file         TEXT NOT NULL,
+      sha256       TEXT NOT NULL,
+      mode         TEXT NOT NULL,
+      records_read INTEGER NOT NULL DEFAULT 0,
+      loaded       INTEGER NOT NULL DEFAULT 0,
+      rejected     INTEGER NOT NULL DEFAULT 0,
+      excluded     INTEGER NOT NULL DEFAULT 0,
+      outcome      TEXT NOT NULL,
+      published    INTEGER NOT NULL DEFAULT 0,
+      message      TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE IF NOT EXISTS publications (
+      at     TEXT NOT NULL,
+      run_id INTEGER NOT NULL REFERENCES runs (id),
+      action TEXT NOT NULL
+    );
+  )sql");
+}
+
+Ledger::~Ledger() = default;
+
+int64_t Ledger::begin_run(const RunRecord& run) {
+  auto insert = db_->prepare("INSERT INTO runs (started_at, file, sha256, mode, outcome) VALUES (?,?,?,?,?)");
+  insert.bind(1, run.started_at).bind(2, run.file).bind(3, run.sha256).bind(4, run.mode).bind(5, run.outcome).run();
+  return db_->last_insert_id();
+}
+
+void Ledger::finish_run(const RunRecord& run) {
+  auto update = db_->prepare(
+      "UPDATE runs SET finished_at = ?, records_read = ?, loaded = ?, rejected = ?, excluded = ?, outcome = ?, "
+      "published = ?, message = ? WHERE id = ?");
+  update.bind(1, run.finished_at)
+      .bind(2, run.records_read)
+      .bind(3, run.loaded)
+      .bind(4, run.rejected)
+      .bind(5, run.excluded)
+      .bind(6, run.outcome)
+      .bind(7, static_cast<int64_t>(run.published))
+      .bind(8, run.message)
+      .bind(9, run.id)
+      .run();
+}
+
+std::optional<RunRecord> Ledger::find(int64_t id) {
+  auto q = db_->prepare("SELECT " + std::string(kColumns) + " FROM runs WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_run(q);
+}
+
+std::vector<RunRecord> Ledger::all() {
+  std::vector<RunRecord> out;
+  auto q = db_->prepare("SELECT " + std::string(kColumns) + " FROM runs ORDER BY id");
+  while (q.step()) out.push_back(read_run(q));
+  return out;
+}
+
+std::optional<RunRecord> Ledger::find_published(const std::string& sha256, const std::string& mode) {
+  auto q = db_->prepare("SELECT " + std::string(kColumns) +
+                        " FROM runs WHERE sha256 = ? AND mode = ? AND published = 1 ORDER BY id DESC LIMIT 1");
+  q.bind(1, sha256).bind(2, mode);
+  if (!q.step()) return std::nullopt;
+  return read_run(q);
+}
+
+void Ledger::settle_interrupted(std::optional<int64_t> current_run) {
+  const std::string now = utc_now();
+  for (const RunRecord& r : all()) {
+    if (r.outcome != "running") continue;
+    RunRecord settled = r;
+    settled.finished_at = now;
+    if (current_run && *current_run == r.id) {
+      settled.outcome = "published";
+      settled.published = true;
+      settled.message = "the process ended after publishing, before it could record so";
+      record_publication(r.id, "ingest");
+    } else {
+      settled.outcome = "aborted";
+      settled.message = "the process ended before publishing (killed or crashed); nothing was published";
+    }
+    finish_run(settled);
+  }
+}
+
+void Ledger::record_publication(int64_t run_id, const std::string& action) {
+  auto insert = db_->prepare("INSERT INTO publications (at, run_id, action) VALUES (?,?,?)");
+  insert.bind(1, utc_now()).bind(2, run_id).bind(3, action).run();
+}
+
+}  // namespace reelstat::store

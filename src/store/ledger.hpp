@@ -1,0 +1,55 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace reelstat::store {
+
+class Database;
+
+// One ingest, as the ledger remembers it.
+struct RunRecord {
+  int64_t id = 0;
+  std::string started_at, finished_at;  // UTC, ISO 8601; finished_at empty while running
+  std::string file;                     // as given on the command line, made absolute
+  std::string sha256;
+  std::string mode;  // full | delta
+  int64_t records_read = 0, loaded = 0, rejected = 0, excluded = 0;
+  // running | published | unchanged | too_many_rejects | failed | aborted
+  std::string outcome = "running";
+  bool published = false;  // a snapshot of this run was made current at the end of the run
+  std::string message;
+};
+
+// The run ledger (DIR/ledger.sqlite): every ingest, and every change of the current snapshot.
+class Ledger {
+ public:
+  explicit Ledger(const std::filesystem::path& path);
+  ~Ledger();
+
+  // Records a run that is starting; returns its id (ids only grow).
+  int64_t begin_run(const RunRecord& run);
+  void finish_run(const RunRecord& run);
+  std::optional<RunRecord> find(int64_t id);
+  std::vector<RunRecord> all();
+  // The latest run that published a snapshot of a file with this hash, in this mode.
+  std::optional<RunRecord> find_published(const std::string& sha256, const std::string& mode);
+
+  // Runs still marked running while no writer is alive were killed. If the current snapshot is
+  // theirs they died after publishing; otherwise they are aborted. Call with the writer lock held.
+  void settle_interrupted(std::optional<int64_t> current_run);
+
+  // A change of the current snapshot: action is "ingest" or "publish".
+  void record_publication(int64_t run_id, const std::string& action);
+
+ private:
+  std::unique_ptr<Database> db_;
+};
+
+// Now, UTC, as 2026-11-21T12:34:56Z.
+std::string utc_now();
+
+}  // namespace reelstat::store

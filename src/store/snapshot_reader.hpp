@@ -1,0 +1,23 @@
+#pragma once
+#include <filesystem>
+
+#include "model/catalog.hpp"
+#include "model/rollups.hpp"
+#include "store/snapshot_meta.hpp"
+
+namespace reelstat::store {
+
+struct LoadedSnapshot {
+  SnapshotMeta meta;
+  model::Catalog catalog;
+  model::Rollups rollups;
+};
+
+// Reads only the `meta` table: cheap, for listings and checks.
+SnapshotMeta read_snapshot_meta(const std::filesystem::path& path);
+
+// Loads a whole snapshot into memory. Throws StoreError if the file is missing, is not a snapshot,
+// or has another schema version.
+LoadedSnapshot read_snapshot(const std::filesystem::path& path);
+
+}  // namespace reelstat::store
