@@ -21,20 +21,26 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string data_dir_flag;
   auto add_data_dir = [&](CLI::App* cmd) {
-    cmd->add_option("--data-dir", data_dir_flag, "Data directory (default: $REELSTAT_DATA_DIR or ./reelstat-data)");
+    cmd->add_option("--data-dir", data_dir_flag,
+                    "Data directory (default: $REELSTAT_DATA_DIR or ./reelstat-data)");
   };
 
   ingest::IngestOptions ingest_options;
   std::string input;
   bool json_report = false;
-  auto* ingest_cmd = app.add_subcommand("ingest", "Read movies_metadata.csv (.csv, .csv.gz or the Kaggle .zip) into a new snapshot");
+  auto* ingest_cmd = app.add_subcommand(
+      "ingest", "Read movies_metadata.csv (.csv, .csv.gz or the Kaggle .zip) into a new snapshot");
   ingest_cmd->add_option("FILE", input, "The input file")->required();
   add_data_dir(ingest_cmd);
-  ingest_cmd->add_option("--mode", ingest_options.mode, "full: the file is the whole dataset; delta: new or changed movies only")
+  ingest_cmd
+      ->add_option("--mode", ingest_options.mode,
+                   "full: the file is the whole dataset; delta: new or changed movies only")
       ->check(CLI::IsMember({"full", "delta"}));
-  ingest_cmd->add_flag("--force", ingest_options.force, "Ingest even if this exact file was already published");
-  ingest_cmd->add_option("--max-reject-rate", ingest_options.max_reject_rate,
-                         "Publish nothing if more than this share of records is rejected (default 0.05)")
+  ingest_cmd->add_flag("--force", ingest_options.force,
+                       "Ingest even if this exact file was already published");
+  ingest_cmd
+      ->add_option("--max-reject-rate", ingest_options.max_reject_rate,
+                   "Publish nothing if more than this share of records is rejected (default 0.05)")
       ->check(CLI::Range(0.0, 1.0));
   ingest_cmd->add_option("--keep", ingest_options.keep_snapshots, "Snapshots to keep on disk (default 5)")
       ->check(CLI::Range(1, 100000));
@@ -46,12 +52,16 @@ int main(int argc, char** argv) {
   runs_cmd->add_flag("--json", runs_json, "Print the ledger as JSON");
 
   int64_t publish_run = 0;
-  auto* publish_cmd = app.add_subcommand("publish", "Make the snapshot of an earlier run current again (rollback)");
-  publish_cmd->add_option("RUN_ID", publish_run, "Run id, from `reelstat runs`")->required()->check(CLI::PositiveNumber);
+  auto* publish_cmd =
+      app.add_subcommand("publish", "Make the snapshot of an earlier run current again (rollback)");
+  publish_cmd->add_option("RUN_ID", publish_run, "Run id, from `reelstat runs`")
+      ->required()
+      ->check(CLI::PositiveNumber);
   add_data_dir(publish_cmd);
 
   std::string target;
-  auto* query_cmd = app.add_subcommand("query", "Print the JSON that GET PATH returns, from the current snapshot");
+  auto* query_cmd =
+      app.add_subcommand("query", "Print the JSON that GET PATH returns, from the current snapshot");
   query_cmd->add_option("PATH", target, "e.g. '/v1/companies/3/years?from=1995&to=2000'")->required();
   add_data_dir(query_cmd);
 

@@ -19,7 +19,8 @@ void ProgressMeter::update(const ingest::ReadProgress& p) {
   const double rate = seconds > 0 ? static_cast<double>(p.records) / seconds : 0;
   if (p.file_size > 0)
     std::fprintf(stderr, "\r  %.1f / %.1f MB (%3.0f%%)  %llu records  %.0f records/s   ", p.file_bytes / 1e6,
-                 p.file_size / 1e6, 100.0 * static_cast<double>(p.file_bytes) / static_cast<double>(p.file_size),
+                 p.file_size / 1e6,
+                 100.0 * static_cast<double>(p.file_bytes) / static_cast<double>(p.file_size),
                  static_cast<unsigned long long>(p.records), rate);
   else
     std::fprintf(stderr, "\r  %.1f MB  %llu records  %.0f records/s   ", p.file_bytes / 1e6,

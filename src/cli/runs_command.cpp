@@ -45,14 +45,15 @@ int runs_command(const std::filesystem::path& data_dir, bool json) {
     std::cout << "no runs yet in " << dir.root().string() << "\n";
     return 0;
   }
-  std::cout << fmt::format("{:>1} {:>4}  {:<20}  {:<5}  {:<16}  {:<3}  {:>8}  {:>8}  {:>8}  {:>8}  {:<12}  {}\n", "",
-                           "ID", "STARTED", "MODE", "OUTCOME", "PUB", "READ", "LOADED", "REJECTED", "EXCLUDED",
-                           "SHA256", "FILE");
+  std::cout << fmt::format(
+      "{:>1} {:>4}  {:<20}  {:<5}  {:<16}  {:<3}  {:>8}  {:>8}  {:>8}  {:>8}  {:<12}  {}\n", "", "ID",
+      "STARTED", "MODE", "OUTCOME", "PUB", "READ", "LOADED", "REJECTED", "EXCLUDED", "SHA256", "FILE");
   for (const auto& r : runs) {
-    std::cout << fmt::format("{:>1} {:>4}  {:<20}  {:<5}  {:<16}  {:<3}  {:>8}  {:>8}  {:>8}  {:>8}  {:<12}  {}\n",
-                             current && *current == r.id ? "*" : "", r.id, r.started_at, r.mode, r.outcome,
-                             r.published ? "yes" : "no", r.records_read, r.loaded, r.rejected, r.excluded,
-                             r.sha256.substr(0, 12), r.file);
+    std::cout << fmt::format(
+        "{:>1} {:>4}  {:<20}  {:<5}  {:<16}  {:<3}  {:>8}  {:>8}  {:>8}  {:>8}  {:<12}  {}\n",
+        current && *current == r.id ? "*" : "", r.id, r.started_at, r.mode, r.outcome,
+        r.published ? "yes" : "no", r.records_read, r.loaded, r.rejected, r.excluded, r.sha256.substr(0, 12),
+        r.file);
   }
   std::cout << "* = current snapshot\n";
   return 0;

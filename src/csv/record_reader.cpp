@@ -8,10 +8,14 @@ namespace reelstat::csv {
 
 std::string_view problem_name(Problem p) {
   switch (p) {
-    case Problem::none: return "none";
-    case Problem::field_count: return "field_count";
-    case Problem::bad_quoting: return "bad_quoting";
-    case Problem::record_too_long: return "record_too_long";
+    case Problem::none:
+      return "none";
+    case Problem::field_count:
+      return "field_count";
+    case Problem::bad_quoting:
+      return "bad_quoting";
+    case Problem::record_too_long:
+      return "record_too_long";
   }
   return "unknown";
 }
@@ -96,7 +100,8 @@ RecordReader::ScanResult RecordReader::scan(size_t start, std::vector<Field>& fi
       return {Scan::broken, Problem::bad_quoting};
     }
     size_t j = i;
-    while (j < end_ && b[j] != ',' && b[j] != '\n') ++j;
+    while (j < end_ && b[j] != ',' && b[j] != '\n')
+      ++j;
     if (j == end_) {
       if (!eof_) return {Scan::need_more};
       size_t text_end = (j > i && b[j - 1] == '\r') ? j - 1 : j;

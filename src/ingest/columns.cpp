@@ -11,10 +11,11 @@ namespace reelstat::ingest {
 
 Columns find_columns(const csv::RawRecord& header) {
   if (header.problem != csv::Problem::none)
-    throw HeaderError("the header line is malformed (" + std::string(csv::problem_name(header.problem)) + ")");
-  constexpr std::array<const char*, 9> required = {"id",         "title",   "release_date", "status",
-                                                   "budget",     "revenue", "popularity",   "genres",
-                                                   "production_companies"};
+    throw HeaderError("the header line is malformed (" + std::string(csv::problem_name(header.problem)) +
+                      ")");
+  constexpr std::array<const char*, 9> required = {"id",         "title",  "release_date",
+                                                   "status",     "budget", "revenue",
+                                                   "popularity", "genres", "production_companies"};
   std::array<std::optional<size_t>, 9> found;
   std::string scratch;
   std::vector<std::string> repeated;

@@ -3,7 +3,9 @@
 namespace reelstat::ingest {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // A non-negative decimal "digits[.digits][e[+-]digits]" split into its parts, without any rounding.
 struct Decimal {
@@ -15,11 +17,13 @@ struct Decimal {
 std::optional<Decimal> split_decimal(std::string_view s, bool allow_exponent) {
   Decimal d;
   size_t i = 0;
-  while (i < s.size() && is_digit(s[i])) ++i;
+  while (i < s.size() && is_digit(s[i]))
+    ++i;
   d.integer = s.substr(0, i);
   if (i < s.size() && s[i] == '.') {
     size_t start = ++i;
-    while (i < s.size() && is_digit(s[i])) ++i;
+    while (i < s.size() && is_digit(s[i]))
+      ++i;
     d.fraction = s.substr(start, i - start);
   }
   if (d.integer.empty() && d.fraction.empty()) return std::nullopt;
@@ -45,7 +49,9 @@ std::optional<int64_t> scaled_integer(const Decimal& d, int scale, int64_t limit
   // Digits as one sequence, with the decimal point after `point` digits.
   int64_t point = static_cast<int64_t>(d.integer.size()) + d.exponent + scale;
   const size_t total = d.integer.size() + d.fraction.size();
-  auto digit_at = [&](size_t k) { return k < d.integer.size() ? d.integer[k] : d.fraction[k - d.integer.size()]; };
+  auto digit_at = [&](size_t k) {
+    return k < d.integer.size() ? d.integer[k] : d.fraction[k - d.integer.size()];
+  };
   __int128 value = 0;
   for (int64_t k = 0; k < point; ++k) {
     int digit = (static_cast<size_t>(k) < total) ? digit_at(static_cast<size_t>(k)) - '0' : 0;
@@ -53,7 +59,8 @@ std::optional<int64_t> scaled_integer(const Decimal& d, int scale, int64_t limit
     if (value > limit) return std::nullopt;
   }
   // Round half up on the first dropped digit.
-  if (point >= 0 && static_cast<size_t>(point) < total && digit_at(static_cast<size_t>(point)) >= '5') ++value;
+  if (point >= 0 && static_cast<size_t>(point) < total && digit_at(static_cast<size_t>(point)) >= '5')
+    ++value;
   if (value > limit) return std::nullopt;
   return static_cast<int64_t>(value);
 }
@@ -62,8 +69,10 @@ std::optional<int64_t> scaled_integer(const Decimal& d, int scale, int64_t limit
 
 std::string_view trim_blanks(std::string_view text) {
   size_t b = 0, e = text.size();
-  while (b < e && (text[b] == ' ' || text[b] == '\t')) ++b;
-  while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
+  while (b < e && (text[b] == ' ' || text[b] == '\t'))
+    ++b;
+  while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t'))
+    --e;
   return text.substr(b, e - b);
 }
 
@@ -73,6 +82,7 @@ std::optional<int64_t> parse_id(std::string_view text) {
   int64_t value = 0;
   for (char c : text) {
     if (!is_digit(c)) return std::nullopt;
+    if (value > (INT64_MAX - (c - '0')) / 10) return std::nullopt;
     value = value * 10 + (c - '0');
   }
   if (value <= 0) return std::nullopt;

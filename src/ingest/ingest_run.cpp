@@ -68,7 +68,8 @@ class Run {
       }
     }
     if (options_.mode == "delta" && !current)
-      throw std::runtime_error("a delta ingest needs a current snapshot to apply to; run a full ingest first");
+      throw std::runtime_error(
+          "a delta ingest needs a current snapshot to apply to; run a full ingest first");
 
     begin();
     const auto run_dir = dir_.run_dir(record_.id);
@@ -90,7 +91,8 @@ class Run {
     }
     if (report_.reject_rate() > options_.max_reject_rate) {
       finish("too_many_rejects",
-             fmt_rate() + " of the records were rejected, above the limit; nothing published (see the rejects file)",
+             fmt_rate() +
+                 " of the records were rejected, above the limit; nothing published (see the rejects file)",
              false);
       return kExitTooManyRejects;
     }
@@ -119,7 +121,8 @@ class Run {
   void count_delta(const model::Catalog& base, const model::Catalog& changes) {
     auto b = base.movies().begin();
     for (const model::Movie& m : changes.movies()) {
-      while (b != base.movies().end() && b->id < m.id) ++b;
+      while (b != base.movies().end() && b->id < m.id)
+        ++b;
       if (b != base.movies().end() && b->id == m.id)
         ++report_.replaced;
       else
@@ -148,7 +151,8 @@ class Run {
     dir_.make_current(record_.id);
     ledger_.record_publication(record_.id, "ingest");
     std::string pruned;
-    for (int64_t id : dir_.prune(options_.keep_snapshots)) pruned += (pruned.empty() ? "" : ", ") + std::to_string(id);
+    for (int64_t id : dir_.prune(options_.keep_snapshots))
+      pruned += (pruned.empty() ? "" : ", ") + std::to_string(id);
     finish("published",
            "run " + std::to_string(record_.id) + " is now current" +
                (pruned.empty() ? "" : "; pruned the snapshots of runs " + pruned),

@@ -20,8 +20,8 @@ struct IngestOptions {
 };
 
 // Exit codes of `reelstat ingest`.
-inline constexpr int kExitOk = 0;         // published, or nothing new to publish
-inline constexpr int kExitFailed = 1;     // an error; nothing published
+inline constexpr int kExitOk = 0;      // published, or nothing new to publish
+inline constexpr int kExitFailed = 1;  // an error; nothing published
 inline constexpr int kExitTooManyRejects = 3;
 
 struct IngestResult {

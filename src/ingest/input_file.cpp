@@ -32,7 +32,11 @@ Kind sniff(const std::filesystem::path& path) {
     return static_cast<size_t>(n) >= m.size() && std::memcmp(magic, m.data(), m.size()) == 0;
   };
   if (starts("PK\x03\x04")) return Kind::zip;
-  if (starts("\x1f\x8b") || starts("BZh") || starts("\xFD" "7zXZ") || starts("\x28\xB5\x2F\xFD")) return Kind::compressed;
+  if (starts("\x1f\x8b") || starts("BZh") ||
+      starts("\xFD"
+             "7zXZ") ||
+      starts("\x28\xB5\x2F\xFD"))
+    return Kind::compressed;
   return Kind::plain;
 }
 
@@ -87,13 +91,16 @@ class ArchiveStream final : public csv::ByteSource {
     if (n < 0) fail("cannot decompress");
     return static_cast<size_t>(n);
   }
-  uint64_t file_bytes_read() const override { return static_cast<uint64_t>(archive_filter_bytes(archive_, -1)); }
+  uint64_t file_bytes_read() const override {
+    return static_cast<uint64_t>(archive_filter_bytes(archive_, -1));
+  }
   uint64_t file_size() const override { return size_; }
 
  private:
   [[noreturn]] void fail(const std::string& what) {
     const char* detail = archive_error_string(archive_);
-    throw std::runtime_error(what + " " + path_.string() + ": " + (detail ? detail : "unknown libarchive error"));
+    throw std::runtime_error(what + " " + path_.string() + ": " +
+                             (detail ? detail : "unknown libarchive error"));
   }
 
   void find_member(Kind kind) {
@@ -105,7 +112,8 @@ class ArchiveStream final : public csv::ByteSource {
       if (rc < ARCHIVE_WARN) fail("cannot read");
       if (kind != Kind::zip) return;  // a compressed file holds one stream
       std::string_view name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
-      std::string_view base = name.substr(name.find_last_of('/') == std::string_view::npos ? 0 : name.find_last_of('/') + 1);
+      std::string_view base =
+          name.substr(name.find_last_of('/') == std::string_view::npos ? 0 : name.find_last_of('/') + 1);
       if (base == kMemberName) return;
       if (seen.size() < 400) seen += (seen.empty() ? "" : ", ") + std::string(name);
     }
@@ -121,7 +129,8 @@ class ArchiveStream final : public csv::ByteSource {
 }  // namespace
 
 std::unique_ptr<csv::ByteSource> open_input(const std::filesystem::path& path) {
-  if (std::filesystem::is_directory(path)) throw std::runtime_error(path.string() + " is a directory, not a file");
+  if (std::filesystem::is_directory(path))
+    throw std::runtime_error(path.string() + " is a directory, not a file");
   Kind kind = sniff(path);
   if (kind == Kind::plain) return std::make_unique<PlainFile>(path);
   return std::make_unique<ArchiveStream>(path, kind);
@@ -129,9 +138,12 @@ std::unique_ptr<csv::ByteSource> open_input(const std::filesystem::path& path) {
 
 std::string describe_input(const std::filesystem::path& path) {
   switch (sniff(path)) {
-    case Kind::plain: return "csv";
-    case Kind::compressed: return "compressed";
-    case Kind::zip: return "zip";
+    case Kind::plain:
+      return "csv";
+    case Kind::compressed:
+      return "compressed";
+    case Kind::zip:
+      return "zip";
   }
   return "csv";
 }

@@ -36,12 +36,14 @@ std::optional<Rejection> MovieParser::parse(const csv::RawRecord& r, model::Movi
 
   std::string_view budget_text = field(r, columns_.budget, scratch_);
   auto budget = parse_money(budget_text);
-  if (!budget) return Rejection{RejectReason::bad_budget, "budget " + quoted(budget_text) + " is not an amount"};
+  if (!budget)
+    return Rejection{RejectReason::bad_budget, "budget " + quoted(budget_text) + " is not an amount"};
   movie.budget = *budget;
 
   std::string_view revenue_text = field(r, columns_.revenue, scratch_);
   auto revenue = parse_money(revenue_text);
-  if (!revenue) return Rejection{RejectReason::bad_revenue, "revenue " + quoted(revenue_text) + " is not an amount"};
+  if (!revenue)
+    return Rejection{RejectReason::bad_revenue, "revenue " + quoted(revenue_text) + " is not an amount"};
   movie.revenue = *revenue;
 
   std::string_view popularity_text = field(r, columns_.popularity, scratch_);
@@ -61,7 +63,8 @@ std::optional<Rejection> MovieParser::parse(const csv::RawRecord& r, model::Movi
   if (!genre_parser_.parse(field(r, columns_.genres, genres_scratch_), genres_))
     return Rejection{RejectReason::bad_genres, "genres: " + genre_parser_.error()};
   if (!company_parser_.parse(field(r, columns_.production_companies, companies_scratch_), companies_))
-    return Rejection{RejectReason::bad_production_companies, "production_companies: " + company_parser_.error()};
+    return Rejection{RejectReason::bad_production_companies,
+                     "production_companies: " + company_parser_.error()};
   movie.genres = genres_;
   movie.companies = companies_;
 

@@ -38,7 +38,8 @@ class MovieParser {
   std::string_view valid_text(std::string_view text, std::string& repaired);
 
   Columns columns_;
-  std::string scratch_, title_scratch_, repaired_title_, repaired_status_, status_scratch_, genres_scratch_, companies_scratch_;
+  std::string scratch_, title_scratch_, repaired_title_, repaired_status_, status_scratch_, genres_scratch_,
+      companies_scratch_;
   PythonListParser genre_parser_, company_parser_;
   std::vector<IdName> genres_, companies_;
   uint64_t repaired_texts_ = 0;

@@ -29,10 +29,12 @@ ReadCounts read_movies(csv::ByteSource& source, int64_t run_id, model::Catalog& 
     if (progress && counts.records_read % 4096 == 0)
       progress(ReadProgress{source.file_bytes_read(), source.file_size(), counts.records_read});
     switch (record.problem) {
-      case csv::Problem::none: break;
+      case csv::Problem::none:
+        break;
       case csv::Problem::field_count:
-        reject(RejectReason::field_count, "the record starting here has " + std::to_string(record.fields_found) +
-                                              " fields; the header has " + std::to_string(reader.expected_fields()));
+        reject(RejectReason::field_count,
+               "the record starting here has " + std::to_string(record.fields_found) +
+                   " fields; the header has " + std::to_string(reader.expected_fields()));
         continue;
       case csv::Problem::bad_quoting:
         reject(RejectReason::bad_quoting, "a quoted field is not closed, or text follows its closing quote");
@@ -44,7 +46,8 @@ ReadCounts read_movies(csv::ByteSource& source, int64_t run_id, model::Catalog& 
     auto rejection = parser.parse(record, movie);
     const bool id_taken = movie.id > 0 && accepted_ids.count(movie.id) > 0;
     if (id_taken) {
-      reject(RejectReason::duplicate_id, "id " + std::to_string(movie.id) + " was already loaded from an earlier line");
+      reject(RejectReason::duplicate_id,
+             "id " + std::to_string(movie.id) + " was already loaded from an earlier line");
       continue;
     }
     if (rejection) {

@@ -4,8 +4,8 @@
 #include <functional>
 
 #include "csv/byte_source.hpp"
-#include "ingest/rejects_file.hpp"
 #include "ingest/reject_reason.hpp"
+#include "ingest/rejects_file.hpp"
 #include "model/catalog.hpp"
 
 namespace reelstat::ingest {

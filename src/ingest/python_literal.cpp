@@ -11,8 +11,12 @@ namespace {
 
 constexpr int kMaxDepth = 32;  // deeper nesting is never real data; bounds the recursion
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -29,7 +33,8 @@ bool PythonListParser::fail(const char* what) {
 }
 
 void PythonListParser::skip_blanks() {
-  while (pos_ < input_.size() && is_blank(input_[pos_])) ++pos_;
+  while (pos_ < input_.size() && is_blank(input_[pos_]))
+    ++pos_;
 }
 
 bool PythonListParser::expect(char c) {
@@ -76,8 +81,9 @@ bool PythonListParser::parse(std::string_view text, std::vector<IdName>& out) {
   std::unordered_set<int64_t> seen;
   const bool small = entries_.size() <= 32;
   for (const Entry& e : entries_) {
-    bool duplicate = small ? std::any_of(out.begin(), out.end(), [&](const IdName& x) { return x.id == e.id; })
-                           : !seen.insert(e.id).second;
+    bool duplicate = small
+                         ? std::any_of(out.begin(), out.end(), [&](const IdName& x) { return x.id == e.id; })
+                         : !seen.insert(e.id).second;
     if (!duplicate) out.push_back(IdName{e.id, resolve(e.name)});
   }
   return true;
@@ -175,17 +181,38 @@ bool PythonListParser::parse_escape() {
   if (pos_ >= input_.size()) return fail("unterminated string");
   const char c = input_[pos_++];
   switch (c) {
-    case '\\': decoded_ += '\\'; return true;
-    case '\'': decoded_ += '\''; return true;
-    case '"': decoded_ += '"'; return true;
-    case 'a': decoded_ += '\a'; return true;
-    case 'b': decoded_ += '\b'; return true;
-    case 'f': decoded_ += '\f'; return true;
-    case 'n': decoded_ += '\n'; return true;
-    case 'r': decoded_ += '\r'; return true;
-    case 't': decoded_ += '\t'; return true;
-    case 'v': decoded_ += '\v'; return true;
-    case '\n': return true;  // line continuation
+    case '\\':
+      decoded_ += '\\';
+      return true;
+    case '\'':
+      decoded_ += '\'';
+      return true;
+    case '"':
+      decoded_ += '"';
+      return true;
+    case 'a':
+      decoded_ += '\a';
+      return true;
+    case 'b':
+      decoded_ += '\b';
+      return true;
+    case 'f':
+      decoded_ += '\f';
+      return true;
+    case 'n':
+      decoded_ += '\n';
+      return true;
+    case 'r':
+      decoded_ += '\r';
+      return true;
+    case 't':
+      decoded_ += '\t';
+      return true;
+    case 'v':
+      decoded_ += '\v';
+      return true;
+    case '\n':
+      return true;  // line continuation
     case 'x':
     case 'u':
     case 'U': {
@@ -200,7 +227,8 @@ bool PythonListParser::parse_escape() {
       if (!append_code_point(cp, decoded_)) return fail("escape is not a Unicode scalar value");
       return true;
     }
-    case 'N': return fail("named escapes (\\N{...}) are not supported");
+    case 'N':
+      return fail("named escapes (\\N{...}) are not supported");
     default:
       if (c >= '0' && c <= '7') {
         uint32_t cp = static_cast<uint32_t>(c - '0');
@@ -232,7 +260,8 @@ bool PythonListParser::parse_number(bool& is_integer, bool& fits, int64_t& value
   if (p < input_.size() && input_[p] == '.') {
     is_integer = false;
     ++p;
-    while (p < input_.size() && is_digit(input_[p])) ++p, has_digits = true;
+    while (p < input_.size() && is_digit(input_[p]))
+      ++p, has_digits = true;
   }
   if (!has_digits) return false;
   if (p < input_.size() && (input_[p] == 'e' || input_[p] == 'E')) {
@@ -240,7 +269,8 @@ bool PythonListParser::parse_number(bool& is_integer, bool& fits, int64_t& value
     ++p;
     if (p < input_.size() && (input_[p] == '-' || input_[p] == '+')) ++p;
     size_t exp_start = p;
-    while (p < input_.size() && is_digit(input_[p])) ++p;
+    while (p < input_.size() && is_digit(input_[p]))
+      ++p;
     if (p == exp_start) return false;
   }
   pos_ = p;
@@ -263,7 +293,8 @@ bool PythonListParser::skip_value(int depth) {
   for (std::string_view word : {"None", "True", "False"}) {
     if (input_.substr(pos_, word.size()) == word) {
       size_t after = pos_ + word.size();
-      if (after == input_.size() || !(std::isalnum(static_cast<unsigned char>(input_[after])) || input_[after] == '_')) {
+      if (after == input_.size() ||
+          !(std::isalnum(static_cast<unsigned char>(input_[after])) || input_[after] == '_')) {
         pos_ = after;
         return true;
       }

@@ -23,10 +23,20 @@ enum class RejectReason : uint8_t {
 inline constexpr size_t kRejectReasonCount = 11;
 
 inline constexpr std::array<std::string_view, kRejectReasonCount> kRejectReasonNames = {
-    "field_count", "bad_quoting",    "record_too_long",  "bad_id",     "duplicate_id",
-    "bad_budget",  "bad_revenue",    "bad_popularity",   "bad_release_date",
-    "bad_genres",  "bad_production_companies"};
+    "field_count",
+    "bad_quoting",
+    "record_too_long",
+    "bad_id",
+    "duplicate_id",
+    "bad_budget",
+    "bad_revenue",
+    "bad_popularity",
+    "bad_release_date",
+    "bad_genres",
+    "bad_production_companies"};
 
-constexpr std::string_view reject_reason_name(RejectReason r) { return kRejectReasonNames[static_cast<size_t>(r)]; }
+constexpr std::string_view reject_reason_name(RejectReason r) {
+  return kRejectReasonNames[static_cast<size_t>(r)];
+}
 
 }  // namespace reelstat::ingest

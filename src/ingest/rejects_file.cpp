@@ -9,7 +9,8 @@ namespace reelstat::ingest {
 
 RejectsFile::RejectsFile(const std::filesystem::path& path) : path_(path) {
   file_ = std::fopen(path.c_str(), "wbx");
-  if (file_ == nullptr) throw std::runtime_error("cannot create " + path.string() + ": " + std::strerror(errno));
+  if (file_ == nullptr)
+    throw std::runtime_error("cannot create " + path.string() + ": " + std::strerror(errno));
   std::fputs("line,reason,detail,record\n", file_);
 }
 
@@ -30,7 +31,8 @@ void RejectsFile::write_quoted(std::string_view text) {
   std::fputc('"', file_);
 }
 
-void RejectsFile::write(uint64_t line, std::string_view reason, std::string_view detail, std::string_view raw) {
+void RejectsFile::write(uint64_t line, std::string_view reason, std::string_view detail,
+                        std::string_view raw) {
   std::fprintf(file_, "%llu,%.*s,", static_cast<unsigned long long>(line), static_cast<int>(reason.size()),
                reason.data());
   write_quoted(detail);

@@ -6,19 +6,22 @@ namespace reelstat::ingest {
 
 uint64_t IngestReport::excluded() const {
   uint64_t total = 0;
-  for (const auto& [reason, n] : excluded_by_reason) total += n;
+  for (const auto& [reason, n] : excluded_by_reason)
+    total += n;
   return total;
 }
 
 double IngestReport::reject_rate() const {
-  return counts.records_read ? static_cast<double>(counts.rejected) / static_cast<double>(counts.records_read) : 0.0;
+  return counts.records_read ? static_cast<double>(counts.rejected) / static_cast<double>(counts.records_read)
+                             : 0.0;
 }
 
 void count_exclusions(const model::Catalog& catalog, IngestReport& report) {
   for (const model::Movie& m : catalog.movies()) {
     if (m.in_rollups()) continue;
     ++report.excluded_by_reason[std::string(model::exclusion_name(m.exclusion))];
-    if (m.exclusion == model::Exclusion::not_released) ++report.not_released_statuses[std::string(catalog.status(m))];
+    if (m.exclusion == model::Exclusion::not_released)
+      ++report.not_released_statuses[std::string(catalog.status(m))];
   }
 }
 
@@ -33,7 +36,8 @@ nlohmann::ordered_json IngestReport::to_json() const {
   j["records"] = {{"read", counts.records_read}, {"loaded", counts.loaded}, {"rejected", counts.rejected}};
   nlohmann::ordered_json reasons = nlohmann::ordered_json::object();
   for (size_t i = 0; i < kRejectReasonCount; ++i)
-    if (counts.rejected_by_reason[i]) reasons[std::string(kRejectReasonNames[i])] = counts.rejected_by_reason[i];
+    if (counts.rejected_by_reason[i])
+      reasons[std::string(kRejectReasonNames[i])] = counts.rejected_by_reason[i];
   j["rejected_by_reason"] = reasons;
   j["reject_rate"] = reject_rate();
   j["max_reject_rate"] = max_reject_rate;
@@ -59,15 +63,19 @@ nlohmann::ordered_json IngestReport::to_json() const {
 
 std::string IngestReport::to_text() const {
   std::string out;
-  auto line = [&](std::string_view label, const std::string& text) { out += fmt::format("  {:<10}{}\n", label, text); };
+  auto line = [&](std::string_view label, const std::string& text) {
+    out += fmt::format("  {:<10}{}\n", label, text);
+  };
   out += fmt::format("reelstat ingest: run {} ({})\n", run_id, mode);
   line("file", fmt::format("{} ({}, {:.1f} MB)", file, input_kind, static_cast<double>(file_bytes) / 1e6));
   line("sha256", sha256);
-  line("records", fmt::format("{} read = {} loaded + {} rejected", counts.records_read, counts.loaded, counts.rejected));
+  line("records",
+       fmt::format("{} read = {} loaded + {} rejected", counts.records_read, counts.loaded, counts.rejected));
   bool first = true;
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     if (!counts.rejected_by_reason[i]) continue;
-    line(first ? "rejected" : "", fmt::format("{:<26}{}", kRejectReasonNames[i], counts.rejected_by_reason[i]));
+    line(first ? "rejected" : "",
+         fmt::format("{:<26}{}", kRejectReasonNames[i], counts.rejected_by_reason[i]));
     first = false;
   }
   if (counts.records_read)
@@ -77,19 +85,25 @@ std::string IngestReport::to_text() const {
     std::string detail;
     if (reason == "not_released")
       for (const auto& [status, k] : not_released_statuses)
-        detail += fmt::format("{}{}: {}", detail.empty() ? " (" : ", ", status.empty() ? "(empty)" : status, k);
+        detail +=
+            fmt::format("{}{}: {}", detail.empty() ? " (" : ", ", status.empty() ? "(empty)" : status, k);
     line("", fmt::format("{:<26}{}{}", reason, n, detail.empty() ? "" : detail + ")"));
   }
   if (counts.blank_lines) line("blank", fmt::format("{} empty lines skipped", counts.blank_lines));
-  if (counts.repaired_texts) line("repaired", fmt::format("{} titles/statuses with invalid UTF-8 kept with U+FFFD", counts.repaired_texts));
-  if (mode == "delta") line("delta", fmt::format("{} replaced, {} added, on top of run {}", replaced, added, base_run));
+  if (counts.repaired_texts)
+    line("repaired",
+         fmt::format("{} titles/statuses with invalid UTF-8 kept with U+FFFD", counts.repaired_texts));
+  if (mode == "delta")
+    line("delta", fmt::format("{} replaced, {} added, on top of run {}", replaced, added, base_run));
   if (movies)
-    line("snapshot", fmt::format("{} movies, {} companies, {} genres; rollup rows: {} company-year, {} genre-year, {} "
-                                 "company-year-genre",
-                                 movies, companies, genres, company_year_rows, genre_year_rows, company_year_genre_rows));
+    line("snapshot",
+         fmt::format("{} movies, {} companies, {} genres; rollup rows: {} company-year, {} genre-year, {} "
+                     "company-year-genre",
+                     movies, companies, genres, company_year_rows, genre_year_rows, company_year_genre_rows));
   const double mb = static_cast<double>(counts.bytes) / 1e6;
-  line("time", fmt::format("{:.3f} s ({:.1f} MB/s, {:.0f} records/s)", seconds, seconds > 0 ? mb / seconds : 0.0,
-                           seconds > 0 ? static_cast<double>(counts.records_read) / seconds : 0.0));
+  line("time",
+       fmt::format("{:.3f} s ({:.1f} MB/s, {:.0f} records/s)", seconds, seconds > 0 ? mb / seconds : 0.0,
+                   seconds > 0 ? static_cast<double>(counts.records_read) / seconds : 0.0));
   line("outcome", outcome + (message.empty() ? "" : ": " + message));
   if (!rejects_file.empty()) line("rejects", rejects_file);
   return out;

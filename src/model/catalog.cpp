@@ -9,16 +9,21 @@ namespace reelstat::model {
 
 std::string_view exclusion_name(Exclusion e) {
   switch (e) {
-    case Exclusion::none: return "none";
-    case Exclusion::not_released: return "not_released";
-    case Exclusion::no_release_date: return "no_release_date";
+    case Exclusion::none:
+      return "none";
+    case Exclusion::not_released:
+      return "not_released";
+    case Exclusion::no_release_date:
+      return "no_release_date";
   }
   return "unknown";
 }
 
 Exclusion classify(std::string_view status, PackedDate release_date) {
-  while (!status.empty() && std::isspace(static_cast<unsigned char>(status.front()))) status.remove_prefix(1);
-  while (!status.empty() && std::isspace(static_cast<unsigned char>(status.back()))) status.remove_suffix(1);
+  while (!status.empty() && std::isspace(static_cast<unsigned char>(status.front())))
+    status.remove_prefix(1);
+  while (!status.empty() && std::isspace(static_cast<unsigned char>(status.back())))
+    status.remove_suffix(1);
   constexpr std::string_view released = "released";
   bool is_released = status.size() == released.size() &&
                      std::equal(status.begin(), status.end(), released.begin(), [](char a, char b) {
@@ -43,8 +48,12 @@ uint32_t Catalog::intern_status(std::string_view status) {
   return static_cast<uint32_t>(statuses_.size() - 1);
 }
 
-void Catalog::set_company_name(int64_t id, std::string_view name) { company_names_.try_emplace(id, name); }
-void Catalog::set_genre_name(int64_t id, std::string_view name) { genre_names_.try_emplace(id, name); }
+void Catalog::set_company_name(int64_t id, std::string_view name) {
+  company_names_.try_emplace(id, name);
+}
+void Catalog::set_genre_name(int64_t id, std::string_view name) {
+  genre_names_.try_emplace(id, name);
+}
 
 void Catalog::add(const MovieInput& in) {
   if (in.title.size() > UINT32_MAX) throw std::length_error("title too long");
@@ -77,15 +86,19 @@ void Catalog::add(const MovieInput& in) {
 
 void Catalog::sort_by_id() {
   std::sort(movies_.begin(), movies_.end(), [](const Movie& a, const Movie& b) { return a.id < b.id; });
-  auto dup = std::adjacent_find(movies_.begin(), movies_.end(), [](const Movie& a, const Movie& b) { return a.id == b.id; });
-  if (dup != movies_.end()) throw std::logic_error("duplicate movie id " + std::to_string(dup->id) + " in catalog");
+  auto dup = std::adjacent_find(movies_.begin(), movies_.end(),
+                                [](const Movie& a, const Movie& b) { return a.id == b.id; });
+  if (dup != movies_.end())
+    throw std::logic_error("duplicate movie id " + std::to_string(dup->id) + " in catalog");
 }
 
 void Catalog::drop_unlinked_names() {
   std::unordered_set<int64_t> genres, companies;
   for (const Movie& m : movies_) {
-    for (int64_t g : this->genres(m)) genres.insert(g);
-    for (int64_t c : this->companies(m)) companies.insert(c);
+    for (int64_t g : this->genres(m))
+      genres.insert(g);
+    for (int64_t c : this->companies(m))
+      companies.insert(c);
   }
   std::erase_if(genre_names_, [&](const auto& kv) { return !genres.count(kv.first); });
   std::erase_if(company_names_, [&](const auto& kv) { return !companies.count(kv.first); });
@@ -109,8 +122,10 @@ Catalog Catalog::merged(const Catalog& base, const Catalog& changes) {
   out.reserve(base.movies_.size() + changes.movies_.size());
   out.company_names_ = base.company_names_;
   out.genre_names_ = base.genre_names_;
-  for (const auto& [id, name] : changes.company_names_) out.set_company_name(id, name);
-  for (const auto& [id, name] : changes.genre_names_) out.set_genre_name(id, name);
+  for (const auto& [id, name] : changes.company_names_)
+    out.set_company_name(id, name);
+  for (const auto& [id, name] : changes.genre_names_)
+    out.set_genre_name(id, name);
   // Both are sorted by id: a merge where `changes` wins on equal ids.
   auto a = base.movies_.begin(), b = changes.movies_.begin();
   while (a != base.movies_.end() || b != changes.movies_.end()) {

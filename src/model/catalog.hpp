@@ -69,9 +69,13 @@ class Catalog {
   static Catalog merged(const Catalog& base, const Catalog& changes);
 
   const std::vector<Movie>& movies() const { return movies_; }
-  std::string_view title(const Movie& m) const { return std::string_view(text_).substr(m.title_offset, m.title_length); }
+  std::string_view title(const Movie& m) const {
+    return std::string_view(text_).substr(m.title_offset, m.title_length);
+  }
   std::string_view status(const Movie& m) const { return statuses_[m.status]; }
-  std::span<const int64_t> genres(const Movie& m) const { return {links_.data() + m.links_offset, m.genre_count}; }
+  std::span<const int64_t> genres(const Movie& m) const {
+    return {links_.data() + m.links_offset, m.genre_count};
+  }
   std::span<const int64_t> companies(const Movie& m) const {
     return {links_.data() + m.links_offset + m.genre_count, m.company_count};
   }

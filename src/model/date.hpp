@@ -7,9 +7,13 @@ namespace reelstat::model {
 // A calendar date packed as YYYYMMDD (19951030); 0 means "no date".
 using PackedDate = int32_t;
 
-constexpr int date_year(PackedDate d) { return d / 10000; }
+constexpr int date_year(PackedDate d) {
+  return d / 10000;
+}
 
-constexpr bool is_leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+constexpr bool is_leap_year(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 constexpr int days_in_month(int y, int m) {
   constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

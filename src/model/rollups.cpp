@@ -61,7 +61,8 @@ using Table = std::unordered_map<Key, Accumulator, KeyHash>;
 std::vector<YearRow> sorted_rows(const Table& table) {
   std::vector<YearRow> rows;
   rows.reserve(table.size());
-  for (const auto& [key, acc] : table) rows.push_back(YearRow{key.owner, key.year, acc.finish()});
+  for (const auto& [key, acc] : table)
+    rows.push_back(YearRow{key.owner, key.year, acc.finish()});
   std::sort(rows.begin(), rows.end(), [](const YearRow& a, const YearRow& b) {
     return a.owner_id != b.owner_id ? a.owner_id < b.owner_id : a.year < b.year;
   });
@@ -81,9 +82,11 @@ Rollups compute_rollups(const Catalog& catalog) {
     for (int64_t c : movie_companies) {
       companies[Key{c, year}].add(movie, static_cast<uint32_t>(movie_companies.size()));
       auto& per_genre = company_genres[Key{c, year}];
-      for (int64_t g : movie_genres) ++per_genre[g];
+      for (int64_t g : movie_genres)
+        ++per_genre[g];
     }
-    for (int64_t g : movie_genres) genres[Key{g, year}].add(movie, static_cast<uint32_t>(movie_genres.size()));
+    for (int64_t g : movie_genres)
+      genres[Key{g, year}].add(movie, static_cast<uint32_t>(movie_genres.size()));
   }
   Rollups out;
   out.company_years = sorted_rows(companies);

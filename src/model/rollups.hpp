@@ -31,8 +31,8 @@ struct CompanyYearGenre {
 };
 
 struct Rollups {
-  std::vector<YearRow> company_years;  // sorted by (company, year)
-  std::vector<YearRow> genre_years;    // sorted by (genre, year)
+  std::vector<YearRow> company_years;                 // sorted by (company, year)
+  std::vector<YearRow> genre_years;                   // sorted by (genre, year)
   std::vector<CompanyYearGenre> company_year_genres;  // sorted by (company, year, genre)
 };
 

@@ -7,7 +7,9 @@
 namespace reelstat::model {
 namespace {
 
-__int128 abs128(__int128 v) { return v < 0 ? -v : v; }
+__int128 abs128(__int128 v) {
+  return v < 0 ? -v : v;
+}
 
 // n / d rounded half away from zero, for d > 0.
 __int128 divide_rounded(__int128 n, __int128 d) {
@@ -44,11 +46,13 @@ int64_t SplitSum::cents() const {
   }
   if (exact) {
     __int128 numerator = 0;
-    for (const auto& [n, sum] : by_ways_) numerator += sum * 100 * (lcm / n);
+    for (const auto& [n, sum] : by_ways_)
+      numerator += sum * 100 * (lcm / n);
     return static_cast<int64_t>(divide_rounded(numerator, lcm));
   }
   long double total = 0;
-  for (const auto& [n, sum] : by_ways_) total += static_cast<long double>(sum) * 100 / n;
+  for (const auto& [n, sum] : by_ways_)
+    total += static_cast<long double>(sum) * 100 / n;
   return static_cast<int64_t>(std::llround(total));
 }
 

@@ -32,7 +32,8 @@ Json list_companies(const SnapshotIndex& index, const Params& params) {
     if (needle.empty() || o.name_folded.find(needle) != std::string::npos) matches.push_back(&o);
   std::sort(matches.begin(), matches.end(), by_releases);
   Json list = Json::array();
-  for (size_t i = static_cast<size_t>(offset); i < matches.size() && list.size() < static_cast<size_t>(limit); ++i)
+  for (size_t i = static_cast<size_t>(offset); i < matches.size() && list.size() < static_cast<size_t>(limit);
+       ++i)
     list.push_back(owner_item(*matches[i]));
   Json j = Json::object();
   j["total"] = matches.size();
@@ -43,10 +44,12 @@ Json list_companies(const SnapshotIndex& index, const Params& params) {
 Json list_genres(const SnapshotIndex& index, const Params& params) {
   params.allow_only({});
   std::vector<const Owner*> all;
-  for (const Owner& o : index.genres()) all.push_back(&o);
+  for (const Owner& o : index.genres())
+    all.push_back(&o);
   std::sort(all.begin(), all.end(), by_releases);
   Json list = Json::array();
-  for (const Owner* o : all) list.push_back(owner_item(*o));
+  for (const Owner* o : all)
+    list.push_back(owner_item(*o));
   Json j = Json::object();
   j["genres"] = std::move(list);
   return j;

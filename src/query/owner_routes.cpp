@@ -9,11 +9,14 @@ namespace {
 
 constexpr int64_t kMinYear = 1, kMaxYear = 9999;
 
-const char* kind_name(OwnerKind kind) { return kind == OwnerKind::company ? "company" : "genre"; }
+const char* kind_name(OwnerKind kind) {
+  return kind == OwnerKind::company ? "company" : "genre";
+}
 
 const Owner& find_owner(const SnapshotIndex& index, OwnerKind kind, int64_t id) {
   const Owner* owner = kind == OwnerKind::company ? index.company(id) : index.genre(id);
-  if (owner == nullptr) throw ApiError::not_found(std::string("no ") + kind_name(kind) + " with id " + std::to_string(id));
+  if (owner == nullptr)
+    throw ApiError::not_found(std::string("no ") + kind_name(kind) + " with id " + std::to_string(id));
   return *owner;
 }
 
@@ -30,7 +33,8 @@ const model::YearRow& find_row(const SnapshotIndex& index, OwnerKind kind, const
   return *it;
 }
 
-Json year_json(const SnapshotIndex& index, OwnerKind kind, const model::YearRow& row, Attribution attribution) {
+Json year_json(const SnapshotIndex& index, OwnerKind kind, const model::YearRow& row,
+               Attribution attribution) {
   Json j = Json::object();
   j["year"] = row.year;
   append_metrics(j, row.metrics, attribution);
@@ -91,7 +95,8 @@ Json owner_year(const SnapshotIndex& index, const Params& params, OwnerKind kind
   return j;
 }
 
-Json owner_year_movies(const SnapshotIndex& index, const Params& params, OwnerKind kind, int64_t id, int32_t year) {
+Json owner_year_movies(const SnapshotIndex& index, const Params& params, OwnerKind kind, int64_t id,
+                       int32_t year) {
   params.allow_only({});
   const Owner& owner = find_owner(index, kind, id);
   find_row(index, kind, owner, year);
@@ -100,7 +105,8 @@ Json owner_year_movies(const SnapshotIndex& index, const Params& params, OwnerKi
   j["year"] = year;
   Json movies = Json::array();
   auto list = kind == OwnerKind::company ? index.company_movies(id, year) : index.genre_movies(id, year);
-  for (const model::Movie* m : list) movies.push_back(movie_json(index.catalog(), index, *m));
+  for (const model::Movie* m : list)
+    movies.push_back(movie_json(index.catalog(), index, *m));
   j["movies"] = std::move(movies);
   return j;
 }

@@ -29,7 +29,8 @@ std::optional<int64_t> to_integer(std::string_view text) {
 
 std::string join(std::initializer_list<std::string_view> items) {
   std::string out;
-  for (auto item : items) out += (out.empty() ? "" : ", ") + std::string(item);
+  for (auto item : items)
+    out += (out.empty() ? "" : ", ") + std::string(item);
   return out;
 }
 
@@ -112,7 +113,8 @@ int64_t path_integer(std::string_view segment, std::string_view what, int64_t mi
   auto v = to_integer(segment);
   if (!v || *v < min || *v > max)
     throw ApiError::bad_request(std::string(what) + " '" + std::string(segment.substr(0, 40)) +
-                                "' must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+                                "' must be an integer from " + std::to_string(min) + " to " +
+                                std::to_string(max));
   return *v;
 }
 

@@ -18,11 +18,14 @@ Json figure(int64_t total, int64_t split_cents, int64_t movies, Attribution attr
   return j;
 }
 
-double micros(int64_t value) { return static_cast<double>(value) / 1e6; }
+double micros(int64_t value) {
+  return static_cast<double>(value) / 1e6;
+}
 
 // total / count rounded half up to a millionth.
 int64_t average_micros(int64_t total_micros, int64_t count) {
-  return static_cast<int64_t>((static_cast<__int128>(total_micros) * 2 + count) / (2 * static_cast<__int128>(count)));
+  return static_cast<int64_t>((static_cast<__int128>(total_micros) * 2 + count) /
+                              (2 * static_cast<__int128>(count)));
 }
 
 struct Measure {
@@ -35,12 +38,18 @@ Measure measure(const model::Metrics& m, RankBy by, Attribution attribution) {
   const bool split = attribution == Attribution::split;
   switch (by) {
     case RankBy::avg_popularity:
-      return {m.popularity_movies > 0, m.popularity_micros_total, m.popularity_movies > 0 ? m.popularity_movies : 1};
-    case RankBy::total_popularity: return {m.popularity_movies > 0, m.popularity_micros_total, 1};
-    case RankBy::releases: return {true, m.releases, 1};
-    case RankBy::budget: return {m.budget_movies > 0, split ? m.budget_split_cents : m.budget_total * 100, 1};
-    case RankBy::revenue: return {m.revenue_movies > 0, split ? m.revenue_split_cents : m.revenue_total * 100, 1};
-    case RankBy::profit: return {m.profit_movies > 0, split ? m.profit_split_cents : m.profit_total * 100, 1};
+      return {m.popularity_movies > 0, m.popularity_micros_total,
+              m.popularity_movies > 0 ? m.popularity_movies : 1};
+    case RankBy::total_popularity:
+      return {m.popularity_movies > 0, m.popularity_micros_total, 1};
+    case RankBy::releases:
+      return {true, m.releases, 1};
+    case RankBy::budget:
+      return {m.budget_movies > 0, split ? m.budget_split_cents : m.budget_total * 100, 1};
+    case RankBy::revenue:
+      return {m.revenue_movies > 0, split ? m.revenue_split_cents : m.revenue_total * 100, 1};
+    case RankBy::profit:
+      return {m.profit_movies > 0, split ? m.profit_split_cents : m.profit_total * 100, 1};
   }
   return {false, 0, 1};
 }
@@ -51,7 +60,9 @@ Attribution parse_attribution(std::string_view text) {
   return text == "split" ? Attribution::split : Attribution::full;
 }
 
-std::string_view attribution_name(Attribution a) { return a == Attribution::split ? "split" : "full"; }
+std::string_view attribution_name(Attribution a) {
+  return a == Attribution::split ? "split" : "full";
+}
 
 RankBy parse_rank_by(std::string_view text) {
   if (text == "avg_popularity") return RankBy::avg_popularity;
@@ -83,8 +94,9 @@ Json owner_ref(const Owner& owner) {
 
 Json popularity_json(const model::Metrics& m) {
   Json j = Json::object();
-  j["average"] = m.popularity_movies > 0 ? Json(micros(average_micros(m.popularity_micros_total, m.popularity_movies)))
-                                         : Json(nullptr);
+  j["average"] = m.popularity_movies > 0
+                     ? Json(micros(average_micros(m.popularity_micros_total, m.popularity_movies)))
+                     : Json(nullptr);
   j["total"] = micros(m.popularity_micros_total);
   j["movies"] = m.popularity_movies;
   return j;
@@ -106,7 +118,8 @@ Json movie_json(const model::Catalog& catalog, const SnapshotIndex& index, const
   j["release_date"] = movie.release_date ? Json(model::format_date(movie.release_date)) : Json(nullptr);
   j["budget"] = optional_amount(movie.budget);
   j["revenue"] = optional_amount(movie.revenue);
-  j["popularity"] = movie.popularity_micros == model::kUnknown ? Json(nullptr) : Json(micros(movie.popularity_micros));
+  j["popularity"] =
+      movie.popularity_micros == model::kUnknown ? Json(nullptr) : Json(micros(movie.popularity_micros));
   Json genres = Json::array();
   for (int64_t g : catalog.genres(movie)) {
     if (const Owner* genre = index.genre(g)) genres.push_back(owner_ref(*genre));

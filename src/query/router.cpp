@@ -25,14 +25,17 @@ std::vector<std::string> split_path(std::string_view path) {
   return segments;
 }
 
-int32_t year_segment(const std::string& s) { return static_cast<int32_t>(path_integer(s, "year", 1, 9999)); }
+int32_t year_segment(const std::string& s) {
+  return static_cast<int32_t>(path_integer(s, "year", 1, 9999));
+}
 
 Json dispatch(const SnapshotIndex* index, const std::vector<std::string>& s, const Params& params,
               std::string_view& route) {
   const size_t n = s.size();
   if (n < 2 || s[0] != "v1") throw ApiError::not_found("no such route");
   auto need_snapshot = [&]() -> const SnapshotIndex& {
-    if (index == nullptr) throw ApiError(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
+    if (index == nullptr)
+      throw ApiError(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
     return *index;
   };
   const std::string& area = s[1];
@@ -54,7 +57,8 @@ Json dispatch(const SnapshotIndex* index, const std::vector<std::string>& s, con
     if (n >= 4 && n <= 6 && s[3] == "years" && (n < 6 || s[5] == "movies")) {
       route = n == 4   ? (companies ? "/v1/companies/{id}/years" : "/v1/genres/{id}/years")
               : n == 5 ? (companies ? "/v1/companies/{id}/years/{year}" : "/v1/genres/{id}/years/{year}")
-                       : (companies ? "/v1/companies/{id}/years/{year}/movies" : "/v1/genres/{id}/years/{year}/movies");
+                       : (companies ? "/v1/companies/{id}/years/{year}/movies"
+                                    : "/v1/genres/{id}/years/{year}/movies");
       const int64_t id = path_integer(s[2], companies ? "company id" : "genre id", -kMaxId, kMaxId);
       if (n == 4) return owner_years(need_snapshot(), params, kind, id);
       const int32_t year = year_segment(s[4]);
@@ -87,7 +91,8 @@ Response respond(const SnapshotIndex* index, std::string_view target) {
   try {
     const size_t question = target.find('?');
     const std::string_view path = target.substr(0, question);
-    const std::string_view query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+    const std::string_view query =
+        question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
     const auto segments = split_path(path);
     const Params params(query);
     response.body = to_body(dispatch(index, segments, params, response.route));

@@ -15,7 +15,8 @@ Json list_companies(const SnapshotIndex& index, const Params& params);
 Json list_genres(const SnapshotIndex& index, const Params& params);
 Json owner_years(const SnapshotIndex& index, const Params& params, OwnerKind kind, int64_t id);
 Json owner_year(const SnapshotIndex& index, const Params& params, OwnerKind kind, int64_t id, int32_t year);
-Json owner_year_movies(const SnapshotIndex& index, const Params& params, OwnerKind kind, int64_t id, int32_t year);
+Json owner_year_movies(const SnapshotIndex& index, const Params& params, OwnerKind kind, int64_t id,
+                       int32_t year);
 Json year_ranking(const SnapshotIndex& index, const Params& params, OwnerKind kind, int32_t year);
 Json most_popular_genres(const SnapshotIndex& index, const Params& params);
 Json dataset(const SnapshotIndex& index, const Params& params);

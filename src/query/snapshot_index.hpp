@@ -50,7 +50,9 @@ class SnapshotIndex {
   std::optional<int32_t> first_year() const { return first_year_; }
   std::optional<int32_t> last_year() const { return last_year_; }
   // Years with genre rollups, ascending.
-  const std::map<int32_t, std::vector<const model::YearRow*>>& genre_rows_by_year() const { return genre_by_year_; }
+  const std::map<int32_t, std::vector<const model::YearRow*>>& genre_rows_by_year() const {
+    return genre_by_year_;
+  }
 
  private:
   using Span = std::pair<size_t, size_t>;

@@ -13,21 +13,26 @@ Json year_ranking(const SnapshotIndex& index, const Params& params, OwnerKind ki
   else
     params.allow_only({"by", "attribution"});
   const std::string_view by_text =
-      companies ? params.choice("by", "profit", {"profit", "revenue", "budget", "releases", "avg_popularity", "total_popularity"})
-                : params.choice("by", "avg_popularity",
-                                {"avg_popularity", "total_popularity", "releases", "budget", "revenue", "profit"});
+      companies
+          ? params.choice("by", "profit",
+                          {"profit", "revenue", "budget", "releases", "avg_popularity", "total_popularity"})
+          : params.choice("by", "avg_popularity",
+                          {"avg_popularity", "total_popularity", "releases", "budget", "revenue", "profit"});
   const RankBy by = parse_rank_by(by_text);
   const Attribution attribution = parse_attribution(params.choice("attribution", "full", {"full", "split"}));
   const int64_t limit = companies ? params.integer("limit", 10, 0, 1000) : INT32_MAX;
   const int64_t offset = companies ? params.integer("offset", 0, 0, INT32_MAX) : 0;
 
-  std::vector<const model::YearRow*> rows = companies ? index.companies_in_year(year) : index.genres_in_year(year);
+  std::vector<const model::YearRow*> rows =
+      companies ? index.companies_in_year(year) : index.genres_in_year(year);
   if (rows.empty()) throw ApiError::not_found("no released movies in " + std::to_string(year));
-  std::sort(rows.begin(), rows.end(),
-            [&](const model::YearRow* a, const model::YearRow* b) { return ranks_before(*a, *b, by, attribution); });
+  std::sort(rows.begin(), rows.end(), [&](const model::YearRow* a, const model::YearRow* b) {
+    return ranks_before(*a, *b, by, attribution);
+  });
 
   Json list = Json::array();
-  for (size_t i = static_cast<size_t>(offset); i < rows.size() && list.size() < static_cast<size_t>(limit); ++i) {
+  for (size_t i = static_cast<size_t>(offset); i < rows.size() && list.size() < static_cast<size_t>(limit);
+       ++i) {
     const Owner* owner = companies ? index.company(rows[i]->owner_id) : index.genre(rows[i]->owner_id);
     Json item = Json::object();
     item["rank"] = i + 1;
@@ -49,14 +54,15 @@ Json most_popular_genres(const SnapshotIndex& index, const Params& params) {
   const int64_t from = params.integer("from", 1, 1, 9999);
   const int64_t to = params.integer("to", 9999, 1, 9999);
   if (from > to) throw ApiError::bad_request("parameter 'from' must not be after 'to'");
-  const std::string_view by_text = params.choice("by", "avg_popularity", {"avg_popularity", "total_popularity", "releases"});
+  const std::string_view by_text =
+      params.choice("by", "avg_popularity", {"avg_popularity", "total_popularity", "releases"});
   const RankBy by = parse_rank_by(by_text);
   Json years = Json::array();
   for (const auto& [year, rows] : index.genre_rows_by_year()) {
     if (year < from || year > to || rows.empty()) continue;
-    const model::YearRow* best = *std::min_element(rows.begin(), rows.end(), [&](const auto* a, const auto* b) {
-      return ranks_before(*a, *b, by, Attribution::full);
-    });
+    const model::YearRow* best = *std::min_element(
+        rows.begin(), rows.end(),
+        [&](const auto* a, const auto* b) { return ranks_before(*a, *b, by, Attribution::full); });
     const Owner* genre = index.genre(best->owner_id);
     Json item = Json::object();
     item["year"] = year;

@@ -66,8 +66,8 @@ std::optional<int64_t> DataDir::current_run() const {
 
 void DataDir::make_current(int64_t run_id) const {
   if (!std::filesystem::exists(snapshot_path(run_id)))
-    throw StoreError("run " + std::to_string(run_id) + " has no snapshot on disk (" + snapshot_path(run_id).string() +
-                     ")");
+    throw StoreError("run " + std::to_string(run_id) + " has no snapshot on disk (" +
+                     snapshot_path(run_id).string() + ")");
   replace_file_atomically(current_pointer(), std::to_string(run_id) + "\n");
 }
 
@@ -100,7 +100,8 @@ std::vector<int64_t> DataDir::prune(size_t keep) const {
 void DataDir::remove_unfinished_snapshots() const {
   for (const auto& entry : std::filesystem::directory_iterator(root_ / "snapshots")) {
     const std::string name = entry.path().filename().string();
-    if (name.ends_with(".partial") || name.ends_with(".partial-journal")) std::filesystem::remove(entry.path());
+    if (name.ends_with(".partial") || name.ends_with(".partial-journal"))
+      std::filesystem::remove(entry.path());
   }
 }
 
@@ -113,7 +114,8 @@ WriterLock::WriterLock(const DataDir& dir) {
     ssize_t n = ::pread(fd_, holder, sizeof holder - 1, 0);
     ::close(fd_);
     std::string who = n > 0 ? std::string(holder, static_cast<size_t>(n)) : "another process";
-    while (!who.empty() && who.back() == '\n') who.pop_back();
+    while (!who.empty() && who.back() == '\n')
+      who.pop_back();
     throw StoreError("another ingest or publish is running on " + dir.root().string() + " (pid " + who + ")");
   }
   std::string pid = std::to_string(::getpid()) + "\n";

@@ -29,8 +29,12 @@ void fsync_path(const std::filesystem::path& path, int flags) {
 
 }  // namespace
 
-void fsync_file(const std::filesystem::path& path) { fsync_path(path, O_RDONLY); }
-void fsync_directory(const std::filesystem::path& dir) { fsync_path(dir, O_RDONLY | O_DIRECTORY); }
+void fsync_file(const std::filesystem::path& path) {
+  fsync_path(path, O_RDONLY);
+}
+void fsync_directory(const std::filesystem::path& dir) {
+  fsync_path(dir, O_RDONLY | O_DIRECTORY);
+}
 
 void replace_file_atomically(const std::filesystem::path& path, std::string_view content) {
   std::filesystem::path temp = path;

@@ -8,7 +8,8 @@ namespace reelstat::store {
 namespace {
 
 constexpr std::string_view kColumns =
-    "id, started_at, finished_at, file, sha256, mode, records_read, loaded, rejected, excluded, outcome, published, "
+    "id, started_at, finished_at, file, sha256, mode, records_read, loaded, rejected, excluded, outcome, "
+    "published, "
     "message";
 
 RunRecord read_run(const Statement& row) {
@@ -71,13 +72,19 @@ Ledger::~Ledger() = default;
 
 int64_t Ledger::begin_run(const RunRecord& run) {
   auto insert = db_->prepare("INSERT INTO runs (started_at, file, sha256, mode, outcome) VALUES (?,?,?,?,?)");
-  insert.bind(1, run.started_at).bind(2, run.file).bind(3, run.sha256).bind(4, run.mode).bind(5, run.outcome).run();
+  insert.bind(1, run.started_at)
+      .bind(2, run.file)
+      .bind(3, run.sha256)
+      .bind(4, run.mode)
+      .bind(5, run.outcome)
+      .run();
   return db_->last_insert_id();
 }
 
 void Ledger::finish_run(const RunRecord& run) {
   auto update = db_->prepare(
-      "UPDATE runs SET finished_at = ?, records_read = ?, loaded = ?, rejected = ?, excluded = ?, outcome = ?, "
+      "UPDATE runs SET finished_at = ?, records_read = ?, loaded = ?, rejected = ?, excluded = ?, outcome = "
+      "?, "
       "published = ?, message = ? WHERE id = ?");
   update.bind(1, run.finished_at)
       .bind(2, run.records_read)
@@ -101,13 +108,15 @@ std::optional<RunRecord> Ledger::find(int64_t id) {
 std::vector<RunRecord> Ledger::all() {
   std::vector<RunRecord> out;
   auto q = db_->prepare("SELECT " + std::string(kColumns) + " FROM runs ORDER BY id");
-  while (q.step()) out.push_back(read_run(q));
+  while (q.step())
+    out.push_back(read_run(q));
   return out;
 }
 
 std::optional<RunRecord> Ledger::find_published(const std::string& sha256, const std::string& mode) {
-  auto q = db_->prepare("SELECT " + std::string(kColumns) +
-                        " FROM runs WHERE sha256 = ? AND mode = ? AND published = 1 ORDER BY id DESC LIMIT 1");
+  auto q =
+      db_->prepare("SELECT " + std::string(kColumns) +
+                   " FROM runs WHERE sha256 = ? AND mode = ? AND published = 1 ORDER BY id DESC LIMIT 1");
   q.bind(1, sha256).bind(2, mode);
   if (!q.step()) return std::nullopt;
   return read_run(q);

@@ -7,11 +7,11 @@ namespace reelstat::store {
 // What a snapshot says about itself (the `meta` table).
 struct SnapshotMeta {
   int64_t run_id = 0;
-  std::string mode;            // full | delta
-  std::string source_file;     // the input's file name, without its directory
+  std::string mode;         // full | delta
+  std::string source_file;  // the input's file name, without its directory
   std::string source_sha256;
-  std::string ingested_at;     // UTC, ISO 8601
-  std::string report_json;     // the ingest report of the run that built it
+  std::string ingested_at;  // UTC, ISO 8601
+  std::string report_json;  // the ingest report of the run that built it
   int schema_version = 0;
 };
 

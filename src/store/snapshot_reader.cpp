@@ -9,7 +9,9 @@
 namespace reelstat::store {
 namespace {
 
-int64_t double_to_micros(double value) { return std::llround(value * 1e6); }
+int64_t double_to_micros(double value) {
+  return std::llround(value * 1e6);
+}
 
 SnapshotMeta load_meta(Database& db, const std::filesystem::path& path) {
   SnapshotMeta meta;
@@ -18,13 +20,20 @@ SnapshotMeta load_meta(Database& db, const std::filesystem::path& path) {
   while (rows.step()) {
     any = true;
     std::string_view key = rows.text(0), value = rows.text(1);
-    if (key == "schema_version") meta.schema_version = std::stoi(std::string(value));
-    else if (key == "run_id") meta.run_id = std::stoll(std::string(value));
-    else if (key == "mode") meta.mode = value;
-    else if (key == "source_file") meta.source_file = value;
-    else if (key == "source_sha256") meta.source_sha256 = value;
-    else if (key == "ingested_at") meta.ingested_at = value;
-    else if (key == "report") meta.report_json = value;
+    if (key == "schema_version")
+      meta.schema_version = std::stoi(std::string(value));
+    else if (key == "run_id")
+      meta.run_id = std::stoll(std::string(value));
+    else if (key == "mode")
+      meta.mode = value;
+    else if (key == "source_file")
+      meta.source_file = value;
+    else if (key == "source_sha256")
+      meta.source_sha256 = value;
+    else if (key == "ingested_at")
+      meta.ingested_at = value;
+    else if (key == "report")
+      meta.report_json = value;
   }
   if (!any) throw StoreError(path.string() + " is not a reelstat snapshot (no meta)");
   if (meta.schema_version != kSnapshotSchemaVersion)
@@ -34,22 +43,26 @@ SnapshotMeta load_meta(Database& db, const std::filesystem::path& path) {
 }
 
 // Links of every movie, grouped by movie id in list order.
-std::vector<std::pair<int64_t, int64_t>> load_links(Database& db, std::string_view table, std::string_view column) {
+std::vector<std::pair<int64_t, int64_t>> load_links(Database& db, std::string_view table,
+                                                    std::string_view column) {
   std::vector<std::pair<int64_t, int64_t>> links;
   auto rows = db.prepare("SELECT movie_id, " + std::string(column) + " FROM " + std::string(table) +
                          " ORDER BY movie_id, position");
-  while (rows.step()) links.emplace_back(rows.int64(0), rows.int64(1));
+  while (rows.step())
+    links.emplace_back(rows.int64(0), rows.int64(1));
   return links;
 }
 
 void load_catalog(Database& db, model::Catalog& catalog) {
   {
     auto rows = db.prepare("SELECT id, name FROM companies");
-    while (rows.step()) catalog.set_company_name(rows.int64(0), rows.text(1));
+    while (rows.step())
+      catalog.set_company_name(rows.int64(0), rows.text(1));
   }
   {
     auto rows = db.prepare("SELECT id, name FROM genres");
-    while (rows.step()) catalog.set_genre_name(rows.int64(0), rows.text(1));
+    while (rows.step())
+      catalog.set_genre_name(rows.int64(0), rows.text(1));
   }
   const auto genre_links = load_links(db, "movie_genres", "genre_id");
   const auto company_links = load_links(db, "movie_companies", "company_id");
@@ -65,7 +78,8 @@ void load_catalog(Database& db, model::Catalog& catalog) {
     std::string_view date = rows.text(2);
     if (!date.empty()) {
       in.release_date = std::stoi(std::string(date.substr(0, 4))) * 10000 +
-                        std::stoi(std::string(date.substr(5, 2))) * 100 + std::stoi(std::string(date.substr(8, 2)));
+                        std::stoi(std::string(date.substr(5, 2))) * 100 +
+                        std::stoi(std::string(date.substr(8, 2)));
     }
     in.status = rows.text(3);
     in.budget = rows.is_null(4) ? model::kUnknown : rows.int64(4);
@@ -76,7 +90,8 @@ void load_catalog(Database& db, model::Catalog& catalog) {
     genres.clear();
     companies.clear();
     // Names are set already, so the refs only carry ids.
-    for (; g < genre_links.size() && genre_links[g].first == in.id; ++g) genres.push_back({genre_links[g].second, {}});
+    for (; g < genre_links.size() && genre_links[g].first == in.id; ++g)
+      genres.push_back({genre_links[g].second, {}});
     for (; c < company_links.size() && company_links[c].first == in.id; ++c)
       companies.push_back({company_links[c].second, {}});
     in.genres = genres;
@@ -85,13 +100,15 @@ void load_catalog(Database& db, model::Catalog& catalog) {
   }
 }
 
-std::vector<model::YearRow> load_year_rows(Database& db, std::string_view table, std::string_view owner_column) {
+std::vector<model::YearRow> load_year_rows(Database& db, std::string_view table,
+                                           std::string_view owner_column) {
   std::vector<model::YearRow> out;
-  auto rows = db.prepare("SELECT " + std::string(owner_column) +
-                         ", year, releases, budget_total, budget_movies, revenue_total, revenue_movies, "
-                         "profit_total, profit_movies, budget_split_cents, revenue_split_cents, profit_split_cents, "
-                         "popularity_total, popularity_movies FROM " +
-                         std::string(table) + " ORDER BY 1, 2");
+  auto rows =
+      db.prepare("SELECT " + std::string(owner_column) +
+                 ", year, releases, budget_total, budget_movies, revenue_total, revenue_movies, "
+                 "profit_total, profit_movies, budget_split_cents, revenue_split_cents, profit_split_cents, "
+                 "popularity_total, popularity_movies FROM " +
+                 std::string(table) + " ORDER BY 1, 2");
   while (rows.step()) {
     model::YearRow r;
     r.owner_id = rows.int64(0);
@@ -132,7 +149,8 @@ LoadedSnapshot read_snapshot(const std::filesystem::path& path) {
   out.rollups.company_years = load_year_rows(db, "company_years", "company_id");
   out.rollups.genre_years = load_year_rows(db, "genre_years", "genre_id");
   {
-    auto rows = db.prepare("SELECT company_id, year, genre_id, releases FROM company_year_genres ORDER BY 1, 2, 3");
+    auto rows =
+        db.prepare("SELECT company_id, year, genre_id, releases FROM company_year_genres ORDER BY 1, 2, 3");
     while (rows.step())
       out.rollups.company_year_genres.push_back(
           {rows.int64(0), static_cast<int32_t>(rows.int64(1)), rows.int64(2), rows.int64(3)});

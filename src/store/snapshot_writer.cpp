@@ -13,7 +13,9 @@
 namespace reelstat::store {
 namespace {
 
-double micros_to_double(int64_t micros) { return static_cast<double>(micros) / 1e6; }
+double micros_to_double(int64_t micros) {
+  return static_cast<double>(micros) / 1e6;
+}
 
 void write_meta(Database& db, const SnapshotMeta& meta) {
   auto put = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
@@ -29,9 +31,11 @@ void write_meta(Database& db, const SnapshotMeta& meta) {
 
 void write_movies(Database& db, const model::Catalog& catalog) {
   auto movie = db.prepare(
-      "INSERT INTO movies (id, title, release_date, release_year, status, budget, revenue, popularity, in_rollups, "
+      "INSERT INTO movies (id, title, release_date, release_year, status, budget, revenue, popularity, "
+      "in_rollups, "
       "exclusion, source_run, source_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-  auto company_link = db.prepare("INSERT INTO movie_companies (movie_id, company_id, position) VALUES (?,?,?)");
+  auto company_link =
+      db.prepare("INSERT INTO movie_companies (movie_id, company_id, position) VALUES (?,?,?)");
   auto genre_link = db.prepare("INSERT INTO movie_genres (movie_id, genre_id, position) VALUES (?,?,?)");
   for (const model::Movie& m : catalog.movies()) {
     std::string date = model::format_date(m.release_date);
@@ -47,25 +51,30 @@ void write_movies(Database& db, const model::Catalog& catalog) {
     if (!m.in_rollups()) movie.bind(10, model::exclusion_name(m.exclusion));
     movie.bind(11, m.source_run).bind(12, static_cast<int64_t>(m.source_line)).run();
     int64_t position = 0;
-    for (int64_t g : catalog.genres(m)) genre_link.bind(1, m.id).bind(2, g).bind(3, position++).run();
+    for (int64_t g : catalog.genres(m))
+      genre_link.bind(1, m.id).bind(2, g).bind(3, position++).run();
     position = 0;
-    for (int64_t c : catalog.companies(m)) company_link.bind(1, m.id).bind(2, c).bind(3, position++).run();
+    for (int64_t c : catalog.companies(m))
+      company_link.bind(1, m.id).bind(2, c).bind(3, position++).run();
   }
 }
 
-void write_names(Database& db, std::string_view table, const std::unordered_map<int64_t, std::string>& names) {
+void write_names(Database& db, std::string_view table,
+                 const std::unordered_map<int64_t, std::string>& names) {
   std::vector<std::pair<int64_t, std::string_view>> sorted(names.begin(), names.end());
   std::sort(sorted.begin(), sorted.end());
   auto insert = db.prepare("INSERT INTO " + std::string(table) + " (id, name) VALUES (?, ?)");
-  for (const auto& [id, name] : sorted) insert.bind(1, id).bind(2, name).run();
+  for (const auto& [id, name] : sorted)
+    insert.bind(1, id).bind(2, name).run();
 }
 
 void write_year_rows(Database& db, std::string_view table, std::string_view owner_column,
                      const std::vector<model::YearRow>& rows) {
-  auto insert = db.prepare("INSERT INTO " + std::string(table) + " (" + std::string(owner_column) +
-                           ", year, releases, budget_total, budget_movies, revenue_total, revenue_movies, "
-                           "profit_total, profit_movies, budget_split_cents, revenue_split_cents, profit_split_cents, "
-                           "popularity_total, popularity_movies) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto insert =
+      db.prepare("INSERT INTO " + std::string(table) + " (" + std::string(owner_column) +
+                 ", year, releases, budget_total, budget_movies, revenue_total, revenue_movies, "
+                 "profit_total, profit_movies, budget_split_cents, revenue_split_cents, profit_split_cents, "
+                 "popularity_total, popularity_movies) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const model::YearRow& r : rows) {
     const model::Metrics& m = r.metrics;
     insert.bind(1, r.owner_id)
@@ -87,9 +96,14 @@ void write_year_rows(Database& db, std::string_view table, std::string_view owne
 }
 
 void write_company_year_genres(Database& db, const std::vector<model::CompanyYearGenre>& rows) {
-  auto insert = db.prepare("INSERT INTO company_year_genres (company_id, year, genre_id, releases) VALUES (?,?,?,?)");
+  auto insert =
+      db.prepare("INSERT INTO company_year_genres (company_id, year, genre_id, releases) VALUES (?,?,?,?)");
   for (const auto& r : rows)
-    insert.bind(1, r.company_id).bind(2, static_cast<int64_t>(r.year)).bind(3, r.genre_id).bind(4, r.releases).run();
+    insert.bind(1, r.company_id)
+        .bind(2, static_cast<int64_t>(r.year))
+        .bind(3, r.genre_id)
+        .bind(4, r.releases)
+        .run();
 }
 
 }  // namespace
@@ -99,8 +113,9 @@ void write_snapshot(const std::filesystem::path& path, const model::Catalog& cat
   if (std::filesystem::exists(path)) throw StoreError("refusing to overwrite " + path.string());
   {
     Database db(path, Database::Mode::read_write_create);
-    db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 16384; "
-            "PRAGMA cache_size = -262144; PRAGMA locking_mode = EXCLUSIVE;");
+    db.exec(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 16384; "
+        "PRAGMA cache_size = -262144; PRAGMA locking_mode = EXCLUSIVE;");
     db.exec("BEGIN");
     db.exec(kSnapshotTables);
     write_meta(db, meta);

@@ -54,8 +54,8 @@ class Statement {
     return present ? bind(index, value) : bind_null(index);
   }
 
-  bool step();       // true while a row is available
-  void run();        // step() once for a statement without result rows, then reset
+  bool step();  // true while a row is available
+  void run();   // step() once for a statement without result rows, then reset
   void reset();
 
   bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }

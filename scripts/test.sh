@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test: installs the Debian packages the project needs (skip with REELSTAT_SKIP_DEPS=1),
+# checks formatting, builds, runs the whole suite, then runs it again under AddressSanitizer and
+# UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${REELSTAT_SKIP_DEPS:-0}" != "1" ]; then
+  bash scripts/install-deps.sh
+fi
+
+echo "== clang-format check"
+git ls-files -- 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' | xargs clang-format --dry-run --Werror
+
+echo "== build (release) and test"
+bash scripts/build.sh build
+(cd build && ctest --output-on-failure -j"$(nproc)")
+
+echo "== build (address + undefined behaviour sanitizers) and test"
+bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DREELSTAT_SANITIZE=ON -DREELSTAT_BENCHMARKS=OFF
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$(nproc)")

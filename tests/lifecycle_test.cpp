@@ -1,0 +1,230 @@
+// Runs and snapshots over time, through the real CLI: publish, re-ingest, rollback, delta, limits.
+#include <archive.h>
+#include <archive_entry.h>
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "store/data_dir.hpp"
+#include "test_support.hpp"
+
+namespace reelstat {
+namespace {
+
+using Json = nlohmann::json;
+using reelstat::testing::CommandResult;
+using reelstat::testing::kHeader;
+using reelstat::testing::record;
+using reelstat::testing::Row;
+using reelstat::testing::run_reelstat;
+using reelstat::testing::shell_quote;
+using reelstat::testing::TempDir;
+
+class Lifecycle : public ::testing::Test {
+ protected:
+  CommandResult reelstat(const std::string& args) {
+    return run_reelstat(args + " --data-dir " + shell_quote((dir_ / "data").string()));
+  }
+  Json query(const std::string& target) {
+    CommandResult r = reelstat("query " + shell_quote(target));
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    return Json::parse(r.out);
+  }
+  std::string file(const std::string& name, const std::string& content) {
+    reelstat::testing::write_file(dir_ / name, content);
+    return shell_quote((dir_ / name).string());
+  }
+  int64_t current_run() { return query("/v1/dataset")["run_id"]; }
+
+  TempDir dir_;
+};
+
+TEST_F(Lifecycle, SameFileTwicePublishesNothingUnlessForced) {
+  std::string input = file("a.csv", kHeader + record(Row{}));
+  ASSERT_EQ(reelstat("ingest " + input).exit_code, 0);
+  CommandResult again = reelstat("ingest " + input);
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("unchanged"), std::string::npos) << again.out;
+  EXPECT_EQ(current_run(), 1);
+  CommandResult forced = reelstat("ingest --force " + input);
+  EXPECT_EQ(forced.exit_code, 0);
+  EXPECT_EQ(current_run(), 3);
+  CommandResult runs = reelstat("runs --json");
+  Json ledger = Json::parse(runs.out);
+  ASSERT_EQ(ledger.size(), 3u);
+  EXPECT_EQ(ledger[0]["outcome"], "published");
+  EXPECT_EQ(ledger[1]["outcome"], "unchanged");
+  EXPECT_EQ(ledger[1]["published"], false);
+  EXPECT_EQ(ledger[2]["current"], true);
+  EXPECT_EQ(ledger[0]["sha256"], ledger[1]["sha256"]);
+}
+
+TEST_F(Lifecycle, PublishRollsBackToAnEarlierSnapshot) {
+  ASSERT_EQ(reelstat("ingest " + file("a.csv", kHeader + record(Row{.title = "First"}))).exit_code, 0);
+  ASSERT_EQ(reelstat("ingest " + file("b.csv", kHeader + record(Row{.title = "Second"}))).exit_code, 0);
+  EXPECT_EQ(query("/v1/companies/1/years/2000/movies")["movies"][0]["title"], "Second");
+  CommandResult publish = reelstat("publish 1");
+  EXPECT_EQ(publish.exit_code, 0) << publish.out;
+  EXPECT_EQ(current_run(), 1);
+  EXPECT_EQ(query("/v1/companies/1/years/2000/movies")["movies"][0]["title"], "First");
+  EXPECT_NE(reelstat("publish 99").exit_code, 0);
+  EXPECT_EQ(current_run(), 1);
+}
+
+TEST_F(Lifecycle, DeltaReplacesMoviesByIdAndRecomputesRollups) {
+  std::string base = kHeader + record(Row{.id = "1", .budget = "100", .revenue = "300"}) +
+                     record(Row{.id = "2", .budget = "50", .revenue = "60"});
+  ASSERT_EQ(reelstat("ingest " + file("full.csv", base)).exit_code, 0);
+  EXPECT_EQ(query("/v1/companies/1/years/2000")["year"]["budget"]["total"], 150);
+  // Movie 2 changes its budget; movie 3 is new, in another year.
+  std::string delta = kHeader + record(Row{.id = "2", .budget = "80", .revenue = "60"}) +
+                      record(Row{.id = "3", .release_date = "2001-05-05", .budget = "7", .revenue = "9"});
+  CommandResult r = reelstat("ingest --mode delta --json " + file("delta.csv", delta));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  Json report = Json::parse(r.out);
+  EXPECT_EQ(report["delta"]["replaced"], 1);
+  EXPECT_EQ(report["delta"]["added"], 1);
+  EXPECT_EQ(report["snapshot"]["movies"], 3);
+  EXPECT_EQ(query("/v1/companies/1/years/2000")["year"]["budget"]["total"], 180);  // 100 + 80
+  EXPECT_EQ(query("/v1/companies/1/years/2001")["year"]["budget"]["total"], 7);
+  EXPECT_EQ(query("/v1/dataset")["movies"], 3);
+}
+
+TEST_F(Lifecycle, DeltaNeedsACurrentSnapshot) {
+  CommandResult r = reelstat("ingest --mode delta " + file("d.csv", kHeader + record(Row{})));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("full ingest first"), std::string::npos) << r.out;
+}
+
+TEST_F(Lifecycle, TooManyRejectsPublishesNothing) {
+  ASSERT_EQ(reelstat("ingest " + file("good.csv", kHeader + record(Row{.title = "Good"}))).exit_code, 0);
+  // 1 bad record in 10 = 10% > 5%.
+  std::string input = kHeader + record(Row{.id = "x"});
+  for (int i = 1; i <= 9; ++i)
+    input += record(Row{.id = std::to_string(i)});
+  CommandResult r = reelstat("ingest " + file("bad.csv", input));
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.out.find("too_many_rejects"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("10.00%"), std::string::npos) << r.out;
+  EXPECT_EQ(current_run(), 1) << "the earlier snapshot stays current";
+  // With a looser limit the same file goes through.
+  EXPECT_EQ(reelstat("ingest --max-reject-rate 0.2 " + file("bad.csv", input)).exit_code, 0);
+  EXPECT_EQ(current_run(), 3);
+}
+
+TEST_F(Lifecycle, MissingColumnsFailWithTheirNames) {
+  CommandResult r = reelstat("ingest " + file("bad.csv", "id,title\n1,A\n"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("release_date"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("production_companies"), std::string::npos) << r.out;
+  store::DataDir data(dir_ / "data");
+  EXPECT_FALSE(data.current_run().has_value());
+  EXPECT_EQ(reelstat("query /v1/dataset").exit_code, 3) << "no snapshot: 503";
+}
+
+TEST_F(Lifecycle, MissingFileIsAClearError) {
+  CommandResult r = reelstat("ingest " + shell_quote((dir_ / "nope.csv").string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("no such file"), std::string::npos) << r.out;
+}
+
+TEST_F(Lifecycle, QueryExitCodes) {
+  ASSERT_EQ(reelstat("ingest " + file("a.csv", kHeader + record(Row{}))).exit_code, 0);
+  EXPECT_EQ(reelstat("query /v1/dataset").exit_code, 0);
+  CommandResult missing = reelstat("query /v1/companies/999/years");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(Json::parse(missing.out)["error"]["code"], "not_found");
+  EXPECT_EQ(reelstat("query '/v1/companies?limit=x'").exit_code, 1);
+}
+
+TEST_F(Lifecycle, OldSnapshotsArePrunedButNeverTheCurrentOne) {
+  for (int i = 1; i <= 4; ++i)
+    ASSERT_EQ(reelstat("ingest --keep 2 " + file("f" + std::to_string(i) + ".csv",
+                                                 kHeader + record(Row{.budget = std::to_string(i * 10)})))
+                  .exit_code,
+              0);
+  store::DataDir data(dir_ / "data");
+  EXPECT_EQ(data.snapshot_runs(), (std::vector<int64_t>{3, 4}));
+  ASSERT_EQ(reelstat("publish 3").exit_code, 0);
+  ASSERT_EQ(reelstat("ingest --keep 1 " + file("f5.csv", kHeader + record(Row{.budget = "55"}))).exit_code,
+            0);
+  EXPECT_EQ(data.snapshot_runs(), (std::vector<int64_t>{5}));
+  CommandResult r = reelstat("publish 1");
+  EXPECT_EQ(r.exit_code, 1) << "pruned snapshots cannot come back";
+}
+
+void write_gzip(const std::filesystem::path& path, const std::string& content) {
+  gzFile f = gzopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(gzwrite(f, content.data(), static_cast<unsigned>(content.size())),
+            static_cast<int>(content.size()));
+  gzclose(f);
+}
+
+// A zip like Kaggle's: several members, movies_metadata.csv not first.
+void write_zip(const std::filesystem::path& path, const std::string& content) {
+  archive* a = archive_write_new();
+  archive_write_set_format_zip(a);
+  ASSERT_EQ(archive_write_open_filename(a, path.c_str()), ARCHIVE_OK);
+  auto add = [&](const char* name, const std::string& data) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name);
+    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_write_header(a, e);
+    archive_write_data(a, data.data(), data.size());
+    archive_entry_free(e);
+  };
+  add("credits.csv", "cast,crew,id\n");
+  add("movies_metadata.csv", content);
+  add("ratings_small.csv", "userId,movieId,rating,timestamp\n");
+  archive_write_close(a);
+  archive_write_free(a);
+}
+
+TEST_F(Lifecycle, GzipAndZipInputsGiveTheSameFiguresAsThePlainFile) {
+  const std::string sample = reelstat::testing::read_file(reelstat::testing::sample_csv());
+  write_gzip(dir_ / "movies.csv.gz", sample);
+  write_zip(dir_ / "the-movies-dataset.zip", sample);
+  std::string reference;
+  for (const char* name : {"movies.csv.gz", "the-movies-dataset.zip"}) {
+    CommandResult r = reelstat("ingest --json " + shell_quote((dir_ / name).string()));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    Json report = Json::parse(r.out);
+    EXPECT_EQ(report["records"]["read"], 2996) << name;
+    EXPECT_EQ(report["records"]["loaded"], 2995) << name;
+    Json universal = query("/v1/companies/33/years/1995");
+    EXPECT_EQ(universal["year"]["revenue"]["total"], 1608712529) << name;
+  }
+  EXPECT_EQ(Json::parse(reelstat("runs --json").out)[1]["outcome"], "published");
+}
+
+TEST_F(Lifecycle, ZipWithoutTheMemberNamesWhatItHolds) {
+  archive* a = archive_write_new();
+  archive_write_set_format_zip(a);
+  ASSERT_EQ(archive_write_open_filename(a, (dir_ / "other.zip").c_str()), ARCHIVE_OK);
+  archive_entry* e = archive_entry_new();
+  archive_entry_set_pathname(e, "links.csv");
+  archive_entry_set_size(e, 3);
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_write_header(a, e);
+  archive_write_data(a, "a\n\n", 3);
+  archive_entry_free(e);
+  archive_write_close(a);
+  archive_write_free(a);
+  CommandResult r = reelstat("ingest " + shell_quote((dir_ / "other.zip").string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("links.csv"), std::string::npos) << r.out;
+}
+
+TEST_F(Lifecycle, CorruptGzipIsAnErrorNotACrash) {
+  std::string gz = file("broken.csv.gz", std::string("\x1f\x8b\x08\x00", 4) + std::string(100, 'x'));
+  CommandResult r = reelstat("ingest " + gz);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("failed"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace reelstat

@@ -1,0 +1,218 @@
+// The API contract on a small hand-made dataset: shapes, ordering, ties, and every error.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ingest/ingest_run.hpp"
+#include "query/router.hpp"
+#include "store/data_dir.hpp"
+#include "test_support.hpp"
+
+namespace reelstat {
+namespace {
+
+using Json = nlohmann::json;
+using reelstat::testing::kHeader;
+using reelstat::testing::record;
+using reelstat::testing::Row;
+using reelstat::testing::TempDir;
+
+// Year 2000: genre 18 (Drama) has movies 1 and 2 (pop 2.0, 4.0: avg 3.0, total 6.0);
+//            genre 35 (Comedy) has movie 3 (pop 3.0: avg 3.0, total 3.0) -> tie on average,
+//            Drama wins on releases. Genre 99 has movie 4 with unknown popularity.
+// Year 2001: genres 18 and 35 each have one movie with pop 1.0 -> full tie: lower id (18) wins.
+class SmallApi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string csv = kHeader;
+    csv += record(Row{.id = "1",
+                      .title = "One",
+                      .release_date = "2000-03-01",
+                      .budget = "100",
+                      .revenue = "150",
+                      .popularity = "2.0",
+                      .genres = "[{'id': 18, 'name': 'Drama'}]",
+                      .companies = "[{'id': 1, 'name': \"Kid's Co\"}, {'id': 2, 'name': 'Big Studio'}]"});
+    csv += record(Row{.id = "2",
+                      .title = "Two",
+                      .release_date = "2000-01-15",
+                      .budget = "",
+                      .revenue = "90",
+                      .popularity = "4.0",
+                      .genres = "[{'id': 18, 'name': 'Drama'}]",
+                      .companies = "[{'id': 2, 'name': 'Big Studio'}]"});
+    csv += record(Row{.id = "3",
+                      .title = "Three",
+                      .release_date = "2000-06-01",
+                      .budget = "10",
+                      .revenue = "5",
+                      .popularity = "3.0",
+                      .genres = "[{'id': 35, 'name': 'Comedy'}]",
+                      .companies = "[{'id': 2, 'name': 'Big Studio'}]"});
+    csv += record(Row{.id = "4",
+                      .title = "Four",
+                      .release_date = "2000-07-01",
+                      .popularity = "",
+                      .genres = "[{'id': 99, 'name': 'Odd'}]",
+                      .companies = "[]"});
+    csv += record(Row{.id = "5",
+                      .title = "Five",
+                      .release_date = "2001-01-01",
+                      .popularity = "1",
+                      .genres = "[{'id': 35, 'name': 'Comedy'}]",
+                      .companies = "[{'id': 3, 'name': 'Small'}]"});
+    csv += record(Row{.id = "6",
+                      .title = "Six",
+                      .release_date = "2001-01-01",
+                      .popularity = "1",
+                      .genres = "[{'id': 18, 'name': 'Drama'}]",
+                      .companies = "[{'id': 3, 'name': 'Small'}]"});
+    csv += record(Row{.id = "7",
+                      .title = "Unreleased",
+                      .release_date = "2000-01-01",
+                      .status = "Rumored",
+                      .companies = "[{'id': 2, 'name': 'Big Studio'}]"});
+    reelstat::testing::write_file(dir_ / "small.csv", csv);
+    ingest::IngestOptions options;
+    options.input = dir_ / "small.csv";
+    options.data_dir = dir_ / "data";
+    ASSERT_EQ(ingest::run_ingest(options).exit_code, 0);
+    store::DataDir data(dir_ / "data");
+    index_ =
+        std::make_unique<query::SnapshotIndex>(store::read_snapshot(data.snapshot_path(*data.current_run())));
+  }
+
+  Json get(const std::string& target, int expected_status = 200) {
+    query::Response r = query::respond(index_.get(), target);
+    EXPECT_EQ(r.status, expected_status) << target << " -> " << r.body;
+    EXPECT_EQ(r.body.back(), '\n');
+    return Json::parse(r.body);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<query::SnapshotIndex> index_;
+};
+
+TEST_F(SmallApi, CompanyYearsHaveTheDocumentedShape) {
+  Json j = get("/v1/companies/2/years");
+  EXPECT_EQ(j["company"], Json({{"id", 2}, {"name", "Big Studio"}}));
+  EXPECT_EQ(j["attribution"], "full");
+  ASSERT_EQ(j["years"].size(), 1u) << "the Rumored movie is in no rollup";
+  Json y = j["years"][0];
+  // nlohmann::json sorts keys when parsing; the raw body keeps the documented order, checked below.
+  EXPECT_EQ(y["year"], 2000);
+  EXPECT_EQ(y["releases"], 3);
+  EXPECT_EQ(y["budget"], Json({{"total", 110}, {"movies", 2}}));
+  EXPECT_EQ(y["revenue"], Json({{"total", 245}, {"movies", 3}}));
+  EXPECT_EQ(y["profit"], Json({{"total", 45}, {"movies", 2}}));  // (150-100) + (5-10)
+  EXPECT_DOUBLE_EQ(y["popularity"]["average"].get<double>(), 3.0);
+  EXPECT_EQ(y["releases_by_genre"][0], Json({{"genre", {{"id", 18}, {"name", "Drama"}}}, {"releases", 2}}));
+  std::string body = query::respond(index_.get(), "/v1/companies/2/years").body;
+  EXPECT_LT(body.find("\"year\""), body.find("\"releases\""));
+  EXPECT_LT(body.find("\"releases\""), body.find("\"budget\""));
+  EXPECT_LT(body.find("\"profit\""), body.find("\"popularity\""));
+  EXPECT_LT(body.find("\"popularity\""), body.find("\"releases_by_genre\""));
+}
+
+TEST_F(SmallApi, SplitAttributionHalvesTheSharedMovie) {
+  // Movie 1 (budget 100, revenue 150) is shared by companies 1 and 2: 50 and 75 each.
+  Json y = get("/v1/companies/1/years/2000?attribution=split")["year"];
+  EXPECT_DOUBLE_EQ(y["budget"]["total"].get<double>(), 50.0);
+  EXPECT_DOUBLE_EQ(y["revenue"]["total"].get<double>(), 75.0);
+  Json big = get("/v1/companies/2/years/2000?attribution=split")["year"];
+  EXPECT_DOUBLE_EQ(big["budget"]["total"].get<double>(), 60.0);    // 50 + 10
+  EXPECT_DOUBLE_EQ(big["revenue"]["total"].get<double>(), 170.0);  // 75 + 90 + 5
+  EXPECT_DOUBLE_EQ(big["profit"]["total"].get<double>(), 20.0);    // 25 + (-5)
+}
+
+TEST_F(SmallApi, MoviesBehindARow) {
+  Json j = get("/v1/companies/2/years/2000/movies");
+  ASSERT_EQ(j["movies"].size(), 3u);
+  EXPECT_EQ(j["movies"][0]["id"], 2) << "by release date";
+  EXPECT_EQ(j["movies"][0]["budget"], nullptr);
+  EXPECT_EQ(j["movies"][1]["id"], 1);
+  EXPECT_EQ(j["movies"][1]["genres"], Json::parse(R"([{"id":18,"name":"Drama"}])"));
+  Json odd = get("/v1/genres/99/years/2000/movies");
+  EXPECT_EQ(odd["movies"][0]["popularity"], nullptr);
+}
+
+TEST_F(SmallApi, MostPopularGenreTies) {
+  Json j = get("/v1/genres/most-popular");
+  ASSERT_EQ(j["years"].size(), 2u);
+  EXPECT_EQ(j["by"], "avg_popularity");
+  EXPECT_EQ(j["years"][0]["genre"]["id"], 18) << "avg tie 3.0 = 3.0: more releases first";
+  EXPECT_EQ(j["years"][0]["releases"], 2);
+  EXPECT_DOUBLE_EQ(j["years"][0]["popularity"]["total"].get<double>(), 6.0);
+  EXPECT_EQ(j["years"][1]["genre"]["id"], 18) << "full tie: lower genre id";
+  Json total = get("/v1/genres/most-popular?by=total_popularity&from=2000&to=2000");
+  EXPECT_EQ(total["years"][0]["genre"]["id"], 18);
+}
+
+TEST_F(SmallApi, YearGenresRankWithUnknownPopularityLast) {
+  Json j = get("/v1/years/2000/genres");
+  ASSERT_EQ(j["genres"].size(), 3u);
+  EXPECT_EQ(j["genres"][0]["genre"]["id"], 18);
+  EXPECT_EQ(j["genres"][1]["genre"]["id"], 35);
+  EXPECT_EQ(j["genres"][2]["genre"]["id"], 99);
+  EXPECT_EQ(j["genres"][2]["popularity"]["average"], nullptr);
+  EXPECT_EQ(j["genres"][2]["rank"], 3);
+}
+
+TEST_F(SmallApi, CompanySearchIsCaseInsensitiveAndPaged) {
+  Json j = get("/v1/companies?q=STUDIO");
+  EXPECT_EQ(j["total"], 1);
+  Json all = get("/v1/companies?limit=1&offset=1");
+  EXPECT_EQ(all["total"], 3);
+  ASSERT_EQ(all["companies"].size(), 1u);
+  EXPECT_EQ(all["companies"][0]["id"], 3) << "Big Studio (3 releases), then Small (2), then Kid's Co (1)";
+  EXPECT_EQ(get("/v1/companies?q=kid%27s")["companies"][0]["name"], "Kid's Co");
+  EXPECT_EQ(get("/v1/companies?q=big+studio")["total"], 1);
+  EXPECT_EQ(get("/v1/companies?limit=0")["companies"].size(), 0u);
+}
+
+TEST_F(SmallApi, NotFound) {
+  for (const char* target :
+       {"/v1/companies/999/years", "/v1/companies/2/years/1999", "/v1/genres/5/years",
+        "/v1/years/1999/genres", "/v1/years/1999/companies", "/v1/companies/2/years/1999/movies", "/nope",
+        "/v1/companies/2", "/v1/companies/2/years/2000/movies/x", "/v2/dataset", "/"}) {
+    Json j = get(target, 404);
+    EXPECT_EQ(j["error"]["code"], "not_found") << target;
+    EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
+  }
+}
+
+TEST_F(SmallApi, BadRequestsNameTheParameter) {
+  struct Case {
+    const char* target;
+    const char* named;
+  };
+  for (const Case& c : std::vector<Case>{{"/v1/companies/2/years?attribution=half", "attribution"},
+                                         {"/v1/companies/2/years?from=abc", "from"},
+                                         {"/v1/companies/2/years?from=2001&to=2000", "from"},
+                                         {"/v1/companies/2/years?attribuion=split", "attribuion"},
+                                         {"/v1/companies?limit=-1", "limit"},
+                                         {"/v1/companies?limit=100000", "limit"},
+                                         {"/v1/companies?offset=x", "offset"},
+                                         {"/v1/companies?q=a&q=b", "q"},
+                                         {"/v1/years/2000/genres?by=name", "by"},
+                                         {"/v1/genres/most-popular?by=profit", "by"},
+                                         {"/v1/companies/abc/years", "company id"},
+                                         {"/v1/companies/2/years/20x0", "year"},
+                                         {"/v1/years/0/genres", "year"},
+                                         {"/v1/dataset?x=1", "x"},
+                                         {"/v1/companies?q=%zz", "escape"}}) {
+    Json j = get(c.target, 400);
+    EXPECT_EQ(j["error"]["code"], "bad_request") << c.target;
+    EXPECT_NE(j["error"]["message"].get<std::string>().find(c.named), std::string::npos)
+        << c.target << ": " << j["error"]["message"];
+  }
+}
+
+TEST(NoSnapshot, AnswersServiceUnavailable) {
+  query::Response r = query::respond(nullptr, "/v1/dataset");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(Json::parse(r.body)["error"]["code"], "no_snapshot");
+}
+
+}  // namespace
+}  // namespace reelstat

@@ -1,0 +1,162 @@
+// Rules 9-11 on small catalogs whose figures are worked out by hand in the comments.
+#include "model/rollups.hpp"
+
+#include <gtest/gtest.h>
+
+#include "model/split_sum.hpp"
+
+namespace reelstat::model {
+namespace {
+
+struct MovieSpec {
+  int64_t id;
+  PackedDate date;
+  int64_t budget, revenue, popularity;
+  std::vector<int64_t> genres, companies;
+  std::string status = "Released";
+};
+
+Catalog catalog_of(const std::vector<MovieSpec>& specs) {
+  Catalog c;
+  for (const auto& s : specs) {
+    std::vector<NamedRef> g, co;
+    // Names are not under test here; a literal keeps the views valid.
+    for (auto id : s.genres)
+      g.push_back({id, "genre"});
+    for (auto id : s.companies)
+      co.push_back({id, "company"});
+    MovieInput in;
+    in.id = s.id;
+    in.title = "T";
+    in.status = s.status;
+    in.release_date = s.date;
+    in.budget = s.budget;
+    in.revenue = s.revenue;
+    in.popularity_micros = s.popularity;
+    in.genres = g;
+    in.companies = co;
+    c.add(in);
+  }
+  c.sort_by_id();
+  return c;
+}
+
+const YearRow& row(const std::vector<YearRow>& rows, int64_t owner, int year) {
+  for (const auto& r : rows)
+    if (r.owner_id == owner && r.year == year) return r;
+  throw std::runtime_error("no row");
+}
+
+TEST(SplitSum, ExactCentsWithHalfAwayFromZero) {
+  SplitSum s;
+  s.add(100, 3);  // 33.333...
+  s.add(100, 3);  // 66.666... -> 6666.67 cents
+  EXPECT_EQ(s.cents(), 6667);
+  SplitSum tie;
+  tie.add(1, 8);  // 0.125 dollars = 12.5 cents -> 13
+  EXPECT_EQ(tie.cents(), 13);
+  SplitSum negative;
+  negative.add(-1, 8);
+  EXPECT_EQ(negative.cents(), -13);
+  SplitSum mixed;  // 1/3 + 1/6 = 0.5 dollars exactly; floating point would not know
+  mixed.add(1, 3);
+  mixed.add(1, 6);
+  EXPECT_EQ(mixed.cents(), 50);
+  SplitSum big;
+  big.add(1'000'000'000'000, 7);  // 142857142857.142857... -> 14285714285714 cents
+  EXPECT_EQ(big.cents(), 14285714285714);
+}
+
+TEST(Rollups, FullAttributionCountsAMovieFullyForEachOwner) {
+  // Movie 1 (1995): budget 100, revenue 400, pop 2.0, companies {1,2}, genres {18,35}
+  // Movie 2 (1995): budget unknown, revenue 50, pop 1.0, companies {1}, genres {18}
+  // Movie 3 (1995): budget 10, revenue unknown, pop unknown, companies {1}, genres {}
+  // Movie 4 (1996): budget 7, revenue 7, pop 0.5, companies {2}, genres {35}
+  Catalog c = catalog_of({
+      {1, 19950101, 100, 400, 2'000'000, {18, 35}, {1, 2}},
+      {2, 19950601, kUnknown, 50, 1'000'000, {18}, {1}},
+      {3, 19951231, 10, kUnknown, kUnknown, {}, {1}},
+      {4, 19960101, 7, 7, 500'000, {35}, {2}},
+  });
+  Rollups r = compute_rollups(c);
+  const Metrics& c1 = row(r.company_years, 1, 1995).metrics;
+  EXPECT_EQ(c1.releases, 3);
+  EXPECT_EQ(c1.budget_total, 110);  // 100 + 10
+  EXPECT_EQ(c1.budget_movies, 2);
+  EXPECT_EQ(c1.revenue_total, 450);  // 400 + 50
+  EXPECT_EQ(c1.revenue_movies, 2);
+  EXPECT_EQ(c1.profit_total, 300);  // only movie 1 has both
+  EXPECT_EQ(c1.profit_movies, 1);
+  EXPECT_EQ(c1.popularity_micros_total, 3'000'000);
+  EXPECT_EQ(c1.popularity_movies, 2);
+  const Metrics& c2 = row(r.company_years, 2, 1995).metrics;
+  EXPECT_EQ(c2.releases, 1);
+  EXPECT_EQ(c2.budget_total, 100);
+  const Metrics& drama = row(r.genre_years, 18, 1995).metrics;
+  EXPECT_EQ(drama.releases, 2);
+  EXPECT_EQ(drama.revenue_total, 450);
+  EXPECT_EQ(r.genre_years.size(), 3u);    // (18,1995), (35,1995), (35,1996)
+  EXPECT_EQ(r.company_years.size(), 3u);  // (1,1995), (2,1995), (2,1996)
+}
+
+TEST(Rollups, SplitAttributionSharesMoneySoTotalsAddUp) {
+  // Movie 1: budget 100, revenue 400 among companies {1,2,3}: each gets 33.33 / 133.33 / 100.00
+  // Movie 2: budget 10, revenue 11, company {1} only.
+  Catalog c = catalog_of({
+      {1, 20000101, 100, 400, 1, {18, 35}, {1, 2, 3}},
+      {2, 20000101, 10, 11, 1, {18}, {1}},
+  });
+  Rollups r = compute_rollups(c);
+  const Metrics& c1 = row(r.company_years, 1, 2000).metrics;
+  EXPECT_EQ(c1.budget_split_cents, 4333);    // 33.333... + 10 = 43.33
+  EXPECT_EQ(c1.revenue_split_cents, 14433);  // 133.333... + 11 = 144.33
+  EXPECT_EQ(c1.profit_split_cents, 10100);   // 100 + 1
+  EXPECT_EQ(row(r.company_years, 2, 2000).metrics.budget_split_cents, 3333);
+  // Genres: movie 1 is split two ways, movie 2 one way. Drama: 50 + 10 = 60 budget.
+  EXPECT_EQ(row(r.genre_years, 18, 2000).metrics.budget_split_cents, 6000);
+  EXPECT_EQ(row(r.genre_years, 35, 2000).metrics.budget_split_cents, 5000);
+  // Counts are as in full attribution.
+  EXPECT_EQ(c1.budget_movies, 2);
+  EXPECT_EQ(c1.releases, 2);
+}
+
+TEST(Rollups, ReleasesByGenrePerCompanyYear) {
+  Catalog c = catalog_of({
+      {1, 20000101, 1, 1, 1, {18, 35}, {1}},
+      {2, 20000505, 1, 1, 1, {18}, {1}},
+      {3, 20010101, 1, 1, 1, {18}, {1}},
+  });
+  Rollups r = compute_rollups(c);
+  ASSERT_EQ(r.company_year_genres.size(), 3u);
+  EXPECT_EQ(r.company_year_genres[0].genre_id, 18);
+  EXPECT_EQ(r.company_year_genres[0].releases, 2);
+  EXPECT_EQ(r.company_year_genres[1].genre_id, 35);
+  EXPECT_EQ(r.company_year_genres[1].releases, 1);
+  EXPECT_EQ(r.company_year_genres[2].year, 2001);
+}
+
+TEST(Rollups, ExcludedMoviesAreInNoRollup) {
+  Catalog c = catalog_of({
+      {1, 20000101, 1, 1, 1, {18}, {1}, "Rumored"},
+      {2, 0, 1, 1, 1, {18}, {1}},
+  });
+  Rollups r = compute_rollups(c);
+  EXPECT_TRUE(r.company_years.empty());
+  EXPECT_TRUE(r.genre_years.empty());
+  EXPECT_EQ(c.movies().size(), 2u) << "they stay in the model";
+}
+
+TEST(Catalog, MergeReplacesByIdAndKeepsExistingNames) {
+  Catalog base = catalog_of({{1, 20000101, 1, 1, 1, {18}, {1}}, {2, 20000101, 1, 1, 1, {18}, {2}}});
+  Catalog changes = catalog_of({{2, 20010101, 5, 5, 5, {35}, {3}}, {3, 20020101, 1, 1, 1, {18}, {1}}});
+  Catalog merged = Catalog::merged(base, changes);
+  ASSERT_EQ(merged.movies().size(), 3u);
+  EXPECT_EQ(merged.movies()[1].id, 2);
+  EXPECT_EQ(merged.movies()[1].budget, 5);
+  EXPECT_EQ(merged.companies(merged.movies()[1])[0], 3);
+  EXPECT_FALSE(merged.company_names().count(2)) << "company 2 is linked to no movie any more";
+  EXPECT_TRUE(merged.genre_names().count(35));
+}
+
+}  // namespace
+}  // namespace reelstat::model
