@@ -65,6 +65,39 @@ int main(int argc, char** argv) {
   query_cmd->add_option("PATH", target, "e.g. '/v1/companies/3/years?from=1995&to=2000'")->required();
   add_data_dir(query_cmd);
 
+  http::ServeConfig serve_config;
+  std::string config_file, listen_flag;
+  unsigned threads_flag = 0;
+  bool no_auth = false;
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the API over HTTP from the current snapshot");
+  add_data_dir(serve_cmd);
+  serve_cmd->add_option("--listen", listen_flag, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  serve_cmd->add_option("--threads", threads_flag, "Worker threads (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  serve_cmd
+      ->add_option("--config", config_file,
+                   "TOML file with listen, threads, data_dir, cache_bytes, limits...")
+      ->check(CLI::ExistingFile);
+  serve_cmd->add_flag("--no-auth", no_auth,
+                      "Answer without API keys (local use only; rate limits per address)");
+
+  std::string key_name;
+  double key_rate = 50;
+  int64_t key_burst = 100;
+  auto* keys_cmd = app.add_subcommand("keys", "Manage API keys");
+  keys_cmd->require_subcommand(1);
+  auto* keys_create = keys_cmd->add_subcommand("create", "Create a key and print it once");
+  keys_create->add_option("--name", key_name, "Who the key is for")->required();
+  keys_create->add_option("--rate", key_rate, "Requests per second (default 50)")->check(CLI::PositiveNumber);
+  keys_create->add_option("--burst", key_burst, "Requests allowed at once (default 100)")
+      ->check(CLI::PositiveNumber);
+  add_data_dir(keys_create);
+  auto* keys_list = keys_cmd->add_subcommand("list", "List keys (never the keys themselves)");
+  add_data_dir(keys_list);
+  auto* keys_revoke = keys_cmd->add_subcommand("revoke", "Revoke a key by name");
+  keys_revoke->add_option("NAME", key_name, "The key's name")->required();
+  add_data_dir(keys_revoke);
+
   CLI11_PARSE(app, argc, argv);
   try {
     const auto data_dir = cli::resolve_data_dir(data_dir_flag);
@@ -76,6 +109,19 @@ int main(int argc, char** argv) {
     if (runs_cmd->parsed()) return cli::runs_command(data_dir, runs_json);
     if (publish_cmd->parsed()) return cli::publish_command(data_dir, publish_run);
     if (query_cmd->parsed()) return cli::query_command(data_dir, target);
+    if (serve_cmd->parsed()) {
+      if (!config_file.empty()) serve_config = http::load_serve_config(config_file, serve_config);
+      // Flags override the file; the data dir comes from the file only when no flag or env names one.
+      if (!data_dir_flag.empty() || std::getenv("REELSTAT_DATA_DIR") || serve_config.data_dir.empty())
+        serve_config.data_dir = data_dir;
+      if (!listen_flag.empty()) serve_config.listen = listen_flag;
+      if (threads_flag) serve_config.threads = threads_flag;
+      if (no_auth) serve_config.auth = false;
+      return cli::serve_command(serve_config);
+    }
+    if (keys_create->parsed()) return cli::keys_create_command(data_dir, key_name, key_rate, key_burst);
+    if (keys_list->parsed()) return cli::keys_list_command(data_dir);
+    if (keys_revoke->parsed()) return cli::keys_revoke_command(data_dir, key_name);
   } catch (const std::exception& e) {
     std::cerr << "reelstat: " << e.what() << "\n";
     return 1;

@@ -16,6 +16,10 @@ struct Response {
 // snapshot has been published yet (503). Never throws: every failure becomes a JSON error body.
 Response respond(const SnapshotIndex* index, std::string_view target);
 
+// The route template `target` would be answered by ("none" if no route matches), without
+// answering it: for labelling requests refused before they reach a handler (401, 429, 405).
+std::string_view route_template(std::string_view target);
+
 // The error body shared by every failure: {"error": {"code", "message"}}.
 std::string error_body(std::string_view code, std::string_view message);
 

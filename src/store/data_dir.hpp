@@ -11,6 +11,7 @@ namespace reelstat::store {
 //   DIR/snapshots/run-000042.sqlite  immutable snapshot databases
 //   DIR/runs/000042/                 a run's rejects.csv and report.json
 //   DIR/ledger.sqlite                the run ledger
+//   DIR/keys.sqlite                  API keys (hashes only)
 //   DIR/writer.lock                  held by whoever ingests or publishes
 class DataDir {
  public:
@@ -20,6 +21,7 @@ class DataDir {
   std::filesystem::path snapshot_path(int64_t run_id) const;
   std::filesystem::path run_dir(int64_t run_id) const;
   std::filesystem::path ledger_path() const { return root_ / "ledger.sqlite"; }
+  std::filesystem::path keys_path() const { return root_ / "keys.sqlite"; }
   std::filesystem::path current_pointer() const { return root_ / "CURRENT"; }
 
   // The run whose snapshot is current, if any. Throws when CURRENT exists but is unreadable.

@@ -39,11 +39,11 @@ void write_movies(Database& db, const model::Catalog& catalog) {
   auto genre_link = db.prepare("INSERT INTO movie_genres (movie_id, genre_id, position) VALUES (?,?,?)");
   for (const model::Movie& m : catalog.movies()) {
     std::string date = model::format_date(m.release_date);
-    movie.bind(1, m.id).bind(2, catalog.title(m));
+    movie.bind(1, m.id).bind_static(2, catalog.title(m));
     if (m.release_date != 0) {
-      movie.bind(3, std::string_view(date)).bind(4, static_cast<int64_t>(m.year()));
+      movie.bind_static(3, std::string_view(date)).bind(4, static_cast<int64_t>(m.year()));
     }
-    movie.bind(5, catalog.status(m))
+    movie.bind_static(5, catalog.status(m))
         .bind_optional(6, m.budget, m.budget != model::kUnknown)
         .bind_optional(7, m.revenue, m.revenue != model::kUnknown);
     if (m.popularity_micros != model::kUnknown) movie.bind(8, micros_to_double(m.popularity_micros));

@@ -48,7 +48,9 @@ class Statement {
 
   Statement& bind(int index, int64_t value);
   Statement& bind(int index, double value);
-  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, std::string_view value);  // SQLite copies the text
+  // No copy: `value` must stay alive until the statement is stepped (the bulk writer's hot path).
+  Statement& bind_static(int index, std::string_view value);
   Statement& bind_null(int index);
   Statement& bind_optional(int index, int64_t value, bool present) {
     return present ? bind(index, value) : bind_null(index);

@@ -1,0 +1,46 @@
+#include "http/key_ring.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+namespace reelstat::http {
+namespace {
+
+std::string digest(std::string_view text) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), out, &length, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<char*>(out), length);
+}
+
+std::string from_hex(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  return out;
+}
+
+}  // namespace
+
+KeyRing::KeyRing() {
+  keys_.store(std::make_shared<const Map>());
+}
+
+void KeyRing::replace(const std::vector<store::ApiKey>& active) {
+  auto map = std::make_shared<Map>();
+  for (const auto& k : active)
+    map->emplace(from_hex(k.hash), KeyInfo{k.name, k.rate, k.burst});
+  keys_.store(std::move(map));
+}
+
+std::optional<KeyInfo> KeyRing::authenticate(std::string_view presented) const {
+  if (presented.empty() || presented.size() > 256) return std::nullopt;
+  const std::string d = digest(presented);
+  const auto map = keys_.load();
+  auto it = map->find(d);
+  // The map finds the candidate by its digest; the constant-time compare confirms it.
+  if (it == map->end() || CRYPTO_memcmp(it->first.data(), d.data(), d.size()) != 0) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace reelstat::http

@@ -1,0 +1,37 @@
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "store/key_store.hpp"
+
+namespace reelstat::http {
+
+struct KeyInfo {
+  std::string name;
+  double rate;
+  int64_t burst;
+};
+
+// The active API keys as the server knows them, replaced whole when the key store changes so a
+// revocation takes effect at the next poll. Lookups take no lock.
+class KeyRing {
+ public:
+  KeyRing();
+  void replace(const std::vector<store::ApiKey>& active);
+  // The key's owner, or nullopt. The presented key is hashed and the digest compared in constant
+  // time, so response timing tells nothing about how close a guess was.
+  std::optional<KeyInfo> authenticate(std::string_view presented) const;
+  size_t size() const { return keys_.load()->size(); }
+
+ private:
+  using Map = std::unordered_map<std::string, KeyInfo>;  // raw SHA-256 digest -> owner
+  std::atomic<std::shared_ptr<const Map>> keys_;
+};
+
+}  // namespace reelstat::http

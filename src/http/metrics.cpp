@@ -1,0 +1,120 @@
+#include "http/metrics.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "http/key_ring.hpp"
+#include "http/live_snapshot.hpp"
+
+namespace reelstat::http {
+
+size_t Metrics::route_index(std::string_view route) {
+  for (size_t i = 0; i < kRouteLabels.size(); ++i)
+    if (kRouteLabels[i] == route) return i;
+  return kRouteLabels.size() - 1;
+}
+
+size_t Metrics::status_index(int status) {
+  for (size_t i = 0; i + 1 < kStatuses.size(); ++i)
+    if (kStatuses[i] == status) return i;
+  return kStatuses.size() - 1;
+}
+
+void Metrics::record(size_t route, int status, double seconds, size_t bytes) {
+  requests_[route][status_index(status)].fetch_add(1, std::memory_order_relaxed);
+  size_t b = 0;
+  while (b < kBuckets.size() && seconds > kBuckets[b])
+    ++b;
+  latency_[b].fetch_add(1, std::memory_order_relaxed);
+  latency_sum_ns_.fetch_add(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+  latency_count_.fetch_add(1, std::memory_order_relaxed);
+  bytes_.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys) const {
+  std::string out;
+  auto help = [&](std::string_view name, std::string_view type, std::string_view text) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, text, name, type);
+  };
+  help("reelstat_http_requests_total", "counter", "HTTP requests answered, by route and status.");
+  for (size_t r = 0; r < kRouteLabels.size(); ++r)
+    for (size_t s = 0; s < kStatuses.size(); ++s) {
+      uint64_t n = requests_[r][s].load(std::memory_order_relaxed);
+      if (n == 0) continue;
+      out += fmt::format("reelstat_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", kRouteLabels[r],
+                         kStatuses[s] ? std::to_string(kStatuses[s]) : "other", n);
+    }
+  help("reelstat_http_request_duration_seconds", "histogram",
+       "Time from a whole request to its response written.");
+  uint64_t cumulative = 0;
+  for (size_t b = 0; b < kBuckets.size(); ++b) {
+    cumulative += latency_[b].load(std::memory_order_relaxed);
+    out += fmt::format("reelstat_http_request_duration_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[b],
+                       cumulative);
+  }
+  cumulative += latency_[kBuckets.size()].load(std::memory_order_relaxed);
+  out += fmt::format("reelstat_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
+  out += fmt::format("reelstat_http_request_duration_seconds_sum {}\n", latency_sum_ns_.load() / 1e9);
+  out += fmt::format("reelstat_http_request_duration_seconds_count {}\n", latency_count_.load());
+  help("reelstat_http_response_bytes_total", "counter", "Response bytes written, headers included.");
+  out += fmt::format("reelstat_http_response_bytes_total {}\n", bytes_.load());
+  help("reelstat_http_unauthorized_total", "counter", "Requests refused for a missing or unknown API key.");
+  out += fmt::format("reelstat_http_unauthorized_total {}\n", unauthorized_.load());
+  help("reelstat_http_rate_limited_total", "counter", "Requests refused with 429.");
+  out += fmt::format("reelstat_http_rate_limited_total {}\n", rate_limited_.load());
+  help("reelstat_http_connections", "gauge", "Open client connections.");
+  out += fmt::format("reelstat_http_connections {}\n", connections_.load());
+  help("reelstat_http_connections_refused_total", "counter",
+       "Connections closed at once for max_connections.");
+  out += fmt::format("reelstat_http_connections_refused_total {}\n", refused_.load());
+  help("reelstat_api_keys", "gauge", "Active API keys known to the server.");
+  out += fmt::format("reelstat_api_keys {}\n", keys.size());
+
+  const auto live = holder.current();
+  help("reelstat_cache_hits_total", "counter",
+       "Responses served from the rendered-response cache (current snapshot).");
+  out += fmt::format("reelstat_cache_hits_total {}\n", live->cache.hits());
+  help("reelstat_cache_misses_total", "counter",
+       "Responses rendered because they were not cached (current snapshot).");
+  out += fmt::format("reelstat_cache_misses_total {}\n", live->cache.misses());
+  help("reelstat_cache_entries", "gauge", "Rendered responses held.");
+  out += fmt::format("reelstat_cache_entries {}\n", live->cache.entries());
+  help("reelstat_cache_bytes", "gauge", "Bytes held by the response cache.");
+  out += fmt::format("reelstat_cache_bytes {}\n", live->cache.bytes());
+  help("reelstat_snapshot_reloads_total", "counter", "Snapshots loaded since start.");
+  out += fmt::format("reelstat_snapshot_reloads_total {}\n", holder.reloads());
+  help("reelstat_snapshot_reload_failures_total", "counter",
+       "Snapshot loads that failed (the previous one stayed).");
+  out += fmt::format("reelstat_snapshot_reload_failures_total {}\n", holder.failed_reloads());
+  if (!live->index) return out;
+  const auto now = std::chrono::system_clock::now();
+  help("reelstat_snapshot_run_id", "gauge", "Run id of the snapshot being served.");
+  out += fmt::format("reelstat_snapshot_run_id {}\n", live->run_id);
+  help("reelstat_snapshot_age_seconds", "gauge", "Seconds since the served snapshot's ingest started.");
+  out += fmt::format("reelstat_snapshot_age_seconds {}\n",
+                     std::chrono::duration_cast<std::chrono::seconds>(now - live->ingested_at).count());
+  help("reelstat_snapshot_loaded_seconds", "gauge", "Seconds since this server loaded the served snapshot.");
+  out += fmt::format("reelstat_snapshot_loaded_seconds {}\n",
+                     std::chrono::duration_cast<std::chrono::seconds>(now - live->loaded_at).count());
+  const auto& report = live->report;
+  if (report.is_object() && report.contains("records")) {
+    help("reelstat_ingest_records", "gauge", "Records of the served snapshot's ingest run, by outcome.");
+    for (const char* kind : {"read", "loaded", "rejected"})
+      out += fmt::format("reelstat_ingest_records{{outcome=\"{}\"}} {}\n", kind,
+                         report["records"].value(kind, 0));
+    out += fmt::format("reelstat_ingest_records{{outcome=\"excluded\"}} {}\n",
+                       report.value("/excluded_from_rollups/total"_json_pointer, 0));
+    help("reelstat_ingest_rejected_records", "gauge",
+         "Rejected records of the served snapshot's ingest, by reason.");
+    if (report.contains("rejected_by_reason"))
+      for (const auto& [reason, n] : report["rejected_by_reason"].items())
+        out +=
+            fmt::format("reelstat_ingest_rejected_records{{reason=\"{}\"}} {}\n", reason, n.get<uint64_t>());
+    help("reelstat_snapshot_movies", "gauge", "Movies in the served snapshot.");
+    out += fmt::format("reelstat_snapshot_movies {}\n", live->index->catalog().movies().size());
+  }
+  return out;
+}
+
+}  // namespace reelstat::http

@@ -1,0 +1,65 @@
+#pragma once
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace reelstat::http {
+
+class SnapshotHolder;
+class KeyRing;
+
+// Route labels: every API route template, the operational endpoints, and "unmatched".
+inline constexpr std::array<std::string_view, 18> kRouteLabels = {
+    "/v1/companies",
+    "/v1/companies/{id}/years",
+    "/v1/companies/{id}/years/{year}",
+    "/v1/companies/{id}/years/{year}/movies",
+    "/v1/genres",
+    "/v1/genres/most-popular",
+    "/v1/genres/{id}/years",
+    "/v1/genres/{id}/years/{year}",
+    "/v1/genres/{id}/years/{year}/movies",
+    "/v1/years/{year}/genres",
+    "/v1/years/{year}/companies",
+    "/v1/dataset",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/openapi.json",
+    "/docs",
+    "unmatched",
+};
+
+// Counters for /metrics, all lock-free so recording costs a few atomic adds per request.
+class Metrics {
+ public:
+  static size_t route_index(std::string_view route);
+
+  void record(size_t route, int status, double seconds, size_t bytes);
+  void count_unauthorized() { unauthorized_.fetch_add(1, std::memory_order_relaxed); }
+  void count_rate_limited() { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_opened() { connections_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_closed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
+  void connection_refused() { refused_.fetch_add(1, std::memory_order_relaxed); }
+  int64_t connections() const { return connections_.load(std::memory_order_relaxed); }
+
+  // Prometheus text exposition format 0.0.4.
+  std::string render(const SnapshotHolder& holder, const KeyRing& keys) const;
+
+ private:
+  static constexpr std::array<int, 14> kStatuses = {200, 304, 400, 401, 404, 405, 408,
+                                                    413, 414, 429, 431, 500, 503, 0};
+  static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                      0.01,   0.025,   0.05,   0.1,   0.5,    1.0};
+  static size_t status_index(int status);
+
+  std::array<std::array<std::atomic<uint64_t>, kStatuses.size()>, kRouteLabels.size()> requests_{};
+  std::array<std::atomic<uint64_t>, kBuckets.size() + 1> latency_{};
+  std::atomic<uint64_t> latency_sum_ns_{0}, latency_count_{0}, bytes_{0};
+  std::atomic<uint64_t> unauthorized_{0}, rate_limited_{0}, refused_{0};
+  std::atomic<int64_t> connections_{0};
+};
+
+}  // namespace reelstat::http

@@ -1,0 +1,198 @@
+#include "http/request_handler.hpp"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include "http/gzip.hpp"
+#include "http/openapi.hpp"
+#include "query/router.hpp"
+
+namespace reelstat::http {
+namespace {
+
+constexpr size_t kGzipMinimum = 512;  // smaller bodies gain too little to pay for the header
+
+bool is_read_method(std::string_view m) {
+  return m == "GET" || m == "HEAD";
+}
+
+std::string content_etag(int64_t run_id, std::string_view body) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(body.data(), body.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < 8; ++i)
+    hex += fmt::format("{:02x}", digest[i]);
+  return fmt::format("\"r{}-{}\"", run_id, hex);
+}
+
+// If-None-Match holds "*" or a list of (possibly weak) entity tags.
+bool etag_matches(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view tag = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    while (!tag.empty() && tag.front() == ' ')
+      tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ')
+      tag.remove_suffix(1);
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+  }
+  return false;
+}
+
+std::string_view presented_key(const Request& r) {
+  std::string_view auth = r.authorization;
+  if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+    auth.remove_prefix(7);
+    while (!auth.empty() && auth.front() == ' ')
+      auth.remove_prefix(1);
+    return auth;
+  }
+  return r.api_key;
+}
+
+void add_rate_headers(Reply& reply, const RateDecision& d) {
+  reply.headers += fmt::format("RateLimit-Limit: {}\r\nRateLimit-Remaining: {}\r\nRateLimit-Reset: {}\r\n",
+                               d.limit, d.remaining, d.reset_seconds);
+}
+
+}  // namespace
+
+Reply error_reply(int status, std::string_view code, std::string_view message) {
+  Reply r;
+  r.status = status;
+  r.body = query::error_body(code, message);
+  return r;
+}
+
+RequestHandler::RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, KeyRing& keys,
+                               RateLimiter& limiter, Metrics& metrics)
+    : config_(config), snapshots_(snapshots), keys_(keys), limiter_(limiter), metrics_(metrics) {}
+
+Reply RequestHandler::handle(const Request& request) const {
+  if (request.target.size() > config_.max_target_bytes)
+    return error_reply(414, "uri_too_long",
+                       fmt::format("the request target exceeds {} bytes", config_.max_target_bytes));
+  const std::string_view path = request.target.substr(0, request.target.find('?'));
+  if (path.substr(0, 4) == "/v1/" || path == "/v1") return api(request);
+  return operational(request, path);
+}
+
+Reply RequestHandler::operational(const Request& request, std::string_view path) const {
+  Reply reply;
+  if (path == "/healthz") {
+    reply.route = "/healthz";
+    reply.body = "{\"status\":\"ok\"}\n";
+  } else if (path == "/readyz") {
+    reply.route = "/readyz";
+    auto live = snapshots_.current();
+    if (live->index)
+      reply.body = fmt::format("{{\"status\":\"ready\",\"run_id\":{}}}\n", live->run_id);
+    else
+      reply = error_reply(503, "not_ready", "no snapshot is loaded yet");
+    reply.route = "/readyz";
+  } else if (path == "/metrics") {
+    reply.route = "/metrics";
+    reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    reply.body = metrics_.render(snapshots_, keys_);
+  } else if (path == "/openapi.json") {
+    reply.route = "/openapi.json";
+    reply.body = std::string(openapi_document());
+  } else if (path == "/docs") {
+    reply.route = "/docs";
+    reply.content_type = "text/html; charset=utf-8";
+    reply.body = std::string(docs_page());
+  } else {
+    return error_reply(404, "not_found", "no such route");
+  }
+  if (!is_read_method(request.method)) {
+    std::string_view route = reply.route;
+    reply = error_reply(405, "method_not_allowed", "this route answers GET and HEAD only");
+    reply.route = route;
+    reply.headers += "Allow: GET, HEAD\r\n";
+    return reply;
+  }
+  reply.headers += "Cache-Control: no-store\r\n";
+  return reply;
+}
+
+Reply RequestHandler::api(const Request& request) const {
+  std::string key_name;
+  RateDecision decision{};
+  if (config_.auth) {
+    std::string_view presented = presented_key(request);
+    auto owner = presented.empty() ? std::nullopt : keys_.authenticate(presented);
+    if (!owner) {
+      metrics_.count_unauthorized();
+      Reply r = presented.empty()
+                    ? error_reply(401, "unauthorized",
+                                  "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY")
+                    : error_reply(401, "unauthorized", "the API key is not valid (unknown or revoked)");
+      r.headers += "WWW-Authenticate: Bearer realm=\"reelstat\"\r\n";
+      r.route = query::route_template(request.target);
+      return r;
+    }
+    key_name = owner->name;
+    decision = limiter_.take(owner->name, owner->rate, owner->burst);
+  } else {
+    decision = limiter_.take(std::string(request.client), config_.anonymous_rate, config_.anonymous_burst);
+  }
+  Reply reply;
+  if (!decision.allowed) {
+    metrics_.count_rate_limited();
+    reply = error_reply(429, "rate_limited",
+                        fmt::format("too many requests; retry in {} s", decision.retry_after));
+    reply.headers += fmt::format("Retry-After: {}\r\n", decision.retry_after);
+  } else if (!is_read_method(request.method)) {
+    reply = error_reply(405, "method_not_allowed", "the API answers GET and HEAD only");
+    reply.headers += "Allow: GET, HEAD\r\n";
+  } else {
+    auto live = snapshots_.current();
+    if (!live->index) {
+      reply = error_reply(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
+    } else if (auto rendered = render(*live, request.target, reply)) {
+      reply.route = rendered->route;
+      reply.headers += fmt::format("ETag: {}\r\nCache-Control: {}\r\nVary: Accept-Encoding\r\n",
+                                   rendered->etag, config_.cache_control);
+      if (!request.if_none_match.empty() && etag_matches(request.if_none_match, rendered->etag)) {
+        reply.status = 304;
+      } else {
+        reply.gzip = !rendered->gzip_body.empty() && accepts_gzip(request.accept_encoding);
+        if (reply.gzip) reply.headers += "Content-Encoding: gzip\r\n";
+        reply.rendered = std::move(rendered);
+      }
+    }
+    reply.headers += "X-Reelstat-Run: " + live->run_id_text + "\r\n";
+  }
+  add_rate_headers(reply, decision);
+  reply.key_name = std::move(key_name);
+  if (!reply.rendered && reply.route == "unmatched") reply.route = query::route_template(request.target);
+  return reply;
+}
+
+// The cached rendering of a successful response, rendering it on a miss. Errors are not cached
+// (they are cheap, and caching them would let junk URLs evict real entries): they go to `error`.
+std::shared_ptr<const RenderedResponse> RequestHandler::render(LiveSnapshot& live, std::string_view target,
+                                                               Reply& error) const {
+  const std::string key = normalize_target(target);
+  if (auto hit = live.cache.find(key)) return hit;
+  query::Response response = query::respond(live.index.get(), target);
+  if (response.status != 200) {
+    error.status = response.status;
+    error.body = std::move(response.body);
+    error.route = response.route;
+    return nullptr;
+  }
+  RenderedResponse value;
+  value.etag = content_etag(live.run_id, response.body);
+  if (response.body.size() >= kGzipMinimum) value.gzip_body = gzip_compress(response.body);
+  value.body = std::move(response.body);
+  value.route = response.route;
+  auto rendered = std::make_shared<const RenderedResponse>(std::move(value));
+  live.cache.insert(key, rendered);
+  return rendered;
+}
+
+}  // namespace reelstat::http

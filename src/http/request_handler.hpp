@@ -1,0 +1,65 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "http/access_log.hpp"
+#include "http/key_ring.hpp"
+#include "http/live_snapshot.hpp"
+#include "http/metrics.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/response_cache.hpp"
+#include "http/serve_config.hpp"
+
+namespace reelstat::http {
+
+// What the handler needs of a request; views into the parsed request.
+struct Request {
+  std::string_view method, target;
+  std::string_view authorization, api_key, if_none_match, accept_encoding;
+  std::string_view client;  // the peer's address
+};
+
+// A response before it is put on the wire. The body is either a shared rendered response (no
+// copy per request) or the reply's own text.
+struct Reply {
+  int status = 200;
+  std::string_view content_type = "application/json";
+  std::shared_ptr<const RenderedResponse> rendered;
+  bool gzip = false;  // send rendered->gzip_body with Content-Encoding: gzip
+  std::string body;
+  std::string headers;  // extra "Name: value\r\n" lines
+  std::string_view route = "unmatched";
+  std::string key_name;
+
+  std::string_view body_view() const {
+    if (!rendered) return body;
+    return gzip ? std::string_view(rendered->gzip_body) : std::string_view(rendered->body);
+  }
+};
+
+// Turns a request into a reply: operational endpoints, then for /v1 routes authentication, rate
+// limiting, the response cache, ETag revalidation and gzip. No sockets here, so it is easy to test.
+class RequestHandler {
+ public:
+  RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, KeyRing& keys, RateLimiter& limiter,
+                 Metrics& metrics);
+  Reply handle(const Request& request) const;
+
+ private:
+  Reply api(const Request& request) const;
+  Reply operational(const Request& request, std::string_view path) const;
+  std::shared_ptr<const RenderedResponse> render(LiveSnapshot& live, std::string_view target,
+                                                 Reply& error) const;
+
+  const ServeConfig& config_;
+  SnapshotHolder& snapshots_;
+  KeyRing& keys_;
+  RateLimiter& limiter_;
+  Metrics& metrics_;
+};
+
+// A complete error reply with the JSON error body.
+Reply error_reply(int status, std::string_view code, std::string_view message);
+
+}  // namespace reelstat::http

@@ -1,0 +1,83 @@
+#include "http/response_cache.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace reelstat::http {
+
+ResponseCache::ResponseCache(size_t max_bytes) : shard_budget_(std::max<size_t>(max_bytes / kShards, 1)) {}
+
+ResponseCache::Shard& ResponseCache::shard_for(const std::string& key) {
+  return shards_[std::hash<std::string>()(key) % kShards];
+}
+
+std::shared_ptr<const RenderedResponse> ResponseCache::find(const std::string& key) {
+  Shard& s = shard_for(key);
+  std::lock_guard lock(s.mutex);
+  auto it = s.map.find(key);
+  if (it == s.map.end()) {
+    misses_.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  s.order.splice(s.order.begin(), s.order, it->second.position);
+  hits_.fetch_add(1, std::memory_order_relaxed);
+  return it->second.value;
+}
+
+void ResponseCache::insert(const std::string& key, std::shared_ptr<const RenderedResponse> value) {
+  const size_t cost =
+      key.size() * 2 + value->body.size() + value->gzip_body.size() + value->etag.size() + 128;
+  if (cost > shard_budget_) return;  // one huge body must not evict everything else
+  Shard& s = shard_for(key);
+  std::lock_guard lock(s.mutex);
+  if (s.map.count(key)) return;  // another thread rendered it first; both are identical
+  while (s.bytes + cost > shard_budget_ && !s.order.empty()) {
+    auto victim = s.map.find(s.order.back());
+    s.bytes -= victim->second.cost;
+    s.map.erase(victim);
+    s.order.pop_back();
+  }
+  s.order.push_front(key);
+  s.map.emplace(key, Shard::Entry{std::move(value), s.order.begin(), cost});
+  s.bytes += cost;
+}
+
+size_t ResponseCache::entries() const {
+  size_t n = 0;
+  for (const auto& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    n += s.map.size();
+  }
+  return n;
+}
+
+size_t ResponseCache::bytes() const {
+  size_t n = 0;
+  for (const auto& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    n += s.bytes;
+  }
+  return n;
+}
+
+std::string normalize_target(std::string_view target) {
+  const size_t question = target.find('?');
+  if (question == std::string_view::npos) return std::string(target);
+  std::vector<std::string_view> params;
+  std::string_view query = target.substr(question + 1);
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    if (amp != 0) params.push_back(query.substr(0, amp));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  std::sort(params.begin(), params.end());
+  std::string out(target.substr(0, question));
+  for (size_t i = 0; i < params.size(); ++i) {
+    out += i == 0 ? '?' : '&';
+    out += params[i];
+  }
+  return out;
+}
+
+}  // namespace reelstat::http

@@ -1,0 +1,59 @@
+#pragma once
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace reelstat::http {
+
+// A successful response body, rendered once, with what every later request for it needs.
+struct RenderedResponse {
+  std::string body;
+  std::string gzip_body;  // empty when the body is too small to gain from compression
+  std::string etag;       // quoted, stable across servers for the same snapshot and body
+  std::string_view route;
+};
+
+// A bounded LRU map from normalized request target to rendered response, sharded so threads
+// rarely wait on each other. One cache lives with each loaded snapshot and dies with it.
+class ResponseCache {
+ public:
+  explicit ResponseCache(size_t max_bytes);
+  std::shared_ptr<const RenderedResponse> find(const std::string& key);
+  void insert(const std::string& key, std::shared_ptr<const RenderedResponse> value);
+
+  uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+  uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
+  size_t entries() const;
+  size_t bytes() const;
+
+ private:
+  static constexpr size_t kShards = 16;
+  struct Shard {
+    mutable std::mutex mutex;
+    std::list<std::string> order;  // most recently used first
+    struct Entry {
+      std::shared_ptr<const RenderedResponse> value;
+      std::list<std::string>::iterator position;
+      size_t cost;
+    };
+    std::unordered_map<std::string, Entry> map;
+    size_t bytes = 0;
+  };
+  Shard& shard_for(const std::string& key);
+
+  size_t shard_budget_;
+  std::array<Shard, kShards> shards_;
+  std::atomic<uint64_t> hits_{0}, misses_{0};
+};
+
+// The cache key of a request target: the path as sent and the query parameters sorted, so
+// ?a=1&b=2 and ?b=2&a=1 share an entry.
+std::string normalize_target(std::string_view target);
+
+}  // namespace reelstat::http

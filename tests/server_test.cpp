@@ -1,0 +1,471 @@
+// `reelstat serve` as a real process on a loopback port, spoken to over real HTTP connections.
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "http_support.hpp"
+#include "schema_check.hpp"
+
+namespace reelstat {
+namespace {
+
+using Json = nlohmann::json;
+using namespace reelstat::testing;
+
+std::string gunzip(const std::string& data) {
+  z_stream z{};
+  inflateInit2(&z, 15 + 16);
+  std::string out(data.size() * 20 + 1024, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = inflate(&z, Z_FINISH);
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END) throw std::runtime_error("bad gzip");
+  out.resize(z.total_out);
+  return out;
+}
+
+// One ingested copy of the real sample, shared by the tests; each test starts its own server.
+class Serve : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    auto r = run_reelstat("ingest " + shell_quote(sample_csv().string()) + " --data-dir " + data_arg());
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    key_ = create_key("tests", "");
+    write_file(*dir_ / "serve.toml",
+               "poll_interval_ms = 200\nread_timeout_ms = 1500\nshutdown_grace_ms = 5000\naccess_log = \"" +
+                   (*dir_ / "access.log").string() + "\"\n");
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static std::string data_arg() { return shell_quote((dir_->path() / "data").string()); }
+  static std::string create_key(const std::string& name, const std::string& extra) {
+    auto r = run_reelstat("keys create --name " + name + " " + extra + " --data-dir " + data_arg() +
+                          " 2>/dev/null");
+    EXPECT_EQ(r.exit_code, 0);
+    std::string key = r.out;
+    while (!key.empty() && key.back() == '\n')
+      key.pop_back();
+    return key;
+  }
+  static std::unique_ptr<ServerProcess> start(std::vector<std::string> args = {}) {
+    args.insert(args.begin(), {"--config", (dir_->path() / "serve.toml").string()});
+    return std::make_unique<ServerProcess>(dir_->path() / "data", args, dir_->path());
+  }
+  static std::map<std::string, std::string> auth() { return {{"Authorization", "Bearer " + key_}}; }
+
+  static TempDir* dir_;
+  static std::string key_;
+};
+
+TempDir* Serve::dir_ = nullptr;
+std::string Serve::key_;
+
+const std::vector<std::string> kTargets = {
+    "/v1/dataset",
+    "/v1/companies?q=pixar",
+    "/v1/companies?limit=5&offset=2",
+    "/v1/companies/3/years",
+    "/v1/companies/33/years?from=1990&to=1999&attribution=split",
+    "/v1/companies/33/years/1995",
+    "/v1/companies/33/years/1995/movies",
+    "/v1/genres",
+    "/v1/genres/most-popular?from=1990&to=2000",
+    "/v1/genres/most-popular?by=releases",
+    "/v1/genres/18/years",
+    "/v1/genres/18/years/1995?attribution=split",
+    "/v1/genres/16/years/1995/movies",
+    "/v1/years/1995/genres?by=profit",
+    "/v1/years/1995/companies?by=revenue&limit=3",
+    "/v1/companies/999999999/years",
+    "/v1/companies/3/years?bogus=1",
+    "/v1/years/1800/genres",
+    "/v1/nothing-here",
+};
+
+TEST_F(Serve, EveryRouteAnswersByteForByteWhatQueryPrints) {
+  auto server = start();
+  HttpClient client(server->port());
+  for (const auto& target : kTargets) {
+    auto cli = run_reelstat("query " + shell_quote(target) + " --data-dir " + data_arg());
+    HttpResult http = client.get(target, auth());
+    EXPECT_EQ(http.body, cli.out) << target;
+    EXPECT_EQ(http.status == 200, cli.exit_code == 0) << target << " " << http.status;
+    EXPECT_EQ(http.header("content-type"), "application/json") << target;
+    if (http.status == 200) {
+      EXPECT_FALSE(http.header("etag").empty()) << target;
+      EXPECT_EQ(http.header("x-reelstat-run"), "1");
+      EXPECT_EQ(http.header("cache-control"), "private, max-age=300");
+    }
+  }
+  EXPECT_EQ(client.get("/v1/companies/999999999/years", auth()).status, 404);
+  EXPECT_EQ(client.get("/v1/companies/3/years?bogus=1", auth()).status, 400);
+  EXPECT_EQ(server->terminate(), 0);
+}
+
+TEST_F(Serve, AuthenticationMissingWrongAndRevoked) {
+  auto server = start();
+  HttpClient client(server->port());
+  HttpResult missing = client.get("/v1/dataset");
+  EXPECT_EQ(missing.status, 401);
+  EXPECT_EQ(Json::parse(missing.body)["error"]["code"], "unauthorized");
+  EXPECT_NE(missing.header("www-authenticate").find("Bearer"), std::string::npos);
+  EXPECT_EQ(client.get("/v1/dataset", {{"Authorization", "Bearer rsk_wrong"}}).status, 401);
+  EXPECT_EQ(client.get("/v1/dataset", {{"X-API-Key", key_ + "x"}}).status, 401);
+  EXPECT_EQ(client.get("/v1/dataset", {{"X-API-Key", key_}}).status, 200);
+
+  // A key created and then revoked while the server runs.
+  std::string temporary = create_key("temporary", "");
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(client.get("/v1/dataset", {{"X-API-Key", temporary}}).status, 200);
+  ASSERT_EQ(run_reelstat("keys revoke temporary --data-dir " + data_arg()).exit_code, 0);
+  int status = 200;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (status == 200 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = client.get("/v1/dataset", {{"X-API-Key", temporary}}).status;
+  }
+  EXPECT_EQ(status, 401) << "revocation must take effect within seconds";
+  EXPECT_EQ(client.get("/v1/dataset", auth()).status, 200) << "other keys are unaffected";
+  // Operational endpoints need no key.
+  EXPECT_EQ(client.get("/healthz").status, 200);
+  EXPECT_EQ(client.get("/readyz").status, 200);
+}
+
+TEST_F(Serve, BurstOverTheLimitGets429WithRetryAfter) {
+  std::string limited = create_key("limited", "--rate 0.5 --burst 5");
+  auto server = start();
+  HttpClient client(server->port());
+  std::map<std::string, std::string> headers = {{"X-API-Key", limited}};
+  for (int i = 0; i < 5; ++i) {
+    HttpResult r = client.get("/v1/genres", headers);
+    ASSERT_EQ(r.status, 200) << "request " << i << " is within the burst";
+    EXPECT_EQ(r.header("ratelimit-limit"), "5");
+    EXPECT_EQ(r.header("ratelimit-remaining"), std::to_string(4 - i));
+  }
+  HttpResult refused = client.get("/v1/genres", headers);
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(Json::parse(refused.body)["error"]["code"], "rate_limited");
+  EXPECT_EQ(refused.header("retry-after"), "2") << "one token comes back every 2 s at 0.5/s";
+  EXPECT_EQ(refused.header("ratelimit-remaining"), "0");
+  EXPECT_EQ(client.get("/v1/genres", auth()).status, 200) << "buckets are per key";
+}
+
+TEST_F(Serve, ETagRevalidationAnswers304) {
+  auto server = start();
+  HttpClient client(server->port());
+  HttpResult first = client.get("/v1/companies/3/years", auth());
+  ASSERT_EQ(first.status, 200);
+  const std::string etag = first.header("etag");
+  ASSERT_FALSE(etag.empty());
+  auto with = auth();
+  with["If-None-Match"] = etag;
+  HttpResult again = client.get("/v1/companies/3/years", with);
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(again.header("etag"), etag);
+  with["If-None-Match"] = "\"other\", W/" + etag;
+  EXPECT_EQ(client.get("/v1/companies/3/years", with).status, 304) << "a list with a weak match";
+  with["If-None-Match"] = "\"other\"";
+  EXPECT_EQ(client.get("/v1/companies/3/years", with).status, 200);
+  // The same query with its parameters in another order shares the cache entry and the tag.
+  HttpResult a = client.get("/v1/companies/33/years?from=1990&to=1995", auth());
+  HttpResult b = client.get("/v1/companies/33/years?to=1995&from=1990", auth());
+  EXPECT_EQ(a.header("etag"), b.header("etag"));
+}
+
+TEST_F(Serve, GzipWhenTheClientAcceptsIt) {
+  auto server = start();
+  HttpClient client(server->port());
+  HttpResult plain = client.get("/v1/genres", auth());
+  auto with = auth();
+  with["Accept-Encoding"] = "gzip, deflate";
+  HttpResult zipped = client.get("/v1/genres", with);
+  ASSERT_EQ(zipped.status, 200);
+  EXPECT_EQ(zipped.header("content-encoding"), "gzip");
+  EXPECT_EQ(zipped.header("vary"), "Accept-Encoding");
+  EXPECT_LT(zipped.body.size(), plain.body.size());
+  EXPECT_EQ(gunzip(zipped.body), plain.body);
+  with["Accept-Encoding"] = "gzip;q=0, identity";
+  EXPECT_TRUE(client.get("/v1/genres", with).header("content-encoding").empty());
+}
+
+TEST_F(Serve, HeadAnswersHeadersOnly) {
+  auto server = start();
+  HttpClient client(server->port());
+  HttpResult get = client.get("/v1/genres", auth());
+  HttpResult head = client.get("/v1/genres", auth(), bhttp::verb::head);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("content-length"), std::to_string(get.body.size()));
+  EXPECT_TRUE(head.body.empty());
+}
+
+TEST_F(Serve, MalformedAndOversizedRequests) {
+  auto server = start();
+  const auto port = server->port();
+  auto status_of = [](const std::string& response) {
+    return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0;
+  };
+  std::string big_header =
+      "GET /v1/dataset HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(10000, 'a') + "\r\n\r\n";
+  EXPECT_EQ(status_of(raw_exchange(port, big_header)), 431);
+  std::string long_target = "GET /v1/companies?q=" + std::string(3000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  EXPECT_EQ(status_of(raw_exchange(port, long_target)), 414);
+  EXPECT_EQ(status_of(raw_exchange(port, "NONSENSE\r\n\r\n")), 400);
+  EXPECT_EQ(status_of(raw_exchange(port, "GET / HTTP/9.9\r\n\r\n")), 400);
+  std::string with_body = "POST /v1/dataset HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
+  EXPECT_EQ(status_of(raw_exchange(port, with_body)), 413);
+  HttpClient client(port);
+  HttpResult unknown = client.get("/nope");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(Json::parse(unknown.body)["error"]["code"], "not_found");
+  HttpResult post = client.get("/v1/dataset", auth(), bhttp::verb::post);
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.header("allow"), "GET, HEAD");
+  EXPECT_EQ(Json::parse(post.body)["error"]["code"], "method_not_allowed");
+  EXPECT_EQ(client.get("/../../etc/passwd", auth()).status, 404);
+  EXPECT_EQ(client.get("/v1/companies?q=%27%3B%20DROP%20TABLE%20movies%3B--", auth()).status, 200)
+      << "text in a query is only ever matched, never run";
+  EXPECT_EQ(client.get("/healthz").status, 200) << "the server is still up";
+}
+
+TEST_F(Serve, AClientSendingOneByteASecondCannotHoldTheServer) {
+  auto server = start();
+  const auto port = server->port();
+  std::atomic<bool> closed{false};
+  std::atomic<int> sent{0};
+  std::thread slow([&] {
+    net::io_context ioc;
+    tcp::socket socket(ioc);
+    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+    const std::string request = "GET /v1/dataset HTTP/1.1\r\nHost: slow\r\n\r\n";
+    for (char c : request) {
+      boost::system::error_code ec;
+      net::write(socket, net::buffer(&c, 1), ec);
+      if (ec) break;
+      ++sent;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      char probe;
+      socket.non_blocking(true);
+      auto n = socket.read_some(net::buffer(&probe, 1), ec);
+      socket.non_blocking(false);
+      if (ec == net::error::eof || (!ec && n == 0)) {
+        closed = true;
+        break;
+      }
+    }
+  });
+  // Meanwhile other clients are served at once.
+  HttpClient client(port);
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(client.get("/v1/genres", auth()).status, 200);
+  slow.join();
+  EXPECT_TRUE(closed) << "the server closes a connection that does not finish its request in 1.5 s";
+  EXPECT_LE(sent.load(), 4);
+}
+
+TEST_F(Serve, OperationalEndpoints) {
+  auto server = start();
+  HttpClient client(server->port());
+  EXPECT_EQ(Json::parse(client.get("/healthz").body)["status"], "ok");
+  Json ready = Json::parse(client.get("/readyz").body);
+  EXPECT_EQ(ready["status"], "ready");
+  EXPECT_EQ(ready["run_id"], 1);
+  client.get("/v1/genres", auth());
+  client.get("/v1/genres", auth());
+  client.get("/v1/dataset");
+  HttpResult metrics = client.get("/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.header("content-type").find("text/plain"), std::string::npos);
+  for (const char* expected :
+       {"reelstat_http_requests_total{route=\"/v1/genres\",status=\"200\"} 2",
+        "reelstat_http_requests_total{route=\"/v1/dataset\",status=\"401\"} 1",
+        "reelstat_http_unauthorized_total 1", "reelstat_http_request_duration_seconds_bucket{le=\"+Inf\"}",
+        "reelstat_cache_hits_total 1", "reelstat_cache_misses_total 1", "reelstat_http_rate_limited_total 0",
+        "reelstat_snapshot_run_id 1", "reelstat_snapshot_age_seconds",
+        "reelstat_ingest_records{outcome=\"read\"} 2996", "reelstat_ingest_records{outcome=\"loaded\"} 2995",
+        "reelstat_ingest_rejected_records{reason=\"duplicate_id\"} 1"})
+    EXPECT_NE(metrics.body.find(expected), std::string::npos) << expected << "\n" << metrics.body;
+  EXPECT_EQ(server->terminate(), 0);
+  // One JSON access-log line per request, with the key's name.
+  std::string log = read_file(dir_->path() / "access.log");
+  EXPECT_NE(log.find("\"route\":\"/v1/genres\",\"target\":\"/v1/genres\",\"status\":200"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("\"key\":\"tests\""), std::string::npos);
+}
+
+TEST_F(Serve, ReadyzIsUnavailableWithoutASnapshot) {
+  TempDir empty;
+  ServerProcess server(empty.path(), {"--no-auth"}, empty.path());
+  HttpClient client(server.port());
+  EXPECT_EQ(client.get("/healthz").status, 200);
+  EXPECT_EQ(client.get("/readyz").status, 503);
+  EXPECT_EQ(Json::parse(client.get("/v1/dataset").body)["error"]["code"], "no_snapshot");
+  EXPECT_NE(server.log().find("WARNING: --no-auth"), std::string::npos) << "no-auth is announced loudly";
+}
+
+TEST_F(Serve, NoAuthLimitsPerClientAddress) {
+  TempDir logs;
+  ServerProcess server(dir_->path() / "data", {"--no-auth"}, logs.path());
+  HttpClient client(server.port());
+  HttpResult r = client.get("/v1/dataset");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("ratelimit-limit"), "100");
+}
+
+TEST_F(Serve, OpenApiDocumentDescribesTheRealResponses) {
+  auto server = start();
+  HttpClient client(server->port());
+  HttpResult served = client.get("/openapi.json");
+  ASSERT_EQ(served.status, 200);
+  EXPECT_EQ(served.body, read_file(std::filesystem::path(REELSTAT_SOURCE_DIR) / "docs/openapi.json"));
+  Json doc = Json::parse(served.body);
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  int checked = 0;
+  for (const auto& [path, item] : doc["paths"].items()) {
+    const Json& op = item["get"];
+    if (!op.contains("x-example")) continue;
+    std::string target = op["x-example"];
+    for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"{company}", "33"}, {"{genre}", "18"}, {"{year}", "1995"}}) {
+      for (size_t at; (at = target.find(from)) != std::string::npos;)
+        target.replace(at, from.size(), to);
+    }
+    HttpResult r = client.get(target, auth());
+    ASSERT_EQ(r.status, 200) << target << ": " << r.body;
+    const Json schema = op["responses"]["200"]["content"]["application/json"]["schema"];
+    EXPECT_EQ(schema_mismatch(doc, schema, Json::parse(r.body)), "") << target;
+    for (const auto& [code, response] : op["responses"].items())
+      EXPECT_TRUE(code == "200" || code == "304" || code == "400" || code == "401" || code == "404" ||
+                  code == "405" || code == "429" || code == "503")
+          << path << " documents " << code;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 12) << "every /v1 route has an example that was checked";
+  // Errors have the documented shape too.
+  Json error_schema = doc["components"]["schemas"]["Error"];
+  EXPECT_EQ(schema_mismatch(doc, error_schema, Json::parse(client.get("/v1/companies/0/years", auth()).body)),
+            "");
+  EXPECT_EQ(schema_mismatch(doc, error_schema, Json::parse(client.get("/v1/dataset").body)), "");
+  HttpResult page = client.get("/docs");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.header("content-type").find("text/html"), std::string::npos);
+  EXPECT_NE(page.body.find("/openapi.json"), std::string::npos);
+}
+
+TEST_F(Serve, ConfigFileErrorsAreClear) {
+  write_file(dir_->path() / "bad.toml", "listen = \"127.0.0.1:0\"\nthreds = 4\n");
+  auto r = run_reelstat("serve --config " + shell_quote((dir_->path() / "bad.toml").string()) +
+                        " --data-dir " + data_arg() + " 2>&1");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("unknown key 'threds'"), std::string::npos) << r.out;
+}
+
+// A publish while clients read: every response succeeds and is wholly from one snapshot.
+TEST_F(Serve, PublishDuringASteadyStreamDropsNothing) {
+  TempDir own;
+  const auto data = own.path() / "data";
+  std::string sample = read_file(sample_csv());
+  write_file(own.path() / "a.csv", sample);
+  // The second file has one more movie, so /v1/dataset differs between the two snapshots.
+  // (The sample ends without a newline; the extra record must start on a line of its own.)
+  write_file(own.path() / "b.csv", sample + "\n" + record(Row{.id = "99999999", .title = "Extra"}));
+  auto ingest = [&](const std::string& file) {
+    return run_reelstat("ingest " + shell_quote((own.path() / file).string()) + " --data-dir " +
+                        shell_quote(data.string()));
+  };
+  ASSERT_EQ(ingest("a.csv").exit_code, 0);
+  write_file(own.path() / "serve.toml", "poll_interval_ms = 100\n");
+  ServerProcess server(data, {"--no-auth", "--config", (own.path() / "serve.toml").string()}, own.path());
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> errors{0}, ok{0}, switched_back{0};
+  std::set<std::string> bodies;
+  std::mutex bodies_mutex;
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 3; ++t) {
+    clients.emplace_back([&] {
+      HttpClient client(server.port());
+      int last_run = 0;
+      while (!stop) {
+        try {
+          HttpResult r = client.get("/v1/dataset", {{"X-Forwarded-For", "ignored"}});
+          if (r.status == 429) continue;
+          if (r.status != 200) {
+            ++errors;
+            continue;
+          }
+          Json j = Json::parse(r.body);
+          int run = j["run_id"];
+          if (std::to_string(run) != r.header("x-reelstat-run")) ++errors;  // header and body agree
+          if (run < last_run) ++switched_back;
+          last_run = run;
+          ++ok;
+          std::lock_guard lock(bodies_mutex);
+          bodies.insert(r.body);
+        } catch (const std::exception&) {
+          ++errors;
+          return;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(ingest("b.csv").exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  stop = true;
+  for (auto& t : clients)
+    t.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(switched_back.load(), 0);
+  EXPECT_GT(ok.load(), 50);
+  ASSERT_EQ(bodies.size(), 2u) << "exactly the old and the new snapshot's answers";
+  std::set<int> movies;
+  for (const auto& b : bodies)
+    movies.insert(Json::parse(b)["movies"].get<int>());
+  EXPECT_EQ(movies, (std::set<int>{2995, 2996}));
+}
+
+TEST_F(Serve, SigtermLetsRequestsInFlightFinishAndExitsZero) {
+  TempDir logs;
+  ServerProcess server(dir_->path() / "data", {"--no-auth"}, logs.path());
+  std::atomic<bool> stop{false};
+  std::atomic<int> complete{0}, truncated{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&] {
+      try {
+        HttpClient client(server.port());
+        while (!stop) {
+          HttpResult r = client.get("/v1/companies?limit=1000");
+          if (r.status == 200 || r.status == 429) {
+            if (r.status == 200 && !Json::accept(r.body))
+              throw Json::parse_error::create(0, 0, "cut short", nullptr);
+            ++complete;
+          }
+        }
+      } catch (const Json::parse_error&) {
+        ++truncated;
+      } catch (const std::exception&) {
+        // The connection was closed between requests: expected once the server stops.
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(server.terminate(), 0);
+  stop = true;
+  for (auto& t : clients)
+    t.join();
+  EXPECT_GT(complete.load(), 10);
+  EXPECT_EQ(truncated.load(), 0) << "no response was cut off";
+  EXPECT_THROW(HttpClient client(server.port()), std::exception) << "nothing listens after exit";
+}
+
+}  // namespace
+}  // namespace reelstat
