@@ -1,12 +1,13 @@
 #include "http/server.hpp"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <ctime>
@@ -14,7 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "http/access_log.hpp"
 #include "http/key_ring.hpp"
@@ -33,6 +34,8 @@ using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+constexpr auto kSweepInterval = std::chrono::milliseconds(250);
 
 std::string_view reason_phrase(int status) {
   switch (status) {
@@ -80,7 +83,7 @@ std::string_view http_date() {
   return text;
 }
 
-std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
+tcp::endpoint parse_listen(const std::string& listen) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     throw std::runtime_error("--listen must be HOST:PORT, not '" + listen + "'");
@@ -88,12 +91,28 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   int port = std::stoi(listen.substr(colon + 1));
   if (port < 0 || port > 65535) throw std::runtime_error("port out of range in '" + listen + "'");
-  return {host, static_cast<unsigned short>(port)};
+  return {net::ip::make_address(host), static_cast<unsigned short>(port)};
 }
 
 }  // namespace
 
 class Session;
+
+// One thread's share of the server: its event loop, acceptor and connections.
+struct Worker {
+  explicit Worker(Server::State& s) : state(s), ioc(1), acceptor(ioc), sweeper(ioc) {}
+  Server::State& state;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  net::steady_timer sweeper;
+  std::unordered_set<Session*> sessions;  // touched only on this worker's thread
+  bool stopping = false;
+
+  void open(const tcp::endpoint& endpoint);
+  void accept();
+  void sweep();
+  void shutdown();
+};
 
 struct Server::State {
   explicit State(ServeConfig c)
@@ -101,11 +120,10 @@ struct Server::State {
         data_dir(config.data_dir),
         snapshots(data_dir, config.cache_bytes),
         handler(config, snapshots, keys, limiter, metrics),
-        access_log(config.access_log),
-        ioc(static_cast<int>(config.threads)),
-        acceptor(ioc),
-        signals(ioc, SIGINT, SIGTERM, SIGHUP),
-        grace_timer(ioc) {}
+        access_log(config.access_log) {
+    for (unsigned i = 0; i < config.threads; ++i)
+      workers.push_back(std::make_unique<Worker>(*this));
+  }
 
   ServeConfig config;
   store::DataDir data_dir;
@@ -115,23 +133,16 @@ struct Server::State {
   Metrics metrics;
   RequestHandler handler;
   AccessLog access_log;
+  std::vector<std::unique_ptr<Worker>> workers;
 
-  net::io_context ioc;
-  tcp::acceptor acceptor;
-  net::signal_set signals;
-  net::steady_timer grace_timer;
   std::atomic<bool> stopping{false};
-
-  std::mutex sessions_mutex;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::atomic<Clock::rep> hard_stop_at{Clock::time_point::max().time_since_epoch().count()};
 
   std::mutex watch_mutex;
   std::condition_variable watch_cv;
   bool watch_stop = false;
   bool force_reload = false;
 
-  void accept();
-  void wait_for_signals();
   void begin_shutdown();
   void finish_watcher();
   void watch();
@@ -141,52 +152,53 @@ struct Server::State {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server::State& state) : stream_(std::move(socket)), state_(state) {
-    beast::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
+  Session(tcp::socket socket, Worker& worker) : socket_(std::move(socket)), worker_(worker) {
+    boost::system::error_code ec;
+    auto endpoint = socket_.remote_endpoint(ec);
     client_ = ec ? "unknown" : endpoint.address().to_string();
-    stream_.socket().set_option(tcp::no_delay(true), ec);
-    state_.metrics.connection_opened();
+    socket_.set_option(tcp::no_delay(true), ec);
+    worker_.state.metrics.connection_opened();
+    worker_.sessions.insert(this);
   }
   ~Session() {
-    state_.metrics.connection_closed();
-    std::lock_guard lock(state_.sessions_mutex);
-    state_.sessions.erase(this);
-    // The last connection gone during shutdown: nothing is left to wait for.
-    if (state_.stopping && state_.sessions.empty())
-      net::post(state_.ioc, [&state = state_] { state.grace_timer.cancel(); });
+    worker_.state.metrics.connection_closed();
+    worker_.sessions.erase(this);
   }
 
-  void start() {
-    {
-      std::lock_guard lock(state_.sessions_mutex);
-      state_.sessions.emplace(this, weak_from_this());
-    }
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this()));
-  }
+  void start() { read(); }
 
+  // Called by the sweeper: closes the connection if its current read or write is overdue.
+  void check_deadline(Clock::time_point now) {
+    if (now >= deadline_) close();
+  }
   // On shutdown: a connection waiting for a request is closed; one answering finishes first.
   void shutdown() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->responding_) self->close();
-    });
+    if (!responding_) close();
+  }
+
+  void close() {
+    deadline_ = Clock::time_point::max();
+    boost::system::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
   }
 
  private:
   void read() {
-    if (state_.stopping) return close();
+    if (worker_.stopping) return close();
     responding_ = false;
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(state_.config.header_limit_bytes));
+    parser_->header_limit(static_cast<std::uint32_t>(worker_.state.config.header_limit_bytes));
     parser_->body_limit(0);
-    stream_.expires_after(state_.config.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    deadline_ = Clock::now() + worker_.state.config.read_timeout;
+    bhttp::async_read(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
-  void on_read(beast::error_code ec, std::size_t) {
-    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof)
+  void on_read(boost::system::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == net::error::eof ||
+        ec == net::error::connection_reset || ec == net::error::bad_descriptor)
       return close();
     if (ec) {
       // The request is malformed or too large: answer once, then close.
@@ -194,13 +206,14 @@ class Session : public std::enable_shared_from_this<Session> {
       std::string message = "malformed request: " + ec.message();
       if (ec == bhttp::error::header_limit) {
         status = 431;
-        message = fmt::format("request line and headers exceed {} bytes", state_.config.header_limit_bytes);
+        message =
+            fmt::format("request line and headers exceed {} bytes", worker_.state.config.header_limit_bytes);
       } else if (ec == bhttp::error::body_limit || ec == bhttp::error::unexpected_body) {
         status = 413;
         message = "requests carry no body here";
       }
-      Reply reply = error_reply(status, status == 413 ? "content_too_large" : "bad_request", message);
-      return respond(std::move(reply), false, false, {}, Clock::now());
+      return respond(error_reply(status, status == 413 ? "content_too_large" : "bad_request", message), false,
+                     false, {}, Clock::now());
     }
     const auto started = Clock::now();
     auto& req = parser_->get();
@@ -214,72 +227,84 @@ class Session : public std::enable_shared_from_this<Session> {
     request.client = client_;
     Reply reply;
     try {
-      reply = state_.handler.handle(request);
+      reply = worker_.state.handler.handle(request);
     } catch (const std::exception& e) {
       reply = error_reply(500, "internal", e.what());
     }
     const bool head = req.method() == bhttp::verb::head;
-    respond(std::move(reply), req.keep_alive() && !state_.stopping, head, std::string(request.target),
-            started);
+    const bool keep_alive = req.keep_alive() && !worker_.stopping;
+    std::string target = worker_.state.access_log.enabled() ? std::string(request.target) : std::string();
+    respond(std::move(reply), keep_alive, head, std::move(target), started);
   }
 
   void respond(Reply reply, bool keep_alive, bool head_only, std::string target, Clock::time_point started) {
     responding_ = true;
     reply_ = std::move(reply);
+    keep_alive_ = keep_alive;
+    head_only_ = head_only;
+    target_ = std::move(target);
+    started_ = started;
     const std::string_view body = reply_.status == 304 ? std::string_view{} : reply_.body_view();
     head_.clear();
-    head_ += fmt::format("HTTP/1.1 {} {}\r\nDate: {}\r\nServer: reelstat\r\n", reply_.status,
-                         reason_phrase(reply_.status), http_date());
+    auto out = std::back_inserter(head_);
+    fmt::format_to(out, "HTTP/1.1 {} {}\r\nDate: {}\r\nServer: reelstat\r\n", reply_.status,
+                   reason_phrase(reply_.status), http_date());
     if (reply_.status != 304)
-      head_ += fmt::format("Content-Type: {}\r\nContent-Length: {}\r\n", reply_.content_type, body.size());
+      fmt::format_to(out, "Content-Type: {}\r\nContent-Length: {}\r\n", reply_.content_type, body.size());
     head_ += reply_.headers;
     head_ += keep_alive ? "\r\n" : "Connection: close\r\n\r\n";
     const std::string_view sent_body = head_only ? std::string_view{} : body;
     std::array<net::const_buffer, 2> buffers = {net::buffer(head_),
                                                 net::buffer(sent_body.data(), sent_body.size())};
-    stream_.expires_after(state_.config.write_timeout);
-    net::async_write(stream_, buffers,
-                     [self = shared_from_this(), keep_alive, target = std::move(target), started,
-                      method = head_only ? "HEAD" : "GET"](beast::error_code ec, std::size_t bytes) {
-                       self->on_write(ec, bytes, keep_alive, target, started, method);
+    deadline_ = Clock::now() + worker_.state.config.write_timeout;
+    net::async_write(socket_, buffers,
+                     [self = shared_from_this()](boost::system::error_code ec, std::size_t bytes) {
+                       self->on_write(ec, bytes);
                      });
   }
 
-  void on_write(beast::error_code ec, std::size_t bytes, bool keep_alive, const std::string& target,
-                Clock::time_point started, std::string_view method) {
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    state_.metrics.record(Metrics::route_index(reply_.route), reply_.status, seconds, bytes);
-    if (state_.access_log.enabled())
-      state_.access_log.write(
-          AccessEntry{method, reply_.route, target, reply_.key_name, client_, reply_.status, seconds, bytes});
+  void on_write(boost::system::error_code ec, std::size_t bytes) {
+    Server::State& state = worker_.state;
+    const double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    state.metrics.record(Metrics::route_index(reply_.route), reply_.status, seconds, bytes);
+    if (state.access_log.enabled())
+      state.access_log.write(AccessEntry{head_only_ ? "HEAD" : "GET", reply_.route, target_, reply_.key_name,
+                                         client_, reply_.status, seconds, bytes});
     reply_ = Reply{};
-    if (ec || !keep_alive || state_.stopping) return close();
+    if (ec || !keep_alive_ || worker_.stopping) return close();
     read();
   }
 
-  void close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
-  }
-
-  beast::tcp_stream stream_;
-  Server::State& state_;
+  tcp::socket socket_;
+  Worker& worker_;
   beast::flat_buffer buffer_{8192};
   std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
   std::string client_;
   std::string head_;
+  std::string target_;
   Reply reply_;
-  bool responding_ = false;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point started_;
+  bool responding_ = false, keep_alive_ = false, head_only_ = false;
 };
 
-void Server::State::accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+void Worker::open(const tcp::endpoint& endpoint) {
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(net::socket_base::reuse_address(true));
+  int one = 1;
+  if (::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+    throw std::runtime_error("cannot set SO_REUSEPORT");
+  acceptor.bind(endpoint);
+  acceptor.listen(net::socket_base::max_listen_connections);
+}
+
+void Worker::accept() {
+  acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
     if (ec) {
       if (stopping || ec == net::error::operation_aborted) return;
-    } else if (static_cast<size_t>(metrics.connections()) >= config.max_connections) {
-      metrics.connection_refused();
-      beast::error_code ignored;
+    } else if (static_cast<size_t>(state.metrics.connections()) >= state.config.max_connections) {
+      state.metrics.connection_refused();
+      boost::system::error_code ignored;
       socket.close(ignored);
     } else {
       std::make_shared<Session>(std::move(socket), *this)->start();
@@ -288,17 +313,32 @@ void Server::State::accept() {
   });
 }
 
-void Server::State::wait_for_signals() {
-  signals.async_wait([this](beast::error_code ec, int signal) {
+void Worker::sweep() {
+  sweeper.expires_after(kSweepInterval);
+  sweeper.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
-    if (signal != SIGHUP) return begin_shutdown();
-    {
-      std::lock_guard lock(watch_mutex);
-      force_reload = true;
+    const auto now = Clock::now();
+    const bool hard_stop = now.time_since_epoch().count() >= state.hard_stop_at.load();
+    // Closing only cancels a session's operations; it is freed later, so iterating a copy is safe.
+    std::vector<Session*> current(sessions.begin(), sessions.end());
+    for (Session* s : current) {
+      if (hard_stop)
+        s->close();  // the grace period is over
+      else
+        s->check_deadline(now);
     }
-    watch_cv.notify_all();
-    wait_for_signals();
+    if (stopping && sessions.empty()) return;  // nothing left: let the loop run dry
+    sweep();
   });
+}
+
+void Worker::shutdown() {
+  stopping = true;
+  boost::system::error_code ec;
+  acceptor.close(ec);
+  std::vector<Session*> current(sessions.begin(), sessions.end());
+  for (Session* s : current)
+    s->shutdown();
 }
 
 void Server::State::finish_watcher() {
@@ -310,27 +350,10 @@ void Server::State::finish_watcher() {
 void Server::State::begin_shutdown() {
   if (stopping.exchange(true)) return;
   std::cerr << "reelstat serve: shutting down: finishing requests in flight\n";
-  beast::error_code ec;
-  acceptor.close(ec);
-  signals.cancel(ec);
+  hard_stop_at = (Clock::now() + config.shutdown_grace).time_since_epoch().count();
   finish_watcher();
-  // Armed before any session is told, so the last session's cancel always finds it armed.
-  grace_timer.expires_after(config.shutdown_grace);
-  grace_timer.async_wait([this](beast::error_code timer_ec) {
-    if (!timer_ec) {
-      std::cerr << "reelstat serve: grace period over; stopping now\n";
-      ioc.stop();
-    }
-  });
-  std::vector<std::shared_ptr<Session>> live;
-  {
-    std::lock_guard lock(sessions_mutex);
-    for (auto& [ptr, weak] : sessions)
-      if (auto s = weak.lock()) live.push_back(std::move(s));
-  }
-  if (live.empty()) grace_timer.cancel();
-  for (auto& s : live)
-    s->shutdown();
+  for (auto& w : workers)
+    net::post(w->ioc, [worker = w.get()] { worker->shutdown(); });
 }
 
 void Server::State::refresh_keys() {
@@ -386,13 +409,12 @@ int Server::run() {
   s.refresh_snapshot(false);
   s.refresh_keys();
 
-  auto [host, port] = split_listen(s.config.listen);
-  const tcp::endpoint endpoint(net::ip::make_address(host), port);
-  s.acceptor.open(endpoint.protocol());
-  s.acceptor.set_option(net::socket_base::reuse_address(true));
-  s.acceptor.bind(endpoint);
-  s.acceptor.listen(net::socket_base::max_listen_connections);
-  const auto bound = s.acceptor.local_endpoint();
+  // The first acceptor picks the port (which may be 0: any free one); the others share it.
+  tcp::endpoint endpoint = parse_listen(s.config.listen);
+  s.workers[0]->open(endpoint);
+  endpoint.port(s.workers[0]->acceptor.local_endpoint().port());
+  for (size_t i = 1; i < s.workers.size(); ++i)
+    s.workers[i]->open(endpoint);
 
   if (!s.config.auth) {
     std::cerr << "\n"
@@ -405,17 +427,48 @@ int Server::run() {
   }
   const auto live = s.snapshots.current();
   std::cerr << fmt::format("reelstat serve: listening on http://{}:{} ({} threads, snapshot {})\n",
-                           bound.address().to_string(), bound.port(), s.config.threads,
+                           endpoint.address().to_string(), endpoint.port(), s.config.threads,
                            live->index ? "run " + live->run_id_text : "none yet");
 
-  s.wait_for_signals();
-  s.accept();
+  // Signals arrive on the first worker's loop.
+  net::signal_set signals(s.workers[0]->ioc, SIGINT, SIGTERM, SIGHUP);
+  std::function<void()> wait_for_signals = [&] {
+    signals.async_wait([&](boost::system::error_code ec, int signal) {
+      if (ec) return;
+      if (signal != SIGHUP) {
+        s.begin_shutdown();
+        return;
+      }
+      {
+        std::lock_guard lock(s.watch_mutex);
+        s.force_reload = true;
+      }
+      s.watch_cv.notify_all();
+      wait_for_signals();
+    });
+  };
+  wait_for_signals();
+  for (auto& w : s.workers) {
+    w->accept();
+    w->sweep();
+  }
 
   std::thread watcher([&s] { s.watch(); });
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < s.config.threads; ++i)
-    threads.emplace_back([&s] { s.ioc.run(); });
-  s.ioc.run();
+  for (size_t i = 1; i < s.workers.size(); ++i)
+    threads.emplace_back([w = s.workers[i].get()] { w->ioc.run(); });
+  // The first worker also owns the signal set: it stops when its sessions are gone.
+  std::thread first([&] {
+    auto& w = *s.workers[0];
+    while (!w.ioc.stopped()) {
+      w.ioc.run_one();
+      if (s.stopping && w.sessions.empty()) {
+        boost::system::error_code ec;
+        signals.cancel(ec);
+      }
+    }
+  });
+  first.join();
   for (auto& t : threads)
     t.join();
   s.finish_watcher();
