@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
-THREADS=${THREADS:-2}
+THREADS=${THREADS:-2}                # wrk threads
+SERVER_THREADS=${SERVER_THREADS:-2}  # reelstat threads and nginx workers
 RS_PORT=18181
 NGINX_PORT=18182
 
@@ -56,7 +57,7 @@ for path in "${mix[@]}"; do  # PATH/index.json: a path can be both a resource an
 done
 mkdir -p "$work/nginx/logs"
 cat > "$work/nginx.conf" <<CONF
-worker_processes 2;
+worker_processes $SERVER_THREADS;
 daemon off;
 pid $work/nginx/nginx.pid;
 error_log $work/nginx/logs/error.log warn;
@@ -72,7 +73,7 @@ http {
 CONF
 nginx -p "$work/nginx" -c "$work/nginx.conf" & pids+=($!)
 echo 'access_log = "off"' > "$work/serve.toml"
-./build/reelstat serve --data-dir "$data" --listen 127.0.0.1:$RS_PORT --threads 2 --config "$work/serve.toml" \
+./build/reelstat serve --data-dir "$data" --listen 127.0.0.1:$RS_PORT --threads $SERVER_THREADS --config "$work/serve.toml" \
   2>"$work/serve.err" & pids+=($!)
 sleep 1
 
@@ -113,7 +114,7 @@ for run in $(seq "$RUNS"); do
 done
 
 mkdir -p bench/out
-python3 - "$work/results" "$RUNS" "$DURATION" "$CONNECTIONS" > bench/out/http.md <<'PY'
+python3 - "$work/results" "$RUNS" "$DURATION" "$CONNECTIONS" "$THREADS" "$SERVER_THREADS" > "bench/out/http-t${THREADS}-s${SERVER_THREADS}.md" <<'PY'
 import statistics, sys
 from collections import OrderedDict
 rows = OrderedDict()
@@ -123,7 +124,7 @@ def ms(text):
 for line in open(sys.argv[1]):
     name, rps, p50, p99, errors = line.rstrip("\n").split("|")
     rows.setdefault(name, []).append((float(rps), ms(p50), ms(p99), errors.strip()))
-print(f"{sys.argv[2]} runs of {sys.argv[3]} each, {sys.argv[4]} connections, wrk -t2; medians (min-max of requests/s).\n")
+print(f"{sys.argv[2]} runs of {sys.argv[3]} each, {sys.argv[4]} connections, wrk -t{sys.argv[5]}, server threads/workers {sys.argv[6]}; medians (min-max of requests/s).\n")
 print("| case | requests/s | p50 ms | p99 ms | non-2xx / errors |")
 print("|---|---:|---:|---:|---|")
 medians = {}
@@ -139,4 +140,4 @@ for kind in ("hot route", "12-route mix"):
     b = [v for k, v in medians.items() if k.startswith("nginx") and kind in k][0]
     print(f"- {kind}: reelstat / nginx = {a / b:.2f}")
 PY
-cat bench/out/http.md
+cat "bench/out/http-t${THREADS}-s${SERVER_THREADS}.md"
