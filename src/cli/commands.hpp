@@ -5,6 +5,7 @@
 
 #include "http/serve_config.hpp"
 #include "ingest/ingest_run.hpp"
+#include "synth/synth.hpp"
 
 namespace reelstat::cli {
 
@@ -17,6 +18,7 @@ int serve_command(const http::ServeConfig& config);
 int keys_create_command(const std::filesystem::path& data_dir, const std::string& name, double rate,
                         int64_t burst);
 int keys_list_command(const std::filesystem::path& data_dir);
+int synth_command(synth::SynthOptions options, const std::string& output, const std::string& expect_file);
 int keys_revoke_command(const std::filesystem::path& data_dir, const std::string& name);
 
 // --data-dir, else $REELSTAT_DATA_DIR, else ./reelstat-data.

@@ -98,6 +98,21 @@ int main(int argc, char** argv) {
   keys_revoke->add_option("NAME", key_name, "The key's name")->required();
   add_data_dir(keys_revoke);
 
+  synth::SynthOptions synth_options;
+  std::string synth_output, synth_expect, synth_sample;
+  auto* synth_cmd = app.add_subcommand(
+      "synth", "Write a realistic movies_metadata.csv of any size, grown from the real sample");
+  synth_cmd->add_option("--rows", synth_options.rows,
+                        "Movies to write (default 45466, the real file's size)");
+  synth_cmd->add_option("--seed", synth_options.seed, "Seed; the same seed gives the same file (default 1)");
+  synth_cmd
+      ->add_option("--quirks", synth_options.quirks, "Share of rows damaged like the real file (default 0)")
+      ->check(CLI::Range(0.0, 1.0));
+  synth_cmd->add_option("-o,--output", synth_output, "Output file (default: stdout)");
+  synth_cmd->add_option("--expect", synth_expect, "Also write the counts an ingest must report, as JSON");
+  synth_cmd->add_option("--sample", synth_sample,
+                        "The sample to grow from (default tests/data/movies_metadata.sample.csv)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     const auto data_dir = cli::resolve_data_dir(data_dir_flag);
@@ -118,6 +133,10 @@ int main(int argc, char** argv) {
       if (threads_flag) serve_config.threads = threads_flag;
       if (no_auth) serve_config.auth = false;
       return cli::serve_command(serve_config);
+    }
+    if (synth_cmd->parsed()) {
+      synth_options.sample = synth_sample;
+      return cli::synth_command(synth_options, synth_output, synth_expect);
     }
     if (keys_create->parsed()) return cli::keys_create_command(data_dir, key_name, key_rate, key_burst);
     if (keys_list->parsed()) return cli::keys_list_command(data_dir);

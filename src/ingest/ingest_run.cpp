@@ -9,6 +9,7 @@
 #include "store/data_dir.hpp"
 #include "store/fsync.hpp"
 #include "store/ledger.hpp"
+#include "store/snapshot_builder.hpp"
 #include "store/snapshot_reader.hpp"
 #include "store/snapshot_writer.hpp"
 
@@ -53,6 +54,7 @@ class Run {
     if (!std::filesystem::is_regular_file(options_.input))
       throw std::runtime_error("cannot read " + options_.input.string() + ": no such file");
     record_.sha256 = report_.sha256 = sha256_file(options_.input);
+    lap("hash");
     report_.input_kind = describe_input(options_.input);
     report_.file_bytes = std::filesystem::file_size(options_.input);
 
@@ -77,13 +79,22 @@ class Run {
     report_.rejects_file = (run_dir / "rejects.csv").string();
     RejectsFile rejects(run_dir / "rejects.csv");
     model::Catalog fresh;
+    // A full run's snapshot is written on a second thread while the input is read; a delta needs
+    // the merged catalog first, so it is written afterwards.
+    std::unique_ptr<store::SnapshotBuilder> builder;
+    MovieBatchSink sink;
+    if (options_.mode == "full") {
+      builder = std::make_unique<store::SnapshotBuilder>(dir_.unfinished_snapshot_path(record_.id));
+      sink = [&](model::Catalog&& batch) { builder->add_movies(std::move(batch)); };
+    }
     {
       auto source = open_input(options_.input);
-      report_.counts = read_movies(*source, record_.id, fresh, rejects, options_.progress);
+      report_.counts = read_movies(*source, record_.id, fresh, rejects, options_.progress, sink);
     }
     rejects.close();
     fresh.sort_by_id();
     count_exclusions(fresh, report_);
+    lap("read");
 
     if (report_.counts.records_read == 0) {
       finish("failed", "the input holds a header but no records; nothing published", false);
@@ -106,7 +117,9 @@ class Run {
       merged = model::Catalog::merged(base.catalog, fresh);
       catalog = &merged;
     }
+    if (options_.mode == "delta") lap("merge");
     const model::Rollups rollups = model::compute_rollups(*catalog);
+    lap("rollups");
     report_.movies = catalog->movies().size();
     report_.companies = catalog->company_names().size();
     report_.genres = catalog->genre_names().size();
@@ -114,7 +127,7 @@ class Run {
     report_.genre_year_rows = rollups.genre_years.size();
     report_.company_year_genre_rows = rollups.company_year_genres.size();
 
-    publish(*catalog, rollups);
+    publish(*catalog, rollups, builder.get());
     return kExitOk;
   }
 
@@ -130,7 +143,8 @@ class Run {
     }
   }
 
-  void publish(const model::Catalog& catalog, const model::Rollups& rollups) {
+  void publish(const model::Catalog& catalog, const model::Rollups& rollups,
+               store::SnapshotBuilder* builder) {
     store::SnapshotMeta meta;
     meta.run_id = record_.id;
     meta.mode = options_.mode;
@@ -144,11 +158,16 @@ class Run {
 
     const auto partial = dir_.unfinished_snapshot_path(record_.id);
     const auto final_path = dir_.snapshot_path(record_.id);
-    store::write_snapshot(partial, catalog, rollups, meta);
+    if (builder)
+      builder->finish(catalog, rollups, meta);
+    else
+      store::write_snapshot(partial, catalog, rollups, meta);
+    lap("write");
     std::filesystem::rename(partial, final_path);
     store::fsync_directory(final_path.parent_path());
     // The one step that changes what readers see: an atomic rename of CURRENT.
     dir_.make_current(record_.id);
+    lap("publish");
     ledger_.record_publication(record_.id, "ingest");
     std::string pruned;
     for (int64_t id : dir_.prune(options_.keep_snapshots))
@@ -191,6 +210,12 @@ class Run {
     std::ofstream(run_dir / "report.json") << report_.to_json().dump(2) << "\n";
   }
 
+  void lap(const char* phase) {
+    const auto now = Clock::now();
+    report_.phases.emplace_back(phase, std::chrono::duration<double>(now - last_lap_).count());
+    last_lap_ = now;
+  }
+
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
 
   const IngestOptions& options_;
@@ -199,6 +224,7 @@ class Run {
   store::RunRecord record_;
   IngestReport report_;
   Clock::time_point started_ = Clock::now();
+  Clock::time_point last_lap_ = started_;
 };
 
 }  // namespace

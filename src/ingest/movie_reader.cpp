@@ -9,13 +9,16 @@
 namespace reelstat::ingest {
 
 ReadCounts read_movies(csv::ByteSource& source, int64_t run_id, model::Catalog& catalog, RejectsFile& rejects,
-                       const std::function<void(const ReadProgress&)>& progress) {
+                       const std::function<void(const ReadProgress&)>& progress,
+                       const MovieBatchSink& batch_sink) {
+  constexpr size_t kBatchMovies = 8192;
   csv::RecordReader reader(source);
   csv::RawRecord record;
   if (!reader.read_header(record)) throw HeaderError("the input is empty: no header line");
   MovieParser parser(find_columns(record));
 
   ReadCounts counts;
+  model::Catalog batch;
   std::unordered_set<int64_t> accepted_ids;
   model::MovieInput movie;
   auto reject = [&](RejectReason reason, std::string_view detail) {
@@ -58,7 +61,15 @@ ReadCounts read_movies(csv::ByteSource& source, int64_t run_id, model::Catalog& 
     movie.source_run = run_id;
     catalog.add(movie);
     ++counts.loaded;
+    if (batch_sink) {
+      batch.add(movie);
+      if (batch.movies().size() == kBatchMovies) {
+        batch_sink(std::move(batch));
+        batch = model::Catalog();
+      }
+    }
   }
+  if (batch_sink && !batch.movies().empty()) batch_sink(std::move(batch));
   counts.blank_lines = reader.blank_lines();
   counts.repaired_texts = parser.repaired_texts();
   counts.bytes = reader.bytes_consumed();

@@ -28,7 +28,12 @@ struct ReadProgress {
 // written to `rejects` with its reason, so records_read == loaded + rejected. Rule 3: the first
 // valid record of an id wins; later records with that id are rejected as duplicate_id.
 // Throws HeaderError when the header is unusable (nothing is loaded then).
+// With a `batch_sink`, loaded movies are also handed over in batches as they are read (each movie
+// is final once loaded: later records with its id are rejected), so a snapshot can be written
+// while reading goes on.
+using MovieBatchSink = std::function<void(model::Catalog&&)>;
 ReadCounts read_movies(csv::ByteSource& source, int64_t run_id, model::Catalog& catalog, RejectsFile& rejects,
-                       const std::function<void(const ReadProgress&)>& progress = {});
+                       const std::function<void(const ReadProgress&)>& progress = {},
+                       const MovieBatchSink& batch_sink = {});
 
 }  // namespace reelstat::ingest

@@ -54,6 +54,10 @@ nlohmann::ordered_json IngestReport::to_json() const {
                    {"genre_year_rows", genre_year_rows},
                    {"company_year_genre_rows", company_year_genre_rows}};
   j["seconds"] = seconds;
+  nlohmann::ordered_json phase_json = nlohmann::ordered_json::object();
+  for (const auto& [name, t] : phases)
+    phase_json[name] = t;
+  j["phase_seconds"] = phase_json;
   j["outcome"] = outcome;
   j["published"] = published;
   j["message"] = message;
@@ -104,6 +108,12 @@ std::string IngestReport::to_text() const {
   line("time",
        fmt::format("{:.3f} s ({:.1f} MB/s, {:.0f} records/s)", seconds, seconds > 0 ? mb / seconds : 0.0,
                    seconds > 0 ? static_cast<double>(counts.records_read) / seconds : 0.0));
+  if (!phases.empty()) {
+    std::string text;
+    for (const auto& [name, t] : phases)
+      text += fmt::format("{}{} {:.3f}", text.empty() ? "" : ", ", name, t);
+    line("phases", text + " s");
+  }
   line("outcome", outcome + (message.empty() ? "" : ": " + message));
   if (!rejects_file.empty()) line("rejects", rejects_file);
   return out;

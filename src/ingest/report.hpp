@@ -3,6 +3,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ingest/movie_reader.hpp"
 #include "model/catalog.hpp"
@@ -28,6 +30,7 @@ struct IngestReport {
   uint64_t company_year_rows = 0, genre_year_rows = 0, company_year_genre_rows = 0;
   double max_reject_rate = 0;
   double seconds = 0;
+  std::vector<std::pair<std::string, double>> phases;  // where the time went, in order
   std::string outcome, message, rejects_file;
   bool published = false;
 

@@ -97,13 +97,12 @@ CREATE TABLE company_year_genres (
 ) WITHOUT ROWID;
 )sql";
 
-// Built after the bulk load, which is faster than keeping them up to date row by row.
+// Built after the bulk load, which is faster than keeping them up to date row by row. Only the
+// links need them (company -> movies, genre -> movies); the yearly tables are small enough to scan,
+// and the API answers from memory, not SQL.
 inline constexpr std::string_view kSnapshotIndexes = R"sql(
 CREATE INDEX movie_companies_by_company ON movie_companies (company_id, movie_id);
 CREATE INDEX movie_genres_by_genre ON movie_genres (genre_id, movie_id);
-CREATE INDEX movies_by_year ON movies (release_year);
-CREATE INDEX genre_years_by_year ON genre_years (year);
-CREATE INDEX company_years_by_year ON company_years (year);
 )sql";
 
 }  // namespace reelstat::store

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "store/bulk_insert.hpp"
 #include "store/fsync.hpp"
 #include "store/snapshot_schema.hpp"
 #include "store/sqlite.hpp"
@@ -30,107 +31,116 @@ void write_meta(Database& db, const SnapshotMeta& meta) {
 }
 
 void write_movies(Database& db, const model::Catalog& catalog) {
-  auto movie = db.prepare(
-      "INSERT INTO movies (id, title, release_date, release_year, status, budget, revenue, popularity, "
-      "in_rollups, "
-      "exclusion, source_run, source_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-  auto company_link =
-      db.prepare("INSERT INTO movie_companies (movie_id, company_id, position) VALUES (?,?,?)");
-  auto genre_link = db.prepare("INSERT INTO movie_genres (movie_id, genre_id, position) VALUES (?,?,?)");
+  BulkInsert movies(db, "movies",
+                    {"id", "title", "release_date", "release_year", "status", "budget", "revenue",
+                     "popularity", "in_rollups", "exclusion", "source_run", "source_line"});
+  BulkInsert genre_links(db, "movie_genres", {"movie_id", "genre_id", "position"});
+  BulkInsert company_links(db, "movie_companies", {"movie_id", "company_id", "position"});
   for (const model::Movie& m : catalog.movies()) {
-    std::string date = model::format_date(m.release_date);
-    movie.bind(1, m.id).bind_static(2, catalog.title(m));
-    if (m.release_date != 0) {
-      movie.bind_static(3, std::string_view(date)).bind(4, static_cast<int64_t>(m.year()));
-    }
-    movie.bind_static(5, catalog.status(m))
-        .bind_optional(6, m.budget, m.budget != model::kUnknown)
-        .bind_optional(7, m.revenue, m.revenue != model::kUnknown);
-    if (m.popularity_micros != model::kUnknown) movie.bind(8, micros_to_double(m.popularity_micros));
-    movie.bind(9, static_cast<int64_t>(m.in_rollups()));
-    if (!m.in_rollups()) movie.bind(10, model::exclusion_name(m.exclusion));
-    movie.bind(11, m.source_run).bind(12, static_cast<int64_t>(m.source_line)).run();
+    movies.value(m.id).text(catalog.title(m));
+    if (m.release_date != 0)
+      movies.text_copy(model::format_date(m.release_date)).value(static_cast<int64_t>(m.year()));
+    else
+      movies.null().null();
+    movies.text(catalog.status(m))
+        .optional(m.budget, m.budget != model::kUnknown)
+        .optional(m.revenue, m.revenue != model::kUnknown);
+    if (m.popularity_micros != model::kUnknown)
+      movies.value(micros_to_double(m.popularity_micros));
+    else
+      movies.null();
+    movies.value(static_cast<int64_t>(m.in_rollups()));
+    if (m.in_rollups())
+      movies.null();
+    else
+      movies.text(model::exclusion_name(m.exclusion));
+    movies.value(m.source_run).value(static_cast<int64_t>(m.source_line)).end_row();
     int64_t position = 0;
     for (int64_t g : catalog.genres(m))
-      genre_link.bind(1, m.id).bind(2, g).bind(3, position++).run();
+      genre_links.value(m.id).value(g).value(position++).end_row();
     position = 0;
     for (int64_t c : catalog.companies(m))
-      company_link.bind(1, m.id).bind(2, c).bind(3, position++).run();
+      company_links.value(m.id).value(c).value(position++).end_row();
   }
+  movies.flush();
+  genre_links.flush();
+  company_links.flush();
 }
 
 void write_names(Database& db, std::string_view table,
                  const std::unordered_map<int64_t, std::string>& names) {
   std::vector<std::pair<int64_t, std::string_view>> sorted(names.begin(), names.end());
   std::sort(sorted.begin(), sorted.end());
-  auto insert = db.prepare("INSERT INTO " + std::string(table) + " (id, name) VALUES (?, ?)");
+  BulkInsert insert(db, table, {"id", "name"});
   for (const auto& [id, name] : sorted)
-    insert.bind(1, id).bind(2, name).run();
+    insert.value(id).text(name).end_row();
+  insert.flush();
 }
 
 void write_year_rows(Database& db, std::string_view table, std::string_view owner_column,
                      const std::vector<model::YearRow>& rows) {
-  auto insert =
-      db.prepare("INSERT INTO " + std::string(table) + " (" + std::string(owner_column) +
-                 ", year, releases, budget_total, budget_movies, revenue_total, revenue_movies, "
-                 "profit_total, profit_movies, budget_split_cents, revenue_split_cents, profit_split_cents, "
-                 "popularity_total, popularity_movies) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  BulkInsert insert(db, table,
+                    {owner_column, "year", "releases", "budget_total", "budget_movies", "revenue_total",
+                     "revenue_movies", "profit_total", "profit_movies", "budget_split_cents",
+                     "revenue_split_cents", "profit_split_cents", "popularity_total", "popularity_movies"});
   for (const model::YearRow& r : rows) {
     const model::Metrics& m = r.metrics;
-    insert.bind(1, r.owner_id)
-        .bind(2, static_cast<int64_t>(r.year))
-        .bind(3, m.releases)
-        .bind(4, m.budget_total)
-        .bind(5, m.budget_movies)
-        .bind(6, m.revenue_total)
-        .bind(7, m.revenue_movies)
-        .bind(8, m.profit_total)
-        .bind(9, m.profit_movies)
-        .bind(10, m.budget_split_cents)
-        .bind(11, m.revenue_split_cents)
-        .bind(12, m.profit_split_cents)
-        .bind(13, micros_to_double(m.popularity_micros_total))
-        .bind(14, m.popularity_movies)
-        .run();
+    insert.value(r.owner_id).value(static_cast<int64_t>(r.year)).value(m.releases);
+    insert.value(m.budget_total).value(m.budget_movies).value(m.revenue_total).value(m.revenue_movies);
+    insert.value(m.profit_total).value(m.profit_movies);
+    insert.value(m.budget_split_cents).value(m.revenue_split_cents).value(m.profit_split_cents);
+    insert.value(micros_to_double(m.popularity_micros_total)).value(m.popularity_movies).end_row();
   }
+  insert.flush();
 }
 
 void write_company_year_genres(Database& db, const std::vector<model::CompanyYearGenre>& rows) {
-  auto insert =
-      db.prepare("INSERT INTO company_year_genres (company_id, year, genre_id, releases) VALUES (?,?,?,?)");
+  BulkInsert insert(db, "company_year_genres", {"company_id", "year", "genre_id", "releases"});
   for (const auto& r : rows)
-    insert.bind(1, r.company_id)
-        .bind(2, static_cast<int64_t>(r.year))
-        .bind(3, r.genre_id)
-        .bind(4, r.releases)
-        .run();
+    insert.value(r.company_id)
+        .value(static_cast<int64_t>(r.year))
+        .value(r.genre_id)
+        .value(r.releases)
+        .end_row();
+  insert.flush();
 }
 
 }  // namespace
 
+std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path) {
+  if (std::filesystem::exists(path)) throw StoreError("refusing to overwrite " + path.string());
+  auto db = std::make_unique<Database>(path, Database::Mode::read_write_create);
+  db->exec(
+      "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 65536; "
+      "PRAGMA cache_size = -262144; PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY;");
+  db->exec("BEGIN");
+  db->exec(kSnapshotTables);
+  return db;
+}
+
+void write_movie_rows(Database& db, const model::Catalog& movies) {
+  write_movies(db, movies);
+}
+
+void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& path,
+                  const model::Catalog& names, const model::Rollups& rollups, const SnapshotMeta& meta) {
+  write_meta(*db, meta);
+  write_names(*db, "companies", names.company_names());
+  write_names(*db, "genres", names.genre_names());
+  write_year_rows(*db, "company_years", "company_id", rollups.company_years);
+  write_year_rows(*db, "genre_years", "genre_id", rollups.genre_years);
+  write_company_year_genres(*db, rollups.company_year_genres);
+  db->exec(kSnapshotIndexes);
+  db->exec("COMMIT");
+  db->close();
+  fsync_file(path);
+}
+
 void write_snapshot(const std::filesystem::path& path, const model::Catalog& catalog,
                     const model::Rollups& rollups, const SnapshotMeta& meta) {
-  if (std::filesystem::exists(path)) throw StoreError("refusing to overwrite " + path.string());
-  {
-    Database db(path, Database::Mode::read_write_create);
-    db.exec(
-        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 16384; "
-        "PRAGMA cache_size = -262144; PRAGMA locking_mode = EXCLUSIVE;");
-    db.exec("BEGIN");
-    db.exec(kSnapshotTables);
-    write_meta(db, meta);
-    write_names(db, "companies", catalog.company_names());
-    write_names(db, "genres", catalog.genre_names());
-    write_movies(db, catalog);
-    write_year_rows(db, "company_years", "company_id", rollups.company_years);
-    write_year_rows(db, "genre_years", "genre_id", rollups.genre_years);
-    write_company_year_genres(db, rollups.company_year_genres);
-    db.exec(kSnapshotIndexes);
-    db.exec("COMMIT");
-    db.exec("PRAGMA optimize");
-    db.close();
-  }
-  fsync_file(path);
+  auto db = begin_snapshot(path);
+  write_movie_rows(*db, catalog);
+  end_snapshot(std::move(db), path, catalog, rollups, meta);
 }
 
 }  // namespace reelstat::store

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <memory>
 
 #include "model/catalog.hpp"
 #include "model/rollups.hpp"
@@ -12,5 +13,14 @@ namespace reelstat::store {
 // crash-safe (no journal), which is what makes the bulk load fast, and why nobody reads it yet.
 void write_snapshot(const std::filesystem::path& path, const model::Catalog& catalog,
                     const model::Rollups& rollups, const SnapshotMeta& meta);
+
+// The same in steps, for a snapshot built while the input is still being read:
+// begin_snapshot (schema, open transaction), write_movie_rows as often as needed, end_snapshot
+// (names, rollups, meta, indexes, commit, fsync).
+class Database;
+std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path);
+void write_movie_rows(Database& db, const model::Catalog& movies);
+void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& path,
+                  const model::Catalog& names, const model::Rollups& rollups, const SnapshotMeta& meta);
 
 }  // namespace reelstat::store

@@ -1,0 +1,73 @@
+#include "store/snapshot_builder.hpp"
+
+#include "store/snapshot_writer.hpp"
+#include "store/sqlite.hpp"
+
+namespace reelstat::store {
+
+SnapshotBuilder::SnapshotBuilder(std::filesystem::path path) : path_(std::move(path)) {
+  if (std::filesystem::exists(path_)) throw StoreError("refusing to overwrite " + path_.string());
+  thread_ = std::thread([this] { run(); });
+}
+
+SnapshotBuilder::~SnapshotBuilder() {
+  if (thread_.joinable()) abandon();
+}
+
+void SnapshotBuilder::add_movies(model::Catalog batch) {
+  std::lock_guard lock(mutex_);
+  queue_.push_back(std::move(batch));
+  cv_.notify_one();
+}
+
+void SnapshotBuilder::finish(const model::Catalog& names, const model::Rollups& rollups,
+                             const SnapshotMeta& meta) {
+  {
+    std::lock_guard lock(mutex_);
+    names_ = &names;
+    rollups_ = &rollups;
+    meta_ = &meta;
+    finishing_ = true;
+    cv_.notify_one();
+  }
+  thread_.join();
+  if (error_) {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+    std::rethrow_exception(error_);
+  }
+}
+
+void SnapshotBuilder::abandon() {
+  {
+    std::lock_guard lock(mutex_);
+    abandoned_ = true;
+    cv_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+  std::error_code ignored;
+  std::filesystem::remove(path_, ignored);
+}
+
+void SnapshotBuilder::run() {
+  try {
+    auto db = begin_snapshot(path_);
+    for (;;) {
+      model::Catalog batch;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [this] { return abandoned_ || finishing_ || !queue_.empty(); });
+        if (abandoned_) return;
+        if (queue_.empty() && finishing_) break;
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      write_movie_rows(*db, batch);
+    }
+    end_snapshot(std::move(db), path_, *names_, *rollups_, *meta_);
+  } catch (...) {
+    error_ = std::current_exception();
+  }
+}
+
+}  // namespace reelstat::store

@@ -1,0 +1,48 @@
+#pragma once
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "model/catalog.hpp"
+#include "model/rollups.hpp"
+#include "store/snapshot_meta.hpp"
+
+namespace reelstat::store {
+
+// Builds a snapshot file on its own thread while the caller is still reading the input: batches
+// of movies are written as they come, and the names, rollups and meta once the caller has them.
+// The second core writes SQLite while the first parses, which is most of an ingest's time.
+class SnapshotBuilder {
+ public:
+  explicit SnapshotBuilder(std::filesystem::path path);
+  ~SnapshotBuilder();  // abandons an unfinished file
+  SnapshotBuilder(const SnapshotBuilder&) = delete;
+  SnapshotBuilder& operator=(const SnapshotBuilder&) = delete;
+
+  // Queues movies for writing. The batch's movies must be final (no later batch repeats an id).
+  void add_movies(model::Catalog batch);
+  // Writes everything else, commits, flushes to disk, and returns once the file is complete.
+  // `names` supplies the companies and genres. Rethrows any error the writer thread met.
+  void finish(const model::Catalog& names, const model::Rollups& rollups, const SnapshotMeta& meta);
+  // Stops writing and deletes the file.
+  void abandon();
+
+ private:
+  void run();
+
+  std::filesystem::path path_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<model::Catalog> queue_;
+  const model::Catalog* names_ = nullptr;
+  const model::Rollups* rollups_ = nullptr;
+  const SnapshotMeta* meta_ = nullptr;
+  bool finishing_ = false, abandoned_ = false, done_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+}  // namespace reelstat::store
