@@ -15,7 +15,10 @@ SnapshotBuilder::~SnapshotBuilder() {
 }
 
 void SnapshotBuilder::add_movies(model::Catalog batch) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  // Backpressure: the reader is faster than SQLite, and an unbounded queue would hold a second
+  // copy of the whole catalog at 100x.
+  space_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches || done_ || error_ || abandoned_; });
   queue_.push_back(std::move(batch));
   cv_.notify_one();
 }
@@ -61,12 +64,16 @@ void SnapshotBuilder::run() {
         if (queue_.empty() && finishing_) break;
         batch = std::move(queue_.front());
         queue_.pop_front();
+        space_.notify_one();
       }
       write_movie_rows(*db, batch);
     }
     end_snapshot(std::move(db), path_, *names_, *rollups_, *meta_);
   } catch (...) {
+    std::lock_guard lock(mutex_);
     error_ = std::current_exception();
+    done_ = true;
+    space_.notify_all();
   }
 }
 

@@ -35,7 +35,9 @@ class SnapshotBuilder {
 
   std::filesystem::path path_;
   std::mutex mutex_;
-  std::condition_variable cv_;
+  static constexpr size_t kMaxQueuedBatches = 4;
+  std::condition_variable cv_;     // work for the writer
+  std::condition_variable space_;  // room in the queue for the reader
   std::deque<model::Catalog> queue_;
   const model::Catalog* names_ = nullptr;
   const model::Rollups* rollups_ = nullptr;
