@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "csv/memory_source.hpp"
 #include "csv/record_reader.hpp"
 #include "ingest/field_parsers.hpp"
 #include "ingest/movie_reader.hpp"
@@ -19,22 +20,7 @@ namespace {
 
 using namespace reelstat;
 
-class MemorySource final : public csv::ByteSource {
- public:
-  explicit MemorySource(const std::string& data) : data_(data) {}
-  size_t read(char* dst, size_t capacity) override {
-    size_t n = std::min(capacity, data_.size() - pos_);
-    std::copy_n(data_.data() + pos_, n, dst);
-    pos_ += n;
-    return n;
-  }
-  uint64_t file_bytes_read() const override { return pos_; }
-  uint64_t file_size() const override { return data_.size(); }
-
- private:
-  const std::string& data_;
-  size_t pos_ = 0;
-};
+using csv::MemorySource;
 
 const std::string& sample() {
   static const std::string text = [] {
@@ -70,7 +56,8 @@ void BM_CsvRecordSplitting(benchmark::State& state) {
     csv::RawRecord record;
     reader.read_header(record);
     size_t fields = 0;
-    while (reader.next(record)) fields += record.fields.size();
+    while (reader.next(record))
+      fields += record.fields.size();
     benchmark::DoNotOptimize(fields);
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * sample().size()));

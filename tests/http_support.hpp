@@ -18,8 +18,6 @@
 
 #include "test_support.hpp"
 
-extern char** environ;
-
 namespace reelstat::testing {
 
 namespace net = boost::asio;
@@ -33,22 +31,9 @@ class ServerProcess {
   ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> extra_args,
                 const std::filesystem::path& log_dir) {
     stderr_path_ = log_dir / ("serve-" + std::to_string(counter()++) + ".err");
-    std::vector<std::string> args = {REELSTAT_BINARY,   "serve",    "--data-dir",
-                                     data_dir.string(), "--listen", "127.0.0.1:0"};
+    std::vector<std::string> args = {"serve", "--data-dir", data_dir.string(), "--listen", "127.0.0.1:0"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (log_dir / "access.log").c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (posix_spawn(&pid_, REELSTAT_BINARY, &actions, nullptr, argv.data(), environ) != 0)
-      throw std::runtime_error("cannot start reelstat serve");
-    posix_spawn_file_actions_destroy(&actions);
+    pid_ = spawn_reelstat(args, log_dir / "access.log", stderr_path_);
     const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
     for (int i = 0; i < 200 && port_ == 0; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));

@@ -15,8 +15,6 @@
 #include "store/sqlite.hpp"
 #include "test_support.hpp"
 
-extern char** environ;
-
 namespace reelstat {
 namespace {
 
@@ -26,20 +24,9 @@ using reelstat::testing::Row;
 using reelstat::testing::TempDir;
 
 pid_t spawn_ingest(const std::filesystem::path& input, const std::filesystem::path& data_dir) {
-  std::vector<std::string> args = {REELSTAT_BINARY, "ingest",     "--force",
-                                   input.string(),  "--data-dir", data_dir.string()};
-  std::vector<char*> argv;
-  for (auto& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, REELSTAT_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("posix_spawn failed");
-  return pid;
+  return reelstat::testing::spawn_reelstat(
+      {"ingest", "--force", input.string(), "--data-dir", data_dir.string()}, "/dev/null",
+      data_dir.parent_path() / "ingest.err");
 }
 
 int wait_for(pid_t pid) {

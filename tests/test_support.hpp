@@ -1,4 +1,7 @@
 #pragma once
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,29 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "csv/byte_source.hpp"
+#include "csv/memory_source.hpp"
+
+extern char** environ;
 
 namespace reelstat::testing {
 
-// Bytes from memory, handed out at most `max_read` at a time so that records straddle reads.
-class StringSource final : public csv::ByteSource {
- public:
-  explicit StringSource(std::string data, size_t max_read = SIZE_MAX)
-      : data_(std::move(data)), max_read_(max_read) {}
-  size_t read(char* dst, size_t capacity) override {
-    size_t n = std::min({capacity, max_read_, data_.size() - pos_});
-    std::copy_n(data_.data() + pos_, n, dst);
-    pos_ += n;
-    return n;
-  }
-  uint64_t file_bytes_read() const override { return pos_; }
-  uint64_t file_size() const override { return data_.size(); }
-
- private:
-  std::string data_;
-  size_t max_read_;
-  size_t pos_ = 0;
-};
+using StringSource = csv::MemorySource;
 
 // A fresh directory under /tmp, removed with everything in it at the end of the test.
 class TempDir {
@@ -90,6 +77,28 @@ inline CommandResult run_reelstat(const std::string& args) {
     out.append(buffer, n);
   int status = ::pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+}
+
+// Starts `reelstat ARGS` with stdout and stderr sent to files; returns its pid.
+inline pid_t spawn_reelstat(const std::vector<std::string>& args, const std::filesystem::path& stdout_path,
+                            const std::filesystem::path& stderr_path) {
+  std::vector<std::string> all = {REELSTAT_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, REELSTAT_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start reelstat");
+  return pid;
 }
 
 inline std::string shell_quote(const std::string& s) {

@@ -1,17 +1,10 @@
 #include "http/key_ring.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include "ingest/digest.hpp"
 
 namespace reelstat::http {
 namespace {
-
-std::string digest(std::string_view text) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), out, &length, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<char*>(out), length);
-}
 
 std::string from_hex(const std::string& hex) {
   std::string out;
@@ -35,7 +28,7 @@ void KeyRing::replace(const std::vector<store::ApiKey>& active) {
 
 std::optional<KeyInfo> KeyRing::authenticate(std::string_view presented) const {
   if (presented.empty() || presented.size() > 256) return std::nullopt;
-  const std::string d = digest(presented);
+  const std::string d = ingest::sha256(presented);
   const auto map = keys_.load();
   auto it = map->find(d);
   // The map finds the candidate by its digest; the constant-time compare confirms it.

@@ -1,10 +1,10 @@
 #include "http/request_handler.hpp"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include "http/gzip.hpp"
 #include "http/openapi.hpp"
+#include "ingest/digest.hpp"
 #include "query/router.hpp"
 
 namespace reelstat::http {
@@ -16,14 +16,9 @@ bool is_read_method(std::string_view m) {
   return m == "GET" || m == "HEAD";
 }
 
+// Strong and the same on every server that loaded the same snapshot: the run and the body's hash.
 std::string content_etag(int64_t run_id, std::string_view body) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(body.data(), body.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < 8; ++i)
-    hex += fmt::format("{:02x}", digest[i]);
-  return fmt::format("\"r{}-{}\"", run_id, hex);
+  return fmt::format("\"r{}-{}\"", run_id, ingest::to_hex(ingest::sha256(body).substr(0, 8)));
 }
 
 // If-None-Match holds "*" or a list of (possibly weak) entity tags.

@@ -3,8 +3,8 @@
 #include <chrono>
 #include <fstream>
 
+#include "ingest/digest.hpp"
 #include "ingest/input_file.hpp"
-#include "ingest/sha256.hpp"
 #include "model/rollups.hpp"
 #include "store/data_dir.hpp"
 #include "store/fsync.hpp"

@@ -1,8 +1,8 @@
 #include "store/key_store.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "ingest/digest.hpp"
 #include "store/ledger.hpp"
 #include "store/sqlite.hpp"
 
@@ -47,16 +47,7 @@ std::string random_token() {
 }  // namespace
 
 std::string hash_api_key(std::string_view key) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(key.data(), key.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return ingest::to_hex(ingest::sha256(key));
 }
 
 KeyStore::KeyStore(const std::filesystem::path& path)

@@ -1,4 +1,4 @@
-#include "ingest/sha256.hpp"
+#include "ingest/digest.hpp"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -11,6 +11,25 @@
 #include <vector>
 
 namespace reelstat::ingest {
+
+std::string to_hex(std::string_view bytes) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    out += hex[b >> 4];
+    out += hex[b & 15];
+  }
+  return out;
+}
+
+std::string sha256(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("OpenSSL: SHA-256 failed");
+  return std::string(reinterpret_cast<char*>(digest), length);
+}
 
 std::string sha256_file(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -36,13 +55,7 @@ std::string sha256_file(const std::filesystem::path& path) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(ctx.get(), digest, &length);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return to_hex(std::string_view(reinterpret_cast<char*>(digest), length));
 }
 
 }  // namespace reelstat::ingest
