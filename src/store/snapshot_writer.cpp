@@ -30,7 +30,9 @@ void write_meta(Database& db, const SnapshotMeta& meta) {
   row("report", meta.report_json);
 }
 
-void write_movies(Database& db, const model::Catalog& catalog) {
+}  // namespace
+
+void write_movie_rows(Database& db, const model::Catalog& catalog) {
   BulkInsert movies(db, "movies",
                     {"id", "title", "release_date", "release_year", "status", "budget", "revenue",
                      "popularity", "in_rollups", "exclusion", "source_run", "source_line"});
@@ -66,6 +68,8 @@ void write_movies(Database& db, const model::Catalog& catalog) {
   genre_links.flush();
   company_links.flush();
 }
+
+namespace {
 
 void write_names(Database& db, std::string_view table,
                  const std::unordered_map<int64_t, std::string>& names) {
@@ -116,10 +120,6 @@ std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path) {
   db->exec("BEGIN");
   db->exec(kSnapshotTables);
   return db;
-}
-
-void write_movie_rows(Database& db, const model::Catalog& movies) {
-  write_movies(db, movies);
 }
 
 void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& path,
