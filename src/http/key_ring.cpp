@@ -1,20 +1,8 @@
 #include "http/key_ring.hpp"
 
 #include <openssl/crypto.h>
-#include "ingest/digest.hpp"
 
 namespace reelstat::http {
-namespace {
-
-std::string from_hex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2)
-    out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-  return out;
-}
-
-}  // namespace
-
 KeyRing::KeyRing() {
   keys_.store(std::make_shared<const Map>());
 }
@@ -22,13 +10,13 @@ KeyRing::KeyRing() {
 void KeyRing::replace(const std::vector<store::ApiKey>& active) {
   auto map = std::make_shared<Map>();
   for (const auto& k : active)
-    map->emplace(from_hex(k.hash), KeyInfo{k.name, k.rate, k.burst});
+    map->emplace(k.hash, KeyInfo{k.name, k.rate, k.burst});
   keys_.store(std::move(map));
 }
 
 std::optional<KeyInfo> KeyRing::authenticate(std::string_view presented) const {
   if (presented.empty() || presented.size() > 256) return std::nullopt;
-  const std::string d = ingest::sha256(presented);
+  const std::string d = store::hash_api_key(presented);
   const auto map = keys_.load();
   auto it = map->find(d);
   // The map finds the candidate by its digest; the constant-time compare confirms it.

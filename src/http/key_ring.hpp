@@ -30,7 +30,7 @@ class KeyRing {
   size_t size() const { return keys_.load()->size(); }
 
  private:
-  using Map = std::unordered_map<std::string, KeyInfo>;  // raw SHA-256 digest -> owner
+  using Map = std::unordered_map<std::string, KeyInfo>;  // hash_api_key(key), as stored -> owner
   std::atomic<std::shared_ptr<const Map>> keys_;
 };
 

@@ -1,5 +1,7 @@
 #include "http/request_handler.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "http/gzip.hpp"
@@ -76,40 +78,32 @@ Reply RequestHandler::handle(const Request& request) const {
 }
 
 Reply RequestHandler::operational(const Request& request, std::string_view path) const {
+  static constexpr std::string_view routes[] = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"};
+  const auto* route = std::find(std::begin(routes), std::end(routes), path);
+  if (route == std::end(routes)) return error_reply(404, "not_found", "no such route");
   Reply reply;
-  if (path == "/healthz") {
-    reply.route = "/healthz";
+  if (!is_read_method(request.method)) {
+    reply = error_reply(405, "method_not_allowed", "this route answers GET and HEAD only");
+    reply.headers += "Allow: GET, HEAD\r\n";
+  } else if (path == "/healthz") {
     reply.body = "{\"status\":\"ok\"}\n";
   } else if (path == "/readyz") {
-    reply.route = "/readyz";
     auto live = snapshots_.current();
     if (live->index)
       reply.body = fmt::format("{{\"status\":\"ready\",\"run_id\":{}}}\n", live->run_id);
     else
       reply = error_reply(503, "not_ready", "no snapshot is loaded yet");
-    reply.route = "/readyz";
   } else if (path == "/metrics") {
-    reply.route = "/metrics";
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
     reply.body = metrics_.render(snapshots_, keys_);
   } else if (path == "/openapi.json") {
-    reply.route = "/openapi.json";
     reply.body = std::string(openapi_document());
-  } else if (path == "/docs") {
-    reply.route = "/docs";
+  } else {
     reply.content_type = "text/html; charset=utf-8";
     reply.body = std::string(docs_page());
-  } else {
-    return error_reply(404, "not_found", "no such route");
   }
-  if (!is_read_method(request.method)) {
-    std::string_view route = reply.route;
-    reply = error_reply(405, "method_not_allowed", "this route answers GET and HEAD only");
-    reply.route = route;
-    reply.headers += "Allow: GET, HEAD\r\n";
-    return reply;
-  }
-  reply.headers += "Cache-Control: no-store\r\n";
+  reply.route = *route;
+  if (reply.status != 405) reply.headers += "Cache-Control: no-store\r\n";
   return reply;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "ingest/field_parsers.hpp"
 #include "store/snapshot_schema.hpp"
 #include "store/sqlite.hpp"
 
@@ -75,12 +76,10 @@ void load_catalog(Database& db, model::Catalog& catalog) {
     model::MovieInput in;
     in.id = rows.int64(0);
     in.title = rows.text(1);
-    std::string_view date = rows.text(2);
-    if (!date.empty()) {
-      in.release_date = std::stoi(std::string(date.substr(0, 4))) * 10000 +
-                        std::stoi(std::string(date.substr(5, 2))) * 100 +
-                        std::stoi(std::string(date.substr(8, 2)));
-    }
+    auto date = ingest::parse_release_date(rows.text(2));
+    if (!date)
+      throw StoreError("movie " + std::to_string(in.id) + " has a malformed release_date in the snapshot");
+    in.release_date = *date;
     in.status = rows.text(3);
     in.budget = rows.is_null(4) ? model::kUnknown : rows.int64(4);
     in.revenue = rows.is_null(5) ? model::kUnknown : rows.int64(5);
