@@ -58,6 +58,9 @@ TEST_F(Lifecycle, SameFileTwicePublishesNothingUnlessForced) {
   EXPECT_EQ(ledger[1]["published"], false);
   EXPECT_EQ(ledger[2]["current"], true);
   EXPECT_EQ(ledger[0]["sha256"], ledger[1]["sha256"]);
+  // The unchanged run read the file (that is how it was hashed) but leaves nothing behind.
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "data" / "runs" / "000002" / "rejects.csv"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "data" / "snapshots" / "run-000002.sqlite"));
 }
 
 TEST_F(Lifecycle, PublishRollsBackToAnEarlierSnapshot) {
@@ -154,6 +157,16 @@ TEST_F(Lifecycle, OldSnapshotsArePrunedButNeverTheCurrentOne) {
   EXPECT_EQ(r.exit_code, 1) << "pruned snapshots cannot come back";
 }
 
+// Computed by coreutils, independently of the program under test.
+std::string sha256sum(const std::filesystem::path& path) {
+  FILE* pipe = popen(("sha256sum " + shell_quote(path.string())).c_str(), "r");
+  if (pipe == nullptr) return "popen failed";
+  char hex[64] = {};
+  size_t n = fread(hex, 1, sizeof hex, pipe);
+  pclose(pipe);
+  return std::string(hex, n);
+}
+
 void write_gzip(const std::filesystem::path& path, const std::string& content) {
   gzFile f = gzopen(path.c_str(), "wb");
   ASSERT_NE(f, nullptr);
@@ -198,7 +211,21 @@ TEST_F(Lifecycle, GzipAndZipInputsGiveTheSameFiguresAsThePlainFile) {
     Json universal = query("/v1/companies/33/years/1995");
     EXPECT_EQ(universal["year"]["revenue"]["total"], 1608712529) << name;
   }
-  EXPECT_EQ(Json::parse(reelstat("runs --json").out)[1]["outcome"], "published");
+  Json runs = Json::parse(reelstat("runs --json").out);
+  EXPECT_EQ(runs[1]["outcome"], "published");
+  // The ledger holds the hash of the file as stored (compressed), whatever part the read needed.
+  EXPECT_EQ(runs[0]["sha256"], sha256sum(dir_ / "movies.csv.gz"));
+  EXPECT_EQ(runs[1]["sha256"], sha256sum(dir_ / "the-movies-dataset.zip"));
+}
+
+TEST_F(Lifecycle, LedgerHashOfAPlainFileIsItsSha256) {
+  // Several read buffers long, and the hash is taken by the reads that parse it.
+  std::string content = kHeader;
+  for (int i = 1; i <= 8000; ++i)
+    content += record(Row{.id = std::to_string(i)});
+  std::string input = file("big.csv", content);
+  ASSERT_EQ(reelstat("ingest " + input).exit_code, 0);
+  EXPECT_EQ(Json::parse(reelstat("runs --json").out)[0]["sha256"], sha256sum(dir_ / "big.csv"));
 }
 
 TEST_F(Lifecycle, ZipWithoutTheMemberNamesWhatItHolds) {

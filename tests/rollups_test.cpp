@@ -135,6 +135,47 @@ TEST(Rollups, ReleasesByGenrePerCompanyYear) {
   EXPECT_EQ(r.company_year_genres[2].year, 2001);
 }
 
+// Rows are grouped by numbering owners densely: a table indexed by id when ids are small, a hash map
+// when one is huge or negative. Both must give the same rows, in (owner, year[, genre]) order.
+TEST(Rollups, RowsComeOutInKeyOrderForSmallAndHugeIds) {
+  for (int64_t big : {int64_t{70}, int64_t{1} << 40}) {
+    const int64_t neg = big == 70 ? 3 : -5;
+    Catalog c = catalog_of({
+        {1, 20010101, 10, 20, 1, {35, 18}, {big, 7}},
+        {2, 19990101, 5, -1, 1, {18}, {big}},
+        {3, 20010101, -1, 8, 1, {18}, {neg}},
+    });
+    Rollups r = compute_rollups(c);
+    // Companies in id order: neg < 7 < big, each with its years in order.
+    ASSERT_EQ(r.company_years.size(), 4u) << big;
+    EXPECT_EQ(r.company_years[0].owner_id, neg);
+    EXPECT_EQ(r.company_years[1].owner_id, 7);
+    EXPECT_EQ(r.company_years[2].owner_id, big);
+    EXPECT_EQ(r.company_years[2].year, 1999);
+    EXPECT_EQ(r.company_years[2].metrics.budget_total, 5);
+    EXPECT_EQ(r.company_years[3].year, 2001);
+    // Movie 1 is shared two ways: 10 / 2 = 5.00 budget, 20 / 2 = 10.00 revenue.
+    EXPECT_EQ(r.company_years[3].metrics.budget_split_cents, 500);
+    EXPECT_EQ(r.company_years[3].metrics.revenue_split_cents, 1000);
+    EXPECT_EQ(r.company_years[0].metrics.revenue_total, 8);
+    EXPECT_EQ(r.company_years[0].metrics.budget_movies, 0);
+    // Genre 18: 1999 (movie 2) and 2001 (movies 1 and 3); genre 35: 2001.
+    ASSERT_EQ(r.genre_years.size(), 3u);
+    EXPECT_EQ(r.genre_years[0].owner_id, 18);
+    EXPECT_EQ(r.genre_years[0].year, 1999);
+    EXPECT_EQ(r.genre_years[1].metrics.releases, 2);
+    EXPECT_EQ(r.genre_years[2].owner_id, 35);
+    // (company, year, genre): (neg,2001,18) (7,2001,18) (7,2001,35) (big,1999,18) (big,2001,18) (big,2001,35)
+    ASSERT_EQ(r.company_year_genres.size(), 6u);
+    EXPECT_EQ(r.company_year_genres[0].company_id, neg);
+    EXPECT_EQ(r.company_year_genres[2].genre_id, 35);
+    EXPECT_EQ(r.company_year_genres[3].company_id, big);
+    EXPECT_EQ(r.company_year_genres[3].year, 1999);
+    EXPECT_EQ(r.company_year_genres[5].genre_id, 35);
+    EXPECT_EQ(r.company_year_genres[5].releases, 1);
+  }
+}
+
 TEST(Rollups, ExcludedMoviesAreInNoRollup) {
   Catalog c = catalog_of({
       {1, 20000101, 1, 1, 1, {18}, {1}, "Rumored"},

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -31,14 +30,32 @@ std::string sha256(std::string_view data) {
   return std::string(reinterpret_cast<char*>(digest), length);
 }
 
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+  if (!ctx_ || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) {
+    EVP_MD_CTX_free(ctx_);
+    throw std::runtime_error("OpenSSL: cannot start SHA-256");
+  }
+}
+
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(ctx_);
+}
+
+void Sha256::update(const void* data, size_t size) {
+  if (EVP_DigestUpdate(ctx_, data, size) != 1) throw std::runtime_error("OpenSSL: SHA-256 failed");
+}
+
+std::string Sha256::hex_digest() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(ctx_, digest, &length) != 1) throw std::runtime_error("OpenSSL: SHA-256 failed");
+  return to_hex(std::string_view(reinterpret_cast<char*>(digest), length));
+}
+
 std::string sha256_file(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error("cannot open " + path.string() + ": " + std::strerror(errno));
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    ::close(fd);
-    throw std::runtime_error("OpenSSL: cannot start SHA-256");
-  }
+  Sha256 hash;
   std::vector<char> buffer(1 << 20);
   for (;;) {
     ssize_t n = ::read(fd, buffer.data(), buffer.size());
@@ -49,13 +66,10 @@ std::string sha256_file(const std::filesystem::path& path) {
       throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(err));
     }
     if (n == 0) break;
-    EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n));
+    hash.update(buffer.data(), static_cast<size_t>(n));
   }
   ::close(fd);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &length);
-  return to_hex(std::string_view(reinterpret_cast<char*>(digest), length));
+  return hash.hex_digest();
 }
 
 }  // namespace reelstat::ingest

@@ -1,12 +1,29 @@
 #pragma once
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
+
+struct evp_md_ctx_st;
 
 namespace reelstat::ingest {
 
 // SHA-256, the one hash the project uses: input files (run ledger), API keys (stored hashed) and
 // response bodies (ETags). Throws std::runtime_error when a file cannot be read.
+
+// A digest fed piece by piece, so an input is hashed by the same read that parses it.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(const void* data, size_t size);
+  std::string hex_digest();  // ends the digest; call once
+
+ private:
+  evp_md_ctx_st* ctx_;
+};
 
 // Lower-case hex of a file's bytes, as stored on disk (compressed files are not expanded).
 std::string sha256_file(const std::filesystem::path& path);

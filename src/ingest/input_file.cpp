@@ -7,8 +7,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
+
+#include "ingest/digest.hpp"
 
 namespace reelstat::ingest {
 namespace {
@@ -40,7 +44,7 @@ Kind sniff(const std::filesystem::path& path) {
   return Kind::plain;
 }
 
-class PlainFile final : public csv::ByteSource {
+class PlainFile final : public InputStream {
  public:
   explicit PlainFile(const std::filesystem::path& path) : path_(path) {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -55,6 +59,7 @@ class PlainFile final : public csv::ByteSource {
       ssize_t n = ::read(fd_, dst, capacity);
       if (n >= 0) {
         read_ += static_cast<uint64_t>(n);
+        if (!digest_) hash_.update(dst, static_cast<size_t>(n));
         return static_cast<size_t>(n);
       }
       if (errno != EINTR) fail_errno("cannot read", path_);
@@ -62,16 +67,30 @@ class PlainFile final : public csv::ByteSource {
   }
   uint64_t file_bytes_read() const override { return read_; }
   uint64_t file_size() const override { return size_; }
+  std::string_view kind() const override { return "csv"; }
+  std::string file_sha256() override {
+    if (!digest_) {
+      std::vector<char> rest(1 << 20);
+      while (read(rest.data(), rest.size()) > 0) {
+      }
+      digest_ = hash_.hex_digest();
+    }
+    return *digest_;
+  }
 
  private:
   std::filesystem::path path_;
   int fd_ = -1;
   uint64_t read_ = 0, size_ = 0;
+  Sha256 hash_;
+  std::optional<std::string> digest_;
 };
 
-class ArchiveStream final : public csv::ByteSource {
+// Hashed in a pass of its own: libarchive seeks within a zip, so its reads do not cover the file
+// once in order. The compressed file is a fraction of the size of the CSV.
+class ArchiveStream final : public InputStream {
  public:
-  ArchiveStream(const std::filesystem::path& path, Kind kind) : path_(path) {
+  ArchiveStream(const std::filesystem::path& path, Kind kind) : path_(path), kind_(kind) {
     archive_ = archive_read_new();
     if (archive_ == nullptr) throw std::runtime_error("libarchive: out of memory");
     archive_read_support_filter_all(archive_);
@@ -95,6 +114,8 @@ class ArchiveStream final : public csv::ByteSource {
     return static_cast<uint64_t>(archive_filter_bytes(archive_, -1));
   }
   uint64_t file_size() const override { return size_; }
+  std::string_view kind() const override { return kind_ == Kind::zip ? "zip" : "compressed"; }
+  std::string file_sha256() override { return sha256_file(path_); }
 
  private:
   [[noreturn]] void fail(const std::string& what) {
@@ -122,30 +143,19 @@ class ArchiveStream final : public csv::ByteSource {
   }
 
   std::filesystem::path path_;
+  Kind kind_;
   archive* archive_ = nullptr;
   uint64_t size_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<csv::ByteSource> open_input(const std::filesystem::path& path) {
+std::unique_ptr<InputStream> open_input(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path))
     throw std::runtime_error(path.string() + " is a directory, not a file");
   Kind kind = sniff(path);
   if (kind == Kind::plain) return std::make_unique<PlainFile>(path);
   return std::make_unique<ArchiveStream>(path, kind);
-}
-
-std::string describe_input(const std::filesystem::path& path) {
-  switch (sniff(path)) {
-    case Kind::plain:
-      return "csv";
-    case Kind::compressed:
-      return "compressed";
-    case Kind::zip:
-      return "zip";
-  }
-  return "csv";
 }
 
 }  // namespace reelstat::ingest

@@ -62,7 +62,7 @@ ReadCounts read_movies(csv::ByteSource& source, int64_t run_id, model::Catalog& 
     catalog.add(movie);
     ++counts.loaded;
     if (batch_sink) {
-      batch.add(movie);
+      batch.add(movie, model::Catalog::Names::skip);
       if (batch.movies().size() == kBatchMovies) {
         batch_sink(std::move(batch));
         batch = model::Catalog();

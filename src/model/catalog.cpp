@@ -55,7 +55,7 @@ void Catalog::set_genre_name(int64_t id, std::string_view name) {
   genre_names_.try_emplace(id, name);
 }
 
-void Catalog::add(const MovieInput& in) {
+void Catalog::add(const MovieInput& in, Names names) {
   if (in.title.size() > UINT32_MAX) throw std::length_error("title too long");
   Movie m;
   m.id = in.id;
@@ -72,13 +72,15 @@ void Catalog::add(const MovieInput& in) {
   m.links_offset = links_.size();
   m.genre_count = static_cast<uint32_t>(in.genres.size());
   m.company_count = static_cast<uint32_t>(in.companies.size());
-  for (const auto& g : in.genres) {
+  for (const auto& g : in.genres)
     links_.push_back(g.id);
-    set_genre_name(g.id, g.name);
-  }
-  for (const auto& c : in.companies) {
+  for (const auto& c : in.companies)
     links_.push_back(c.id);
-    set_company_name(c.id, c.name);
+  if (names == Names::record) {
+    for (const auto& g : in.genres)
+      set_genre_name(g.id, g.name);
+    for (const auto& c : in.companies)
+      set_company_name(c.id, c.name);
   }
   m.exclusion = classify(in.status, in.release_date);
   movies_.push_back(m);

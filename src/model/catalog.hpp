@@ -57,8 +57,10 @@ struct MovieInput {
 class Catalog {
  public:
   void reserve(size_t movies);
-  // Adds a movie; names of companies and genres not seen before are recorded (first name wins).
-  void add(const MovieInput& input);
+  // Adds a movie; names of companies and genres not seen before are recorded (first name wins),
+  // unless the catalog is only a batch of rows on its way to the snapshot writer.
+  enum class Names { record, skip };
+  void add(const MovieInput& input, Names names = Names::record);
   // Sorts movies by id. Ids must be unique; call once all movies are in.
   void sort_by_id();
   // Drops companies and genres that no movie links to any more.

@@ -1,107 +1,243 @@
 #include "model/rollups.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <exception>
+#include <memory>
+#include <thread>
+#include <unordered_map>
 
 #include "model/split_sum.hpp"
 
 namespace reelstat::model {
 namespace {
 
-// One movie's share in one owner's year: the rows are grouped by sorting these, which beats hash
-// maps of accumulators by a wide margin and needs no allocation per row.
-struct Contribution {
-  int64_t owner;
-  int32_t year;
-  uint32_t ways;  // how many owners the movie has (for split attribution)
-  const Movie* movie;
-};
-
-// Sums are exact integers, so the order within a row does not change any figure.
-bool by_owner_year(const Contribution& a, const Contribution& b) {
-  return a.owner != b.owner ? a.owner < b.owner : a.year < b.year;
+template <class Each>
+void for_each_rollup_movie(const Catalog& catalog, Each each) {
+  for (const Movie& movie : catalog.movies())
+    if (movie.in_rollups()) each(movie);
 }
 
-// Groups contributions into rows; with `per_genre`, also counts each (company, year) group's
-// releases by genre from the catalog's links.
-std::vector<YearRow> rows_from(std::vector<Contribution>& contributions, const Catalog& catalog,
-                               std::vector<CompanyYearGenre>* per_genre) {
-  std::sort(contributions.begin(), contributions.end(), by_owner_year);
-  std::vector<YearRow> rows;
-  std::vector<std::pair<int64_t, int64_t>> genre_counts;  // (genre, releases) of the current group
-  for (size_t i = 0; i < contributions.size();) {
-    const int64_t owner = contributions[i].owner;
-    const int32_t year = contributions[i].year;
-    Metrics m;
-    SplitSum budget_split, revenue_split, profit_split;
-    genre_counts.clear();
-    for (; i < contributions.size() && contributions[i].owner == owner && contributions[i].year == year;
-         ++i) {
-      const Movie& movie = *contributions[i].movie;
-      if (per_genre) {
-        for (int64_t g : catalog.genres(movie)) {
-          auto it = std::find_if(genre_counts.begin(), genre_counts.end(),
-                                 [&](const auto& p) { return p.first == g; });
-          if (it == genre_counts.end())
-            genre_counts.emplace_back(g, 1);
-          else
-            ++it->second;
-        }
+std::span<const int64_t> owners_of(const Catalog& catalog, const Movie& movie, bool companies) {
+  return companies ? catalog.companies(movie) : catalog.genres(movie);
+}
+
+// Owners (companies or genres) numbered densely in id order, so one counting sort puts every
+// owner's shares side by side and the rows come out in (owner, year) order.
+class OwnerSlots {
+ public:
+  OwnerSlots(const Catalog& catalog, bool companies) {
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for_each_rollup_movie(catalog, [&](const Movie& movie) {
+      for (int64_t owner : owners_of(catalog, movie, companies)) {
+        lo = std::min(lo, owner);
+        hi = std::max(hi, owner);
       }
-      const uint32_t ways = contributions[i].ways;
-      ++m.releases;
-      const bool has_budget = movie.budget != kUnknown, has_revenue = movie.revenue != kUnknown;
-      if (has_budget) {
-        m.budget_total += movie.budget;
-        ++m.budget_movies;
-        budget_split.add(movie.budget, ways);
+    });
+    if (lo > hi) return;
+    // TMDB ids are below a million: a direct table turns the lookup per link into one load.
+    if (lo >= 0 && hi < kDirectTableLimit) {
+      table_.assign(static_cast<size_t>(hi) + 1, kAbsent);
+      for_each_rollup_movie(catalog, [&](const Movie& movie) {
+        for (int64_t owner : owners_of(catalog, movie, companies))
+          table_[static_cast<size_t>(owner)] = 0;
+      });
+      for (size_t id = 0; id < table_.size(); ++id) {
+        if (table_[id] == kAbsent) continue;
+        table_[id] = static_cast<uint32_t>(ids_.size());
+        ids_.push_back(static_cast<int64_t>(id));
       }
-      if (has_revenue) {
-        m.revenue_total += movie.revenue;
-        ++m.revenue_movies;
-        revenue_split.add(movie.revenue, ways);
-      }
-      if (has_budget && has_revenue) {
-        m.profit_total += movie.revenue - movie.budget;
-        ++m.profit_movies;
-        profit_split.add(movie.revenue - movie.budget, ways);
-      }
-      if (movie.popularity_micros != kUnknown) {
-        m.popularity_micros_total += movie.popularity_micros;
-        ++m.popularity_movies;
-      }
+      return;
     }
-    m.budget_split_cents = budget_split.cents();
-    m.revenue_split_cents = revenue_split.cents();
-    m.profit_split_cents = profit_split.cents();
-    rows.push_back(YearRow{owner, year, m});
-    if (per_genre) {
-      std::sort(genre_counts.begin(), genre_counts.end());
-      for (const auto& [genre, releases] : genre_counts)
-        per_genre->push_back({owner, year, genre, releases});
+    for_each_rollup_movie(catalog, [&](const Movie& movie) {
+      for (int64_t owner : owners_of(catalog, movie, companies))
+        map_.try_emplace(owner, 0);
+    });
+    for (const auto& entry : map_)
+      ids_.push_back(entry.first);
+    std::sort(ids_.begin(), ids_.end());
+    for (uint32_t i = 0; i < ids_.size(); ++i)
+      map_[ids_[i]] = i;
+  }
+
+  const std::vector<int64_t>& ids() const { return ids_; }  // ascending
+  uint32_t slot(int64_t id) const { return table_.empty() ? map_.at(id) : table_[static_cast<size_t>(id)]; }
+
+ private:
+  static constexpr int64_t kDirectTableLimit = int64_t{1} << 24;
+  static constexpr uint32_t kAbsent = UINT32_MAX;
+  std::vector<int64_t> ids_;
+  std::vector<uint32_t> table_;
+  std::unordered_map<int64_t, uint32_t> map_;
+};
+
+// One movie's share in one owner's year, with the movie's figures copied in: grouping then reads
+// memory in order instead of chasing each movie (which was three quarters of the time at 10x).
+struct Share {
+  int32_t year;
+  uint32_t ways;  // how many owners the movie has (for split attribution)
+  int64_t budget, revenue, popularity_micros;
+};
+
+// A company's release in a genre, for company_year_genres; the genre by its slot.
+struct GenreTally {
+  int32_t year;
+  uint32_t genre_slot;
+  uint64_t key() const { return (static_cast<uint64_t>(static_cast<uint32_t>(year)) << 32) | genre_slot; }
+};
+
+// Items bucketed by owner slot: owner i's items are items[start[i], start[i + 1]).
+template <class T>
+struct Buckets {
+  std::vector<size_t> start;
+  std::unique_ptr<T[]> items;  // not zeroed: every slot is written by put()
+
+  explicit Buckets(const std::vector<size_t>& counts) : start(counts.size() + 1, 0) {
+    for (size_t i = 0; i < counts.size(); ++i)
+      start[i + 1] = start[i] + counts[i];
+    items = std::make_unique_for_overwrite<T[]>(start.back());
+    next_ = std::vector<size_t>(start.begin(), start.end() - 1);
+  }
+  void put(uint32_t slot, const T& item) { items[next_[slot]++] = item; }
+  std::span<T> of(size_t slot) { return {items.get() + start[slot], start[slot + 1] - start[slot]}; }
+
+ private:
+  std::vector<size_t> next_;
+};
+
+// Sums are exact integers, so the order of shares within a row does not change any figure.
+Metrics sum_shares(std::span<const Share> shares) {
+  Metrics m;
+  SplitSum budget_split, revenue_split, profit_split;
+  for (const Share& s : shares) {
+    ++m.releases;
+    const bool has_budget = s.budget != kUnknown, has_revenue = s.revenue != kUnknown;
+    if (has_budget) {
+      m.budget_total += s.budget;
+      ++m.budget_movies;
+      budget_split.add(s.budget, s.ways);
+    }
+    if (has_revenue) {
+      m.revenue_total += s.revenue;
+      ++m.revenue_movies;
+      revenue_split.add(s.revenue, s.ways);
+    }
+    if (has_budget && has_revenue) {
+      m.profit_total += s.revenue - s.budget;
+      ++m.profit_movies;
+      profit_split.add(s.revenue - s.budget, s.ways);
+    }
+    if (s.popularity_micros != kUnknown) {
+      m.popularity_micros_total += s.popularity_micros;
+      ++m.popularity_movies;
     }
   }
-  contributions = {};  // its memory is not needed any more
+  m.budget_split_cents = budget_split.cents();
+  m.revenue_split_cents = revenue_split.cents();
+  m.profit_split_cents = profit_split.cents();
+  return m;
+}
+
+// The (owner, year) rows of one kind of owner, sorted by (owner, year).
+std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners, bool companies) {
+  std::vector<size_t> counts(owners.ids().size(), 0);
+  std::vector<uint32_t> link_slots;  // each link's owner slot, in movie order: one hash lookup each
+  for_each_rollup_movie(catalog, [&](const Movie& movie) {
+    for (int64_t owner : owners_of(catalog, movie, companies)) {
+      const uint32_t slot = owners.slot(owner);
+      link_slots.push_back(slot);
+      ++counts[slot];
+    }
+  });
+  Buckets<Share> shares(counts);
+  size_t link = 0;
+  for_each_rollup_movie(catalog, [&](const Movie& movie) {
+    const auto movie_owners = owners_of(catalog, movie, companies);
+    const Share share{movie.year(), static_cast<uint32_t>(movie_owners.size()), movie.budget, movie.revenue,
+                      movie.popularity_micros};
+    for (size_t i = 0; i < movie_owners.size(); ++i)
+      shares.put(link_slots[link++], share);
+  });
+  link_slots = {};
+
+  std::vector<YearRow> rows;
+  for (size_t slot = 0; slot < owners.ids().size(); ++slot) {
+    auto group = shares.of(slot);
+    std::sort(group.begin(), group.end(), [](const Share& a, const Share& b) { return a.year < b.year; });
+    for (size_t i = 0; i < group.size();) {
+      size_t end = i;
+      while (end < group.size() && group[end].year == group[i].year)
+        ++end;
+      rows.push_back(YearRow{owners.ids()[slot], group[i].year, sum_shares(group.subspan(i, end - i))});
+      i = end;
+    }
+  }
+  return rows;
+}
+
+// Releases per (company, year, genre), sorted in that order.
+std::vector<CompanyYearGenre> company_year_genre_rows(const Catalog& catalog, const OwnerSlots& companies,
+                                                      const OwnerSlots& genres) {
+  std::vector<size_t> counts(companies.ids().size(), 0);
+  for_each_rollup_movie(catalog, [&](const Movie& movie) {
+    for (int64_t company : catalog.companies(movie))
+      counts[companies.slot(company)] += catalog.genres(movie).size();
+  });
+  Buckets<GenreTally> tallies(counts);
+  std::vector<uint32_t> genre_slots;
+  for_each_rollup_movie(catalog, [&](const Movie& movie) {
+    genre_slots.clear();
+    for (int64_t genre : catalog.genres(movie))
+      genre_slots.push_back(genres.slot(genre));
+    for (int64_t company : catalog.companies(movie)) {
+      const uint32_t slot = companies.slot(company);
+      for (uint32_t g : genre_slots)
+        tallies.put(slot, GenreTally{movie.year(), g});
+    }
+  });
+
+  std::vector<CompanyYearGenre> rows;
+  for (size_t slot = 0; slot < companies.ids().size(); ++slot) {
+    auto group = tallies.of(slot);
+    std::sort(group.begin(), group.end(),
+              [](const GenreTally& a, const GenreTally& b) { return a.key() < b.key(); });
+    for (size_t i = 0; i < group.size();) {
+      size_t end = i;
+      while (end < group.size() && group[end].key() == group[i].key())
+        ++end;
+      const int64_t genre = genres.ids()[group[i].genre_slot];
+      rows.push_back(
+          CompanyYearGenre{companies.ids()[slot], group[i].year, genre, static_cast<int64_t>(end - i)});
+      i = end;
+    }
+  }
   return rows;
 }
 
 }  // namespace
 
 Rollups compute_rollups(const Catalog& catalog) {
-  std::vector<Contribution> companies, genres;
-  for (const Movie& movie : catalog.movies()) {
-    if (!movie.in_rollups()) continue;
-    const int32_t year = movie.year();
-    auto movie_companies = catalog.companies(movie);
-    auto movie_genres = catalog.genres(movie);
-    for (int64_t c : movie_companies)
-      companies.push_back({c, year, static_cast<uint32_t>(movie_companies.size()), &movie});
-    for (int64_t g : movie_genres)
-      genres.push_back({g, year, static_cast<uint32_t>(movie_genres.size()), &movie});
-  }
   Rollups out;
-  // Rows come out sorted by (company, year), and genres sorted within each: the table's order.
-  out.company_years = rows_from(companies, catalog, &out.company_year_genres);
-  out.genre_years = rows_from(genres, catalog, nullptr);
+  const OwnerSlots genres(catalog, false), companies(catalog, true);
+  // Two cores: the company rows on this thread; the genre rows and the per-genre counts of the
+  // company rows, about as much work, on another.
+  std::exception_ptr other_error;
+  std::thread other([&] {
+    try {
+      out.genre_years = year_rows(catalog, genres, false);
+      out.company_year_genres = company_year_genre_rows(catalog, companies, genres);
+    } catch (...) {
+      other_error = std::current_exception();
+    }
+  });
+  try {
+    out.company_years = year_rows(catalog, companies, true);
+  } catch (...) {
+    other.join();
+    throw;
+  }
+  other.join();
+  if (other_error) std::rethrow_exception(other_error);
   return out;
 }
 

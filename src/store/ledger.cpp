@@ -83,9 +83,8 @@ int64_t Ledger::begin_run(const RunRecord& run) {
 
 void Ledger::finish_run(const RunRecord& run) {
   auto update = db_->prepare(
-      "UPDATE runs SET finished_at = ?, records_read = ?, loaded = ?, rejected = ?, excluded = ?, outcome = "
-      "?, "
-      "published = ?, message = ? WHERE id = ?");
+      "UPDATE runs SET finished_at = ?, records_read = ?, loaded = ?, rejected = ?, excluded = ?, "
+      "outcome = ?, published = ?, message = ?, sha256 = ? WHERE id = ?");
   update.bind(1, run.finished_at)
       .bind(2, run.records_read)
       .bind(3, run.loaded)
@@ -94,7 +93,8 @@ void Ledger::finish_run(const RunRecord& run) {
       .bind(6, run.outcome)
       .bind(7, static_cast<int64_t>(run.published))
       .bind(8, run.message)
-      .bind(9, run.id)
+      .bind(9, run.sha256)
+      .bind(10, run.id)
       .run();
 }
 

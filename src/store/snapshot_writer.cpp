@@ -130,7 +130,6 @@ void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& pat
   write_year_rows(*db, "company_years", "company_id", rollups.company_years);
   write_year_rows(*db, "genre_years", "genre_id", rollups.genre_years);
   write_company_year_genres(*db, rollups.company_year_genres);
-  db->exec(kSnapshotIndexes);
   db->exec("COMMIT");
   db->close();
   fsync_file(path);
