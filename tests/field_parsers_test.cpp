@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "model/date.hpp"
+
 namespace reelstat::ingest {
 namespace {
 
@@ -44,6 +46,13 @@ TEST(ParsePopularity, MillionthsWithScientificNotation) {
   EXPECT_EQ(parse_popularity_micros(""), kUnknown);
   for (const char* bad : {"-1", "abc", "nan", "inf", "1e", "e5", "0.1.2", "Beware Of Frost Bites", "1e400"})
     EXPECT_FALSE(parse_popularity_micros(bad)) << bad;
+}
+
+TEST(FormatDate, IsoWithZeroPadding) {
+  EXPECT_EQ(reelstat::model::format_date(19951030), "1995-10-30");
+  EXPECT_EQ(reelstat::model::format_date(8010203), "0801-02-03");
+  EXPECT_EQ(reelstat::model::format_date(20251231), "2025-12-31");
+  EXPECT_EQ(reelstat::model::format_date(0), "");
 }
 
 TEST(ParseReleaseDate, CalendarDatesOnly) {

@@ -105,41 +105,86 @@ struct Buckets {
   std::vector<size_t> next_;
 };
 
-// Sums are exact integers, so the order of shares within a row does not change any figure.
-Metrics sum_shares(std::span<const Share> shares) {
-  Metrics m;
-  SplitSum budget_split, revenue_split, profit_split;
-  for (const Share& s : shares) {
-    ++m.releases;
+// The figures of one row, added share by share. Sums are exact integers, so the order in which
+// shares arrive does not change any figure.
+class RowSum {
+ public:
+  void add(const Share& s) {
+    ++m_.releases;
     const bool has_budget = s.budget != kUnknown, has_revenue = s.revenue != kUnknown;
     if (has_budget) {
-      m.budget_total += s.budget;
-      ++m.budget_movies;
-      budget_split.add(s.budget, s.ways);
+      m_.budget_total += s.budget;
+      ++m_.budget_movies;
+      budget_split_.add(s.budget, s.ways);
     }
     if (has_revenue) {
-      m.revenue_total += s.revenue;
-      ++m.revenue_movies;
-      revenue_split.add(s.revenue, s.ways);
+      m_.revenue_total += s.revenue;
+      ++m_.revenue_movies;
+      revenue_split_.add(s.revenue, s.ways);
     }
     if (has_budget && has_revenue) {
-      m.profit_total += s.revenue - s.budget;
-      ++m.profit_movies;
-      profit_split.add(s.revenue - s.budget, s.ways);
+      m_.profit_total += s.revenue - s.budget;
+      ++m_.profit_movies;
+      profit_split_.add(s.revenue - s.budget, s.ways);
     }
     if (s.popularity_micros != kUnknown) {
-      m.popularity_micros_total += s.popularity_micros;
-      ++m.popularity_movies;
+      m_.popularity_micros_total += s.popularity_micros;
+      ++m_.popularity_movies;
     }
   }
-  m.budget_split_cents = budget_split.cents();
-  m.revenue_split_cents = revenue_split.cents();
-  m.profit_split_cents = profit_split.cents();
-  return m;
+  bool empty() const { return m_.releases == 0; }
+  Metrics metrics() const {
+    Metrics m = m_;
+    m.budget_split_cents = budget_split_.cents();
+    m.revenue_split_cents = revenue_split_.cents();
+    m.profit_split_cents = profit_split_.cents();
+    return m;
+  }
+
+ private:
+  Metrics m_;
+  SplitSum budget_split_, revenue_split_, profit_split_;
+};
+
+Share share_of(const Movie& movie, size_t owners) {
+  return Share{movie.year(), static_cast<uint32_t>(owners), movie.budget, movie.revenue,
+               movie.popularity_micros};
+}
+
+// When owners x years is small (the genres: 20 x about 130), every row is summed in place in one
+// pass over the movies: nothing to store or sort.
+constexpr size_t kMaxCellsInPlace = 16384;
+
+std::vector<YearRow> year_rows_in_place(const Catalog& catalog, const OwnerSlots& owners, bool companies,
+                                        int32_t first_year, size_t years) {
+  std::vector<RowSum> cells(owners.ids().size() * years);
+  for_each_rollup_movie(catalog, [&](const Movie& movie) {
+    const auto movie_owners = owners_of(catalog, movie, companies);
+    const Share share = share_of(movie, movie_owners.size());
+    const auto year = static_cast<size_t>(share.year - first_year);
+    for (int64_t owner : movie_owners)
+      cells[owners.slot(owner) * years + year].add(share);
+  });
+  std::vector<YearRow> rows;
+  for (size_t slot = 0; slot < owners.ids().size(); ++slot)
+    for (size_t y = 0; y < years; ++y)
+      if (const RowSum& cell = cells[slot * years + y]; !cell.empty())
+        rows.push_back(YearRow{owners.ids()[slot], first_year + static_cast<int32_t>(y), cell.metrics()});
+  return rows;
 }
 
 // The (owner, year) rows of one kind of owner, sorted by (owner, year).
 std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners, bool companies) {
+  int32_t first_year = INT32_MAX, last_year = INT32_MIN;
+  for_each_rollup_movie(catalog, [&](const Movie& movie) {
+    first_year = std::min(first_year, movie.year());
+    last_year = std::max(last_year, movie.year());
+  });
+  if (first_year > last_year) return {};
+  const auto years = static_cast<size_t>(last_year - first_year) + 1;
+  if (owners.ids().size() * years <= kMaxCellsInPlace)
+    return year_rows_in_place(catalog, owners, companies, first_year, years);
+
   std::vector<size_t> counts(owners.ids().size(), 0);
   std::vector<uint32_t> link_slots;  // each link's owner slot, in movie order: one hash lookup each
   for_each_rollup_movie(catalog, [&](const Movie& movie) {
@@ -153,8 +198,7 @@ std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners,
   size_t link = 0;
   for_each_rollup_movie(catalog, [&](const Movie& movie) {
     const auto movie_owners = owners_of(catalog, movie, companies);
-    const Share share{movie.year(), static_cast<uint32_t>(movie_owners.size()), movie.budget, movie.revenue,
-                      movie.popularity_micros};
+    const Share share = share_of(movie, movie_owners.size());
     for (size_t i = 0; i < movie_owners.size(); ++i)
       shares.put(link_slots[link++], share);
   });
@@ -168,8 +212,10 @@ std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners,
       size_t end = i;
       while (end < group.size() && group[end].year == group[i].year)
         ++end;
-      rows.push_back(YearRow{owners.ids()[slot], group[i].year, sum_shares(group.subspan(i, end - i))});
-      i = end;
+      RowSum sum;
+      for (; i < end; ++i)
+        sum.add(group[i]);
+      rows.push_back(YearRow{owners.ids()[slot], group[end - 1].year, sum.metrics()});
     }
   }
   return rows;
