@@ -172,6 +172,19 @@ TEST(MovieRules, ReadEqualsLoadedPlusRejectedAndRejectsFileHasEveryOne) {
   EXPECT_NE(o.rejects.find("7,duplicate_id,"), std::string::npos) << o.rejects;
 }
 
+// Loaded ids are kept in a bitmap up to 2^31 and in a hash set above: duplicates are caught in both.
+TEST(MovieRules, DuplicatesAreCaughtForSmallAndHugeIds) {
+  std::string input = kHeader;
+  for (const char* id :
+       {"5", "3000000000", "70000", "5", "3000000000", "9223372036854775807", "9223372036854775807", "70000"})
+    input += record(Row{.id = id});
+  Outcome o = read(input);
+  EXPECT_EQ(o.counts.loaded, 4u);
+  EXPECT_EQ(rejected_for(o, RejectReason::duplicate_id), 4u);
+  ASSERT_EQ(o.catalog.movies().size(), 4u);
+  EXPECT_EQ(o.catalog.movies()[3].id, 9223372036854775807);
+}
+
 TEST(MovieRules, InvalidUtf8InATitleIsRepairedAndCounted) {
   Outcome o = read(kHeader + record(Row{.title = "Bad \xff byte"}));
   ASSERT_EQ(o.counts.loaded, 1u);
