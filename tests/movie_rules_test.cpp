@@ -172,7 +172,7 @@ TEST(MovieRules, ReadEqualsLoadedPlusRejectedAndRejectsFileHasEveryOne) {
   EXPECT_NE(o.rejects.find("7,duplicate_id,"), std::string::npos) << o.rejects;
 }
 
-// Loaded ids are kept in a bitmap up to 2^31 and in a hash set above: duplicates are caught in both.
+// Loaded ids are kept in a bitmap below 2^28 and in a hash set above: duplicates are caught in both.
 TEST(MovieRules, DuplicatesAreCaughtForSmallAndHugeIds) {
   std::string input = kHeader;
   for (const char* id :

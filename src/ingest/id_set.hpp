@@ -31,7 +31,7 @@ class IdSet {
   }
 
  private:
-  static constexpr int64_t kBitmapLimit = int64_t{1} << 31;  // at most 256 MiB of bitmap
+  static constexpr int64_t kBitmapLimit = int64_t{1} << 28;  // at most 32 MiB of bitmap
   std::vector<uint64_t> bits_;
   std::unordered_set<int64_t> others_;
 };
