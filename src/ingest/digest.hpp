@@ -1,6 +1,5 @@
 #pragma once
 #include <filesystem>
-#include <memory>
 #include <string>
 #include <string_view>
 

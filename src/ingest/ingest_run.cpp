@@ -69,7 +69,7 @@ class Run {
           "a delta ingest needs a current snapshot to apply to; run a full ingest first");
     auto source = open_input(options_.input);
     report_.input_kind = std::string(source->kind());
-    report_.file_bytes = std::filesystem::file_size(options_.input);
+    report_.file_bytes = source->file_size();
 
     begin();
     const auto run_dir = dir_.run_dir(record_.id);

@@ -1,7 +1,6 @@
 #include "model/rollups.hpp"
 
 #include <algorithm>
-#include <climits>
 #include <exception>
 #include <memory>
 #include <thread>
@@ -151,12 +150,39 @@ Share share_of(const Movie& movie, size_t owners) {
                movie.popularity_micros};
 }
 
+// The years of the movies in the rollups, the same for every kind of owner.
+struct YearSpan {
+  int32_t first = INT32_MAX, last = INT32_MIN;
+  explicit YearSpan(const Catalog& catalog) {
+    for_each_rollup_movie(catalog, [&](const Movie& movie) {
+      first = std::min(first, movie.year());
+      last = std::max(last, movie.year());
+    });
+  }
+  bool empty() const { return first > last; }
+  size_t count() const { return static_cast<size_t>(last - first) + 1; }
+};
+
+// Calls each(run) for every run of adjacent items that `same` says are equal.
+template <class T, class Same, class Each>
+void for_each_run(std::span<T> items, Same same, Each each) {
+  for (size_t i = 0; i < items.size();) {
+    size_t end = i + 1;
+    while (end < items.size() && same(items[end], items[i]))
+      ++end;
+    each(items.subspan(i, end - i));
+    i = end;
+  }
+}
+
 // When owners x years is small (the genres: 20 x about 130), every row is summed in place in one
 // pass over the movies: nothing to store or sort.
 constexpr size_t kMaxCellsInPlace = 16384;
 
 std::vector<YearRow> year_rows_in_place(const Catalog& catalog, const OwnerSlots& owners, bool companies,
-                                        int32_t first_year, size_t years) {
+                                        const YearSpan& span) {
+  const int32_t first_year = span.first;
+  const size_t years = span.count();
   std::vector<RowSum> cells(owners.ids().size() * years);
   for_each_rollup_movie(catalog, [&](const Movie& movie) {
     const auto movie_owners = owners_of(catalog, movie, companies);
@@ -174,19 +200,14 @@ std::vector<YearRow> year_rows_in_place(const Catalog& catalog, const OwnerSlots
 }
 
 // The (owner, year) rows of one kind of owner, sorted by (owner, year).
-std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners, bool companies) {
-  int32_t first_year = INT32_MAX, last_year = INT32_MIN;
-  for_each_rollup_movie(catalog, [&](const Movie& movie) {
-    first_year = std::min(first_year, movie.year());
-    last_year = std::max(last_year, movie.year());
-  });
-  if (first_year > last_year) return {};
-  const auto years = static_cast<size_t>(last_year - first_year) + 1;
-  if (owners.ids().size() * years <= kMaxCellsInPlace)
-    return year_rows_in_place(catalog, owners, companies, first_year, years);
+std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners, bool companies,
+                               const YearSpan& span) {
+  if (span.empty()) return {};
+  if (owners.ids().size() * span.count() <= kMaxCellsInPlace)
+    return year_rows_in_place(catalog, owners, companies, span);
 
   std::vector<size_t> counts(owners.ids().size(), 0);
-  std::vector<uint32_t> link_slots;  // each link's owner slot, in movie order: one hash lookup each
+  std::vector<uint32_t> link_slots;  // each link's owner slot, in movie order: looked up once
   for_each_rollup_movie(catalog, [&](const Movie& movie) {
     for (int64_t owner : owners_of(catalog, movie, companies)) {
       const uint32_t slot = owners.slot(owner);
@@ -208,15 +229,14 @@ std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners,
   for (size_t slot = 0; slot < owners.ids().size(); ++slot) {
     auto group = shares.of(slot);
     std::sort(group.begin(), group.end(), [](const Share& a, const Share& b) { return a.year < b.year; });
-    for (size_t i = 0; i < group.size();) {
-      size_t end = i;
-      while (end < group.size() && group[end].year == group[i].year)
-        ++end;
-      RowSum sum;
-      for (; i < end; ++i)
-        sum.add(group[i]);
-      rows.push_back(YearRow{owners.ids()[slot], group[end - 1].year, sum.metrics()});
-    }
+    for_each_run(
+        group, [](const Share& a, const Share& b) { return a.year == b.year; },
+        [&](std::span<const Share> year) {
+          RowSum sum;
+          for (const Share& share : year)
+            sum.add(share);
+          rows.push_back(YearRow{owners.ids()[slot], year.front().year, sum.metrics()});
+        });
   }
   return rows;
 }
@@ -247,15 +267,13 @@ std::vector<CompanyYearGenre> company_year_genre_rows(const Catalog& catalog, co
     auto group = tallies.of(slot);
     std::sort(group.begin(), group.end(),
               [](const GenreTally& a, const GenreTally& b) { return a.key() < b.key(); });
-    for (size_t i = 0; i < group.size();) {
-      size_t end = i;
-      while (end < group.size() && group[end].key() == group[i].key())
-        ++end;
-      const int64_t genre = genres.ids()[group[i].genre_slot];
-      rows.push_back(
-          CompanyYearGenre{companies.ids()[slot], group[i].year, genre, static_cast<int64_t>(end - i)});
-      i = end;
-    }
+    for_each_run(
+        group, [](const GenreTally& a, const GenreTally& b) { return a.key() == b.key(); },
+        [&](std::span<const GenreTally> run) {
+          const int64_t genre = genres.ids()[run.front().genre_slot];
+          rows.push_back(CompanyYearGenre{companies.ids()[slot], run.front().year, genre,
+                                          static_cast<int64_t>(run.size())});
+        });
   }
   return rows;
 }
@@ -265,19 +283,20 @@ std::vector<CompanyYearGenre> company_year_genre_rows(const Catalog& catalog, co
 Rollups compute_rollups(const Catalog& catalog) {
   Rollups out;
   const OwnerSlots genres(catalog, false), companies(catalog, true);
+  const YearSpan years(catalog);
   // Two cores: the company rows on this thread; the genre rows and the per-genre counts of the
   // company rows, about as much work, on another.
   std::exception_ptr other_error;
   std::thread other([&] {
     try {
-      out.genre_years = year_rows(catalog, genres, false);
+      out.genre_years = year_rows(catalog, genres, false, years);
       out.company_year_genres = company_year_genre_rows(catalog, companies, genres);
     } catch (...) {
       other_error = std::current_exception();
     }
   });
   try {
-    out.company_years = year_rows(catalog, companies, true);
+    out.company_years = year_rows(catalog, companies, true, years);
   } catch (...) {
     other.join();
     throw;

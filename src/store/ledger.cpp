@@ -9,8 +9,7 @@ namespace {
 
 constexpr std::string_view kColumns =
     "id, started_at, finished_at, file, sha256, mode, records_read, loaded, rejected, excluded, outcome, "
-    "published, "
-    "message";
+    "published, message";
 
 RunRecord read_run(const Statement& row) {
   RunRecord r;
