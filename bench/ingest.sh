@@ -22,7 +22,7 @@ missing=()
 $PY -c 'import pandas' 2>/dev/null || missing+=(python3-pandas)
 command -v node >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then $SUDO apt-get install -y -q "${missing[@]}" >/dev/null; fi
-[ -d bench/duckdb/node_modules/@duckdb/node-api ] || (cd bench/duckdb && npm install --no-audit --no-fund >/dev/null)
+[ -d bench/duckdb/node_modules/@duckdb/node-api ] || (cd bench/duckdb && npm ci --no-audit --no-fund >/dev/null)
 bash scripts/build.sh build >/dev/null
 
 mkdir -p bench/out/data
