@@ -117,6 +117,19 @@ TEST(RecordReader, RecordBrokenAcrossLinesGivesTwoBadLinesAndLosesNothing) {
   EXPECT_EQ(r[1].fields[2], "start of\n3,4\nend");
 }
 
+// Well-formed quoting makes the record's extent certain: a wrong field count rejects all its lines
+// as one record, and no line inside its quoted field is ever read as a record of its own.
+TEST(RecordReader, WrongFieldCountWithBalancedQuotesRejectsTheWholeRecord) {
+  auto r = read_all("a,b,c\n1,\"one\n7,8,9\nthree\",x,extra\n4,5,6\n");
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[1].problem, Problem::field_count);
+  EXPECT_EQ(r[1].line, 2u);
+  EXPECT_EQ(r[1].text, "1,\"one\n7,8,9\nthree\",x,extra") << "the whole record, all three lines";
+  EXPECT_EQ(r[2].problem, Problem::none);
+  EXPECT_EQ(r[2].fields, (std::vector<std::string>{"4", "5", "6"}));
+  EXPECT_EQ(r[2].line, 5u);
+}
+
 TEST(RecordReader, StrayQuoteDoesNotSwallowFollowingRecords) {
   // The opening quote on line 2 never closes properly, which would eat lines 3 and 4 whole.
   auto r = read_all("a,b,c\n1,\"oops,3\n4,5,6\n7,8,9\n");
@@ -157,7 +170,7 @@ TEST(RecordReader, OverlongRecordIsCutAndReadingResumes) {
 }
 
 TEST(RecordReader, SameResultWhateverTheReadSize) {
-  std::string input = "a,b,c\n\"x,y\",\"q\"\"q\",\"l1\nl2\"\r\n1,2\n,,\n\"a\"b,c,d\n7,8,9";
+  std::string input = "a,b,c\n\"x,y\",\"q\"\"q\",\"l1\nl2\"\r\n1,2\n,,\n\"a\"b,c,d\n1,\"l1\nl2\",3,4\n7,8,9";
   auto whole = read_all(input);
   for (size_t step : {1, 2, 3, 5, 8, 13}) {
     auto pieces = read_all(input, step);

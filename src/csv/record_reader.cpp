@@ -190,16 +190,17 @@ bool RecordReader::read_record(RawRecord& record) {
       advance_to(r.next, 1);
       continue;
     }
-    if (expected_fields_ != 0 && record.fields.size() != expected_fields_) {
-      size_t found = record.fields.size();
-      report_first_line(record, Problem::field_count);
-      record.fields_found = found;
-      return true;
-    }
     const char* b = buffer_.get();
     record.line = line_;
     record.problem = Problem::none;
     record.text = std::string_view(b + begin_, r.text_end - begin_);
+    // Its quotes balance, so the record's extent is certain even when its field count is wrong: it
+    // is reported whole, and a line inside a quoted field is never read as a record of its own.
+    if (expected_fields_ != 0 && record.fields.size() != expected_fields_) {
+      record.problem = Problem::field_count;
+      record.fields_found = record.fields.size();
+      record.fields.clear();
+    }
     uint64_t lines = static_cast<uint64_t>(std::count(b + begin_, b + r.next, '\n'));
     advance_to(r.next, lines);
     return true;

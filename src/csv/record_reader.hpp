@@ -44,9 +44,13 @@ struct ReaderOptions {
 
 // Streams RFC 4180 records from a ByteSource with bounded memory.
 //
-// Recovery rule: when a record is broken (wrong field count, bad quoting, too long), only its first
-// physical line is reported as the bad record and reading restarts at the next line. A stray quote
-// therefore never swallows the good records that follow it.
+// Recovery rules:
+// - A record whose quoting is well-formed but whose field count differs from the header's is
+//   reported whole (all its lines) as one bad record: its extent is certain.
+// - When the quoting itself is broken (text after a closing quote, a quote that never closes) or no
+//   record end comes within the maximum size, the record's extent is unknown: only its first
+//   physical line is reported and reading restarts at the next line, so a stray quote never
+//   swallows the good records that follow it.
 class RecordReader {
  public:
   explicit RecordReader(ByteSource& source, ReaderOptions options = {});

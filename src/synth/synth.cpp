@@ -234,16 +234,10 @@ Expectation generate(const SynthOptions& options, std::FILE* out) {
     if (options.quirks > 0 && random.chance(options.quirks)) {
       auto kind = static_cast<Damage>(random.below(kDamageKinds));
       if (kind == Damage::duplicate_id && loaded_ids.empty()) kind = Damage::short_record;
-      if (kind == Damage::broken_line || kind == Damage::short_record) {
-        // A broken record that also held quoted line breaks would split into more fragments
-        // (the reader resumes at each next line); keep the prediction exact with one-line fields.
-        for (auto& field : f)
-          for (auto& ch : field)
-            if (ch == '\n' || ch == '\r') ch = ' ';
-      }
       switch (kind) {
         case Damage::broken_line: {
-          // An unquoted overview with a bare line break: the head and the tail are two short lines.
+          // An unquoted overview with a bare line break: the head and the tail are two short
+          // records (each rejected whole, quoted line breaks in other fields included).
           f[columns.overview] = "A story told in two parts";
           std::string head = join_record(f, columns.overview) + ",A story told";
           std::vector<std::string> rest(f.begin() + static_cast<long>(columns.overview) + 1, f.end());
