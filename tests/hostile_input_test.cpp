@@ -77,5 +77,17 @@ TEST_F(HostileInput, AMovieInsideAQuotedOverviewOfABadRecordIsNeverLoaded) {
   EXPECT_NE(rejects.find("line three"), std::string::npos) << "the whole record is in the rejects file";
 }
 
+// 1,100 movies at popularity 9e9 in one genre-year: 9.9e18 millionths, past 64 bits. The sum used
+// to wrap around into an average of -7.8e9; now the run fails by name and publishes nothing.
+TEST_F(HostileInput, PopularityThatWouldOverflowFailsTheRunByName) {
+  std::string input = kHeader;
+  for (int i = 1; i <= 1100; ++i)
+    input += record(Row{.id = std::to_string(i), .popularity = "9000000000"});
+  CommandResult r = reelstat("ingest " + file("popular.csv", input));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("overflow: the total popularity of"), std::string::npos) << r.out;
+  EXPECT_EQ(reelstat("query /v1/dataset").exit_code, 3) << "nothing was published";
+}
+
 }  // namespace
 }  // namespace reelstat

@@ -67,6 +67,53 @@ TEST(SplitSum, ExactCentsWithHalfAwayFromZero) {
   EXPECT_EQ(big.cents(), 14285714285714);
 }
 
+// Fifteen different n (the primes to 47) put the common denominator past 6e17, where the sum
+// leaves 128 bits: it must stay exact. Expected: sum of 1e14/p cents over the primes, from Python's
+// fractions.Fraction, rounded half away from zero.
+TEST(SplitSum, ExactWhenTheCommonDenominatorIsHuge) {
+  const uint32_t primes[] = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47};
+  SplitSum big, negative;
+  for (uint32_t p : primes) {
+    big.add(1'000'000'000'000, p);
+    negative.add(-7, p);
+  }
+  EXPECT_TRUE(big.cents() == 166164651701580) << "1661646517015.7962... dollars";
+  EXPECT_TRUE(negative.cents() == -1163) << "-11.6315... dollars";
+}
+
+// 92,300 movies at the largest accepted budget in one genre-year: 9.23e18 split cents, past the
+// 9.22e18 that 64 bits hold. The run must fail by name, never print a wrapped-around total.
+TEST(Rollups, MoneyThatDoesNotFitFailsByNameInsteadOfWrapping) {
+  std::vector<MovieSpec> specs;
+  for (int64_t i = 1; i <= 92'300; ++i)
+    specs.push_back({i, 20010101, 1'000'000'000'000, kUnknown, kUnknown, {18}, {i}});
+  try {
+    compute_rollups(catalog_of(specs));
+    FAIL() << "no overflow reported";
+  } catch (const RollupOverflow& e) {
+    EXPECT_NE(std::string(e.what()).find("split budget of genre 18 in 2001"), std::string::npos) << e.what();
+  }
+  // 92,000 of them fit: 9.2e16 dollars, 9.2e18 cents, exactly.
+  specs.resize(92'000);
+  const Rollups fits = compute_rollups(catalog_of(specs));
+  const YearRow& drama = row(fits.genre_years, 18, 2001);
+  EXPECT_EQ(drama.metrics.budget_total, 92'000'000'000'000'000);
+  EXPECT_EQ(drama.metrics.budget_split_cents, 9'200'000'000'000'000'000);
+}
+
+// 1,100 movies at popularity 9e9 (9e15 millionths each): 9.9e18 millionths in all.
+TEST(Rollups, PopularityThatDoesNotFitFailsByName) {
+  std::vector<MovieSpec> specs;
+  for (int64_t i = 1; i <= 1'100; ++i)
+    specs.push_back({i, 20010101, kUnknown, kUnknown, 9'000'000'000'000'000, {18}, {1}});
+  try {
+    compute_rollups(catalog_of(specs));
+    FAIL() << "no overflow reported";
+  } catch (const RollupOverflow& e) {
+    EXPECT_NE(std::string(e.what()).find("total popularity of"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Rollups, FullAttributionCountsAMovieFullyForEachOwner) {
   // Movie 1 (1995): budget 100, revenue 400, pop 2.0, companies {1,2}, genres {18,35}
   // Movie 2 (1995): budget unknown, revenue 50, pop 1.0, companies {1}, genres {18}

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <memory>
+#include <string>
 #include <thread>
 #include <unordered_map>
 
@@ -104,44 +105,81 @@ struct Buckets {
   std::vector<size_t> next_;
 };
 
+std::string to_decimal(__int128 v) {
+  if (v == 0) return "0";
+  const bool negative = v < 0;
+  std::string digits;
+  for (; v != 0; v /= 10)
+    digits.insert(digits.begin(), static_cast<char>('0' + (negative ? -(v % 10) : v % 10)));
+  return negative ? "-" + digits : digits;
+}
+
+// Which row a figure belongs to, for the message when it does not fit.
+struct RowName {
+  bool company;
+  int64_t owner_id;
+  int32_t year;
+};
+
+// Sums are taken in 128 bits and stored in 64: a figure that does not fit fails the run by name
+// rather than wrapping around into a wrong number.
+int64_t narrow(__int128 value, std::string_view figure, std::string_view unit, const RowName& row) {
+  if (value >= INT64_MIN && value <= INT64_MAX) return static_cast<int64_t>(value);
+  throw RollupOverflow(
+      "overflow: the " + std::string(figure) + " of " + (row.company ? "company " : "genre ") +
+      std::to_string(row.owner_id) + " in " + std::to_string(row.year) + " is " + to_decimal(value) + " " +
+      std::string(unit) +
+      ", beyond the signed 64-bit range that every stored figure must fit; nothing published");
+}
+
 // The figures of one row, added share by share. Sums are exact integers, so the order in which
 // shares arrive does not change any figure.
 class RowSum {
  public:
   void add(const Share& s) {
-    ++m_.releases;
+    ++releases_;
     const bool has_budget = s.budget != kUnknown, has_revenue = s.revenue != kUnknown;
     if (has_budget) {
-      m_.budget_total += s.budget;
-      ++m_.budget_movies;
+      budget_ += s.budget;
+      ++budget_movies_;
       budget_split_.add(s.budget, s.ways);
     }
     if (has_revenue) {
-      m_.revenue_total += s.revenue;
-      ++m_.revenue_movies;
+      revenue_ += s.revenue;
+      ++revenue_movies_;
       revenue_split_.add(s.revenue, s.ways);
     }
     if (has_budget && has_revenue) {
-      m_.profit_total += s.revenue - s.budget;
-      ++m_.profit_movies;
+      profit_ += s.revenue - s.budget;
+      ++profit_movies_;
       profit_split_.add(s.revenue - s.budget, s.ways);
     }
     if (s.popularity_micros != kUnknown) {
-      m_.popularity_micros_total += s.popularity_micros;
-      ++m_.popularity_movies;
+      popularity_micros_ += s.popularity_micros;
+      ++popularity_movies_;
     }
   }
-  bool empty() const { return m_.releases == 0; }
-  Metrics metrics() const {
-    Metrics m = m_;
-    m.budget_split_cents = budget_split_.cents();
-    m.revenue_split_cents = revenue_split_.cents();
-    m.profit_split_cents = profit_split_.cents();
+  bool empty() const { return releases_ == 0; }
+  Metrics metrics(const RowName& row) const {
+    Metrics m;
+    m.releases = releases_;
+    m.budget_movies = budget_movies_;
+    m.revenue_movies = revenue_movies_;
+    m.profit_movies = profit_movies_;
+    m.popularity_movies = popularity_movies_;
+    m.budget_total = narrow(budget_, "budget", "dollars", row);
+    m.revenue_total = narrow(revenue_, "revenue", "dollars", row);
+    m.profit_total = narrow(profit_, "profit", "dollars", row);
+    m.budget_split_cents = narrow(budget_split_.cents(), "split budget", "cents", row);
+    m.revenue_split_cents = narrow(revenue_split_.cents(), "split revenue", "cents", row);
+    m.profit_split_cents = narrow(profit_split_.cents(), "split profit", "cents", row);
+    m.popularity_micros_total = narrow(popularity_micros_, "total popularity", "millionths", row);
     return m;
   }
 
  private:
-  Metrics m_;
+  int64_t releases_ = 0, budget_movies_ = 0, revenue_movies_ = 0, profit_movies_ = 0, popularity_movies_ = 0;
+  __int128 budget_ = 0, revenue_ = 0, profit_ = 0, popularity_micros_ = 0;
   SplitSum budget_split_, revenue_split_, profit_split_;
 };
 
@@ -195,7 +233,9 @@ std::vector<YearRow> year_rows_in_place(const Catalog& catalog, const OwnerSlots
   for (size_t slot = 0; slot < owners.ids().size(); ++slot)
     for (size_t y = 0; y < years; ++y)
       if (const RowSum& cell = cells[slot * years + y]; !cell.empty())
-        rows.push_back(YearRow{owners.ids()[slot], first_year + static_cast<int32_t>(y), cell.metrics()});
+        rows.push_back(YearRow{
+            owners.ids()[slot], first_year + static_cast<int32_t>(y),
+            cell.metrics(RowName{companies, owners.ids()[slot], first_year + static_cast<int32_t>(y)})});
   return rows;
 }
 
@@ -235,7 +275,8 @@ std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners,
           RowSum sum;
           for (const Share& share : year)
             sum.add(share);
-          rows.push_back(YearRow{owners.ids()[slot], year.front().year, sum.metrics()});
+          const RowName row{companies, owners.ids()[slot], year.front().year};
+          rows.push_back(YearRow{row.owner_id, row.year, sum.metrics(row)});
         });
   }
   return rows;

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "model/catalog.hpp"
@@ -36,7 +37,13 @@ struct Rollups {
   std::vector<CompanyYearGenre> company_year_genres;  // sorted by (company, year, genre)
 };
 
-// All rollups of a catalog, from its movies alone (rules 8-11).
+// A figure of a rollup row that does not fit the signed 64 bits it is stored in.
+struct RollupOverflow : std::overflow_error {
+  using std::overflow_error::overflow_error;
+};
+
+// All rollups of a catalog, from its movies alone (rules 8-11). Every sum is exact; throws
+// RollupOverflow naming the row and the figure when one would not fit.
 Rollups compute_rollups(const Catalog& catalog);
 
 }  // namespace reelstat::model

@@ -13,14 +13,18 @@ namespace reelstat::model {
 class SplitSum {
  public:
   void add(int64_t amount, uint32_t ways);
-  // The total in cents, rounded half away from zero.
-  int64_t cents() const;
+  // The total in cents, rounded half away from zero; exact whatever the amounts and the n.
+  __int128 cents() const;
 
  private:
   struct Group {
     uint32_t ways;
     __int128 sum;
   };
+  template <class F>
+  void for_each_group(F&& f) const;
+  __int128 cents_by_bignum() const;
+
   std::array<Group, 4> inline_{};
   uint32_t inline_count_ = 0;
   std::vector<Group> more_;

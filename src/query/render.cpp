@@ -8,7 +8,7 @@ namespace {
 // Money in split mode is exact cents, shown as a decimal number of dollars.
 Json money(int64_t whole_dollars, int64_t cents, Attribution attribution) {
   if (attribution == Attribution::full) return whole_dollars;
-  return static_cast<double>(cents) / 100.0;
+  return exact_decimal(cents, 2);
 }
 
 Json figure(int64_t total, int64_t split_cents, int64_t movies, Attribution attribution) {
@@ -18,8 +18,8 @@ Json figure(int64_t total, int64_t split_cents, int64_t movies, Attribution attr
   return j;
 }
 
-double micros(int64_t value) {
-  return static_cast<double>(value) / 1e6;
+Json micros(int64_t value) {
+  return exact_decimal(value, 6);
 }
 
 // total / count rounded half up to a millionth.
@@ -36,6 +36,7 @@ struct Measure {
 
 Measure measure(const model::Metrics& m, RankBy by, Attribution attribution) {
   const bool split = attribution == Attribution::split;
+  constexpr __int128 kCents = 100;  // whole dollars compare with split cents in one unit
   switch (by) {
     case RankBy::avg_popularity:
       return {m.popularity_movies > 0, m.popularity_micros_total,
@@ -45,11 +46,11 @@ Measure measure(const model::Metrics& m, RankBy by, Attribution attribution) {
     case RankBy::releases:
       return {true, m.releases, 1};
     case RankBy::budget:
-      return {m.budget_movies > 0, split ? m.budget_split_cents : m.budget_total * 100, 1};
+      return {m.budget_movies > 0, split ? m.budget_split_cents : m.budget_total * kCents, 1};
     case RankBy::revenue:
-      return {m.revenue_movies > 0, split ? m.revenue_split_cents : m.revenue_total * 100, 1};
+      return {m.revenue_movies > 0, split ? m.revenue_split_cents : m.revenue_total * kCents, 1};
     case RankBy::profit:
-      return {m.profit_movies > 0, split ? m.profit_split_cents : m.profit_total * 100, 1};
+      return {m.profit_movies > 0, split ? m.profit_split_cents : m.profit_total * kCents, 1};
   }
   return {false, 0, 1};
 }
@@ -95,7 +96,7 @@ Json owner_ref(const Owner& owner) {
 Json popularity_json(const model::Metrics& m) {
   Json j = Json::object();
   j["average"] = m.popularity_movies > 0
-                     ? Json(micros(average_micros(m.popularity_micros_total, m.popularity_movies)))
+                     ? micros(average_micros(m.popularity_micros_total, m.popularity_movies))
                      : Json(nullptr);
   j["total"] = micros(m.popularity_micros_total);
   j["movies"] = m.popularity_movies;
@@ -119,7 +120,7 @@ Json movie_json(const model::Catalog& catalog, const SnapshotIndex& index, const
   j["budget"] = optional_amount(movie.budget);
   j["revenue"] = optional_amount(movie.revenue);
   j["popularity"] =
-      movie.popularity_micros == model::kUnknown ? Json(nullptr) : Json(micros(movie.popularity_micros));
+      movie.popularity_micros == model::kUnknown ? Json(nullptr) : micros(movie.popularity_micros);
   Json genres = Json::array();
   for (int64_t g : catalog.genres(movie)) {
     if (const Owner* genre = index.genre(g)) genres.push_back(owner_ref(*genre));
@@ -129,9 +130,10 @@ Json movie_json(const model::Catalog& catalog, const SnapshotIndex& index, const
 }
 
 std::string to_body(const Json& json) {
-  // Text in a snapshot is valid UTF-8 (the ingest repairs it); replacing keeps a bad byte from
-  // ever turning a response into an exception.
-  return json.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  std::string body;
+  append_json(json, body);
+  body += '\n';
+  return body;
 }
 
 }  // namespace reelstat::query

@@ -1,14 +1,11 @@
 #pragma once
-#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "model/rollups.hpp"
+#include "query/json_text.hpp"
 #include "query/snapshot_index.hpp"
 
 namespace reelstat::query {
-
-// Keys keep the order in which they are set, so bodies read as the API documents them.
-using Json = nlohmann::ordered_json;
 
 enum class Attribution { full, split };
 Attribution parse_attribution(std::string_view text);
