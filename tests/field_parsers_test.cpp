@@ -44,6 +44,18 @@ TEST(ParsePopularity, MillionthsWithScientificNotation) {
   EXPECT_EQ(parse_popularity_micros("1.5e2"), 150000000);
   EXPECT_EQ(parse_popularity_micros("0.0000015"), 2);
   EXPECT_EQ(parse_popularity_micros(""), kUnknown);
+  // Any exponent is read, in one step per digit of input: zero stays zero, tiny rounds to zero,
+  // huge is out of range.
+  EXPECT_EQ(parse_popularity_micros("0e999999"), 0);
+  EXPECT_EQ(parse_popularity_micros("0.000e+99999999999999999999"), 0);
+  EXPECT_EQ(parse_popularity_micros("1e-999999"), 0);
+  EXPECT_FALSE(parse_popularity_micros("1e999999"));
+  EXPECT_EQ(parse_popularity_micros("000000000000000000000000001"), 1000000);
+  EXPECT_EQ(parse_popularity_micros("10000000000000000000000e-23"), 100000) << "1e22 * 1e-23";
+  // The accepted range ends at 2^53 - 1 millionths.
+  EXPECT_EQ(parse_popularity_micros("9007199254.740991"), 9007199254740991);
+  EXPECT_FALSE(parse_popularity_micros("9007199254.7409915")) << "rounds up past the limit";
+  EXPECT_FALSE(parse_popularity_micros("9007199254.740992"));
   for (const char* bad : {"-1", "abc", "nan", "inf", "1e", "e5", "0.1.2", "Beware Of Frost Bites", "1e400"})
     EXPECT_FALSE(parse_popularity_micros(bad)) << bad;
 }

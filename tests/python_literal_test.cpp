@@ -120,5 +120,25 @@ TEST(PythonList, ParserIsReusable) {
   EXPECT_TRUE(parser.error().empty());
 }
 
+// The shape that made the parser quadratic (each string searched to the end of the input): a
+// record-sized list of many small dicts, every one read, with escapes and a newline error late on.
+TEST(PythonList, ARecordSizedListOfSmallDictsParsesWhole) {
+  std::string text = "[";
+  size_t count = 0;
+  while (text.size() < (1u << 20) - 64) {
+    ++count;
+    text += "{'id': " + std::to_string(count) + ", 'name': 'N\\'" + std::to_string(count % 10) + "'}, ";
+  }
+  text += "]";
+  PythonListParser parser;
+  std::vector<IdName> out;
+  ASSERT_TRUE(parser.parse(text, out)) << parser.error();
+  ASSERT_EQ(out.size(), count);
+  EXPECT_EQ(out.back().name, "N'" + std::to_string(count % 10));
+  text.insert(text.rfind("{"), "{'id': 0, 'name': 'broken\nline'}, ");
+  EXPECT_FALSE(parser.parse(text, out));
+  EXPECT_NE(parser.error().find("newline inside a string"), std::string::npos) << parser.error();
+}
+
 }  // namespace
 }  // namespace reelstat::ingest

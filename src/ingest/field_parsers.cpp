@@ -32,9 +32,12 @@ std::optional<Decimal> split_decimal(std::string_view s, bool allow_exponent) {
     bool negative = false;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
     size_t start = i;
+    // Saturates far beyond any digit count a record can hold, so the value is still decided exactly
+    // (it is 0 or too large) while each exponent digit costs one step.
+    constexpr int64_t kExponentCap = 1'000'000'000'000;
     int64_t e = 0;
     while (i < s.size() && is_digit(s[i])) {
-      if (e < 100000) e = e * 10 + (s[i] - '0');
+      if (e < kExponentCap) e = e * 10 + (s[i] - '0');
       ++i;
     }
     if (i == start) return std::nullopt;
@@ -44,23 +47,27 @@ std::optional<Decimal> split_decimal(std::string_view s, bool allow_exponent) {
   return d;
 }
 
-// value * 10^scale, rounded half up; nullopt when it does not fit below `limit`.
+// value * 10^scale, rounded half up; nullopt when it does not fit below `limit`. Costs one step per
+// significant digit (at most 20), whatever the exponent: "0e999999" is not a million steps.
 std::optional<int64_t> scaled_integer(const Decimal& d, int scale, int64_t limit) {
   // Digits as one sequence, with the decimal point after `point` digits.
-  int64_t point = static_cast<int64_t>(d.integer.size()) + d.exponent + scale;
-  const size_t total = d.integer.size() + d.fraction.size();
-  auto digit_at = [&](size_t k) {
-    return k < d.integer.size() ? d.integer[k] : d.fraction[k - d.integer.size()];
+  const int64_t point = static_cast<int64_t>(d.integer.size()) + d.exponent + scale;
+  const auto total = static_cast<int64_t>(d.integer.size() + d.fraction.size());
+  auto digit_at = [&](int64_t k) {
+    const auto i = static_cast<size_t>(k);
+    return i < d.integer.size() ? d.integer[i] : d.fraction[i - d.integer.size()];
   };
+  int64_t first = 0;  // the first significant digit
+  while (first < total && digit_at(first) == '0')
+    ++first;
+  if (first == total) return 0;
+  // Digits before the point, from the first significant one: more than 19 is above every limit.
+  if (point - first > 19) return std::nullopt;
   __int128 value = 0;
-  for (int64_t k = 0; k < point; ++k) {
-    int digit = (static_cast<size_t>(k) < total) ? digit_at(static_cast<size_t>(k)) - '0' : 0;
-    value = value * 10 + digit;
-    if (value > limit) return std::nullopt;
-  }
+  for (int64_t k = first; k < point; ++k)
+    value = value * 10 + (k < total ? digit_at(k) - '0' : 0);
   // Round half up on the first dropped digit.
-  if (point >= 0 && static_cast<size_t>(point) < total && digit_at(static_cast<size_t>(point)) >= '5')
-    ++value;
+  if (point >= 0 && point < total && digit_at(point) >= '5') ++value;
   if (value > limit) return std::nullopt;
   return static_cast<int64_t>(value);
 }

@@ -136,14 +136,18 @@ bool PythonListParser::parse_string(Text& out) {
   const char quote = input_[p];
   pos_ = p + 1;
   const size_t start = pos_;
-  // Fast path: no backslash before the closing quote, so the text is a view of the input.
+  // Fast path: no backslash before the closing quote, so the text is a view of the input. Every
+  // search stops at that quote: searching to the end of the input for each string made a record of
+  // many small strings quadratic.
   size_t close = input_.find(quote, start);
-  size_t backslash = input_.find('\\', start);
-  size_t newline = input_.find('\n', start);
   if (close == std::string_view::npos) return fail("unterminated string");
-  if (newline < close && (backslash == std::string_view::npos || newline < backslash))
+  const std::string_view body = input_.substr(start, close - start);
+  const size_t special = body.find_first_of("\\\n");
+  if (special != std::string_view::npos && body[special] == '\n') {
+    pos_ = start + special;
     return fail("newline inside a string");
-  if (backslash == std::string_view::npos || backslash > close) {
+  }
+  if (special == std::string_view::npos) {
     out.decoded = false;
     out.raw = input_.substr(start, close - start);
     pos_ = close + 1;
