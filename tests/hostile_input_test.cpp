@@ -1,13 +1,16 @@
 // The reproductions of the "untrusted input" issue, through the real CLI: each was a wrong number,
 // a hang or a silent substitution before it was fixed.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
+#include "archive_support.hpp"
 #include "csv/record_reader.hpp"
 #include "ingest/input_file.hpp"
+#include "ingest/raw_input.hpp"
 #include "test_support.hpp"
 
 namespace reelstat {
@@ -19,8 +22,11 @@ using reelstat::testing::kHeader;
 using reelstat::testing::record;
 using reelstat::testing::Row;
 using reelstat::testing::run_reelstat;
+using reelstat::testing::sha256sum;
 using reelstat::testing::shell_quote;
 using reelstat::testing::TempDir;
+using reelstat::testing::write_gzip;
+using reelstat::testing::write_zip;
 
 class HostileInput : public ::testing::Test {
  protected:
@@ -87,6 +93,105 @@ TEST_F(HostileInput, PopularityThatWouldOverflowFailsTheRunByName) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("overflow: the total popularity of"), std::string::npos) << r.out;
   EXPECT_EQ(reelstat("query /v1/dataset").exit_code, 3) << "nothing was published";
+}
+
+std::string sample_text() {
+  return reelstat::testing::read_file(reelstat::testing::sample_csv());
+}
+
+// A FIFO used to block for ever in a second open() for the hash, holding the writer lock.
+TEST_F(HostileInput, AFifoIsReadOnceAsAStream) {
+  const auto fifo = dir_ / "movies.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // The writer gives up by itself if the ingest never opens the FIFO.
+  const std::string writer = "timeout 60 sh -c " +
+                             shell_quote("cat " + shell_quote(reelstat::testing::sample_csv().string()) +
+                                         " > " + shell_quote(fifo.string())) +
+                             " &";
+  ASSERT_EQ(std::system(writer.c_str()), 0);
+  Json report = ingest_json(shell_quote(fifo.string()));
+  EXPECT_EQ(report["records"]["loaded"], 2995);
+  EXPECT_EQ(report["sha256"], sha256sum(reelstat::testing::sample_csv()));
+  // The lock is free again: the next ingest runs (and finds the same content already published).
+  EXPECT_EQ(reelstat("ingest " + shell_quote(reelstat::testing::sample_csv().string())).exit_code, 0);
+}
+
+TEST_F(HostileInput, StandardInputIsAnInputPlainOrCompressed) {
+  write_gzip(dir_ / "sample.csv.gz", sample_text());
+  Json report = ingest_json("- < " + shell_quote((dir_ / "sample.csv.gz").string()));
+  EXPECT_EQ(report["input_kind"], "compressed");
+  EXPECT_EQ(report["records"]["loaded"], 2995);
+  EXPECT_EQ(report["sha256"], sha256sum(dir_ / "sample.csv.gz"));
+  Json plain = ingest_json("- < " + shell_quote(reelstat::testing::sample_csv().string()));
+  EXPECT_EQ(plain["outcome"], "published");
+  EXPECT_EQ(plain["sha256"], sha256sum(reelstat::testing::sample_csv()));
+  Json runs = Json::parse(reelstat("runs --json").out);
+  EXPECT_EQ(runs[1]["file"], "-");
+}
+
+TEST_F(HostileInput, ADirectoryIsNamedAsOne) {
+  std::filesystem::create_directory(dir_ / "adir");
+  CommandResult r = reelstat("ingest " + shell_quote((dir_ / "adir").string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("is a directory"), std::string::npos) << r.out;
+}
+
+// Two movies_metadata.csv in one zip used to ingest the first silently, replacing a 2,995-movie
+// snapshot with a 10-movie one.
+TEST_F(HostileInput, AZipWithTwoDataFilesIsRefusedByName) {
+  ASSERT_EQ(reelstat("ingest " + shell_quote(reelstat::testing::sample_csv().string())).exit_code, 0);
+  std::string small = kHeader;
+  for (int i = 1; i <= 10; ++i)
+    small += record(Row{.id = std::to_string(i)});
+  write_zip(dir_ / "two.zip",
+            {{"old/movies_metadata.csv", small}, {"new/movies_metadata.csv", sample_text()}});
+  CommandResult r = reelstat("ingest " + shell_quote((dir_ / "two.zip").string()));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("old/movies_metadata.csv, new/movies_metadata.csv"), std::string::npos) << r.out;
+  EXPECT_EQ(Json::parse(reelstat("query /v1/dataset").out)["movies"], 2995) << "the snapshot stands";
+}
+
+TEST_F(HostileInput, EmptyZipAndTruncatedGzipSayWhatIsWrong) {
+  write_zip(dir_ / "empty.zip", {});
+  CommandResult empty = reelstat("ingest " + shell_quote((dir_ / "empty.zip").string()));
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_NE(empty.out.find("the zip archive is empty"), std::string::npos) << empty.out;
+
+  write_gzip(dir_ / "whole.csv.gz", sample_text());
+  const std::string gz = reelstat::testing::read_file(dir_ / "whole.csv.gz");
+  reelstat::testing::write_file(dir_ / "cut.csv.gz", gz.substr(0, gz.size() / 2));
+  CommandResult cut = reelstat("ingest " + shell_quote((dir_ / "cut.csv.gz").string()));
+  EXPECT_EQ(cut.exit_code, 1);
+  EXPECT_NE(cut.out.find("truncated"), std::string::npos) << cut.out;
+}
+
+// A file still being copied: what was read is not the whole file, whatever the parse thought.
+TEST(RawInput, AFileThatChangesWhileItIsReadIsRefused) {
+  TempDir dir;
+  reelstat::testing::write_file(dir / "growing.csv", std::string(100000, 'x'));
+  ingest::RawInput input(dir / "growing.csv");
+  char buffer[4096];
+  ASSERT_EQ(input.read(buffer, sizeof buffer), sizeof buffer);
+  {
+    std::ofstream more(dir / "growing.csv", std::ios::app);
+    more << "the rest of the copy\n";
+  }
+  try {
+    input.finish();
+    FAIL() << "the change went unnoticed";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("changed while it was read"), std::string::npos) << e.what();
+  }
+}
+
+TEST(RawInput, AnUnchangedFileHashesLikeCoreutils) {
+  TempDir dir;
+  reelstat::testing::write_file(dir / "same.csv", std::string(300000, 'y'));
+  ingest::RawInput input(dir / "same.csv");
+  char buffer[100];
+  ASSERT_EQ(input.peek(6), "yyyyyy");
+  ASSERT_EQ(input.read(buffer, sizeof buffer), 6u) << "the peeked bytes come first";
+  EXPECT_EQ(input.finish(), sha256sum(dir / "same.csv"));
 }
 
 }  // namespace

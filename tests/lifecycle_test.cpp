@@ -1,11 +1,9 @@
 // Runs and snapshots over time, through the real CLI: publish, re-ingest, rollback, delta, limits.
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <nlohmann/json.hpp>
 
+#include "archive_support.hpp"
 #include "store/data_dir.hpp"
 #include "test_support.hpp"
 
@@ -18,8 +16,11 @@ using reelstat::testing::kHeader;
 using reelstat::testing::record;
 using reelstat::testing::Row;
 using reelstat::testing::run_reelstat;
+using reelstat::testing::sha256sum;
 using reelstat::testing::shell_quote;
 using reelstat::testing::TempDir;
+using reelstat::testing::write_gzip;
+using reelstat::testing::write_zip;
 
 class Lifecycle : public ::testing::Test {
  protected:
@@ -157,50 +158,12 @@ TEST_F(Lifecycle, OldSnapshotsArePrunedButNeverTheCurrentOne) {
   EXPECT_EQ(r.exit_code, 1) << "pruned snapshots cannot come back";
 }
 
-// Computed by coreutils, independently of the program under test.
-std::string sha256sum(const std::filesystem::path& path) {
-  FILE* pipe = popen(("sha256sum " + shell_quote(path.string())).c_str(), "r");
-  if (pipe == nullptr) return "popen failed";
-  char hex[64] = {};
-  size_t n = fread(hex, 1, sizeof hex, pipe);
-  pclose(pipe);
-  return std::string(hex, n);
-}
-
-void write_gzip(const std::filesystem::path& path, const std::string& content) {
-  gzFile f = gzopen(path.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  ASSERT_EQ(gzwrite(f, content.data(), static_cast<unsigned>(content.size())),
-            static_cast<int>(content.size()));
-  gzclose(f);
-}
-
-// A zip like Kaggle's: several members, movies_metadata.csv not first.
-void write_zip(const std::filesystem::path& path, const std::string& content) {
-  archive* a = archive_write_new();
-  archive_write_set_format_zip(a);
-  ASSERT_EQ(archive_write_open_filename(a, path.c_str()), ARCHIVE_OK);
-  auto add = [&](const char* name, const std::string& data) {
-    archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name);
-    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    archive_write_header(a, e);
-    archive_write_data(a, data.data(), data.size());
-    archive_entry_free(e);
-  };
-  add("credits.csv", "cast,crew,id\n");
-  add("movies_metadata.csv", content);
-  add("ratings_small.csv", "userId,movieId,rating,timestamp\n");
-  archive_write_close(a);
-  archive_write_free(a);
-}
-
 TEST_F(Lifecycle, GzipAndZipInputsGiveTheSameFiguresAsThePlainFile) {
   const std::string sample = reelstat::testing::read_file(reelstat::testing::sample_csv());
   write_gzip(dir_ / "movies.csv.gz", sample);
-  write_zip(dir_ / "the-movies-dataset.zip", sample);
+  write_zip(dir_ / "the-movies-dataset.zip", {{"credits.csv", "cast,crew,id\n"},
+                                              {"movies_metadata.csv", sample},
+                                              {"ratings_small.csv", "userId,movieId,rating,timestamp\n"}});
   std::string reference;
   for (const char* name : {"movies.csv.gz", "the-movies-dataset.zip"}) {
     CommandResult r = reelstat("ingest --json " + shell_quote((dir_ / name).string()));
@@ -229,18 +192,7 @@ TEST_F(Lifecycle, LedgerHashOfAPlainFileIsItsSha256) {
 }
 
 TEST_F(Lifecycle, ZipWithoutTheMemberNamesWhatItHolds) {
-  archive* a = archive_write_new();
-  archive_write_set_format_zip(a);
-  ASSERT_EQ(archive_write_open_filename(a, (dir_ / "other.zip").c_str()), ARCHIVE_OK);
-  archive_entry* e = archive_entry_new();
-  archive_entry_set_pathname(e, "links.csv");
-  archive_entry_set_size(e, 3);
-  archive_entry_set_filetype(e, AE_IFREG);
-  archive_write_header(a, e);
-  archive_write_data(a, "a\n\n", 3);
-  archive_entry_free(e);
-  archive_write_close(a);
-  archive_write_free(a);
+  write_zip(dir_ / "other.zip", {{"links.csv", "a\n\n"}});
   CommandResult r = reelstat("ingest " + shell_quote((dir_ / "other.zip").string()));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("links.csv"), std::string::npos) << r.out;

@@ -30,7 +30,10 @@ int main(int argc, char** argv) {
   bool json_report = false;
   auto* ingest_cmd = app.add_subcommand(
       "ingest", "Read movies_metadata.csv (.csv, .csv.gz or the Kaggle .zip) into a new snapshot");
-  ingest_cmd->add_option("FILE", input, "The input file")->required();
+  ingest_cmd
+      ->add_option("FILE", input,
+                   "The input: .csv, .csv.gz, a .zip holding movies_metadata.csv, or - for standard input")
+      ->required();
   add_data_dir(ingest_cmd);
   ingest_cmd
       ->add_option("--mode", ingest_options.mode,

@@ -1,13 +1,8 @@
 #include "ingest/digest.hpp"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
-#include <vector>
 
 namespace reelstat::ingest {
 
@@ -50,26 +45,6 @@ std::string Sha256::hex_digest() {
   unsigned int length = 0;
   if (EVP_DigestFinal_ex(ctx_, digest, &length) != 1) throw std::runtime_error("OpenSSL: SHA-256 failed");
   return to_hex(std::string_view(reinterpret_cast<char*>(digest), length));
-}
-
-std::string sha256_file(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open " + path.string() + ": " + std::strerror(errno));
-  Sha256 hash;
-  std::vector<char> buffer(1 << 20);
-  for (;;) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(err));
-    }
-    if (n == 0) break;
-    hash.update(buffer.data(), static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return hash.hex_digest();
 }
 
 }  // namespace reelstat::ingest

@@ -1,5 +1,4 @@
 #pragma once
-#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -24,8 +23,6 @@ class Sha256 {
   evp_md_ctx_st* ctx_;
 };
 
-// Lower-case hex of a file's bytes, as stored on disk (compressed files are not expanded).
-std::string sha256_file(const std::filesystem::path& path);
 // The raw 32-byte digest of `data`.
 std::string sha256(std::string_view data);
 // Lower-case hex of `bytes`.

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <fstream>
 
-#include "ingest/digest.hpp"
 #include "ingest/input_file.hpp"
 #include "model/rollups.hpp"
 #include "store/data_dir.hpp"
@@ -18,14 +17,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// For the ledger line of a run that failed before its read finished: which file it was, if it
-// can be read at all.
-std::string sha256_or_empty(const std::filesystem::path& path) {
-  try {
-    return sha256_file(path);
-  } catch (const std::exception&) {
-    return "";
-  }
+bool is_standard_input(const std::filesystem::path& input) {
+  return input == "-";
 }
 
 class Run {
@@ -36,7 +29,7 @@ class Run {
     record_.mode = options.mode;
     std::error_code ec;
     auto absolute = std::filesystem::absolute(options.input, ec);
-    record_.file = (ec ? options.input : absolute).string();
+    record_.file = is_standard_input(options.input) ? "-" : (ec ? options.input : absolute).string();
     report_.mode = options.mode;
     report_.file = record_.file;
     report_.max_reject_rate = options.max_reject_rate;
@@ -49,7 +42,9 @@ class Run {
     } catch (const std::exception& e) {
       std::error_code ignored;
       if (record_.id) std::filesystem::remove(dir_.unfinished_snapshot_path(record_.id), ignored);
-      if (record_.sha256.empty()) record_.sha256 = report_.sha256 = sha256_or_empty(options_.input);
+      // The hash of a regular file that failed mid-read, from the same descriptor; a stream has none.
+      if (record_.sha256.empty() && source_)
+        record_.sha256 = report_.sha256 = source_->sha256_after_failure();
       finish("failed", e.what(), false);
       result.exit_code = kExitFailed;
     }
@@ -62,14 +57,12 @@ class Run {
     const auto current = dir_.current_run();
     if (options_.mode != "full" && options_.mode != "delta")
       throw std::runtime_error("mode must be full or delta, not '" + options_.mode + "'");
-    if (!std::filesystem::is_regular_file(options_.input))
-      throw std::runtime_error("cannot read " + options_.input.string() + ": no such file");
     if (options_.mode == "delta" && !current)
       throw std::runtime_error(
           "a delta ingest needs a current snapshot to apply to; run a full ingest first");
-    auto source = open_input(options_.input);
-    report_.input_kind = std::string(source->kind());
-    report_.file_bytes = source->file_size();
+    source_ = open_input(options_.input);
+    report_.input_kind = std::string(source_->kind());
+    report_.file_bytes = source_->file_size();
 
     begin();
     const auto run_dir = dir_.run_dir(record_.id);
@@ -85,12 +78,14 @@ class Run {
       builder = std::make_unique<store::SnapshotBuilder>(dir_.unfinished_snapshot_path(record_.id));
       sink = [&](model::Catalog&& batch) { builder->add_movies(std::move(batch)); };
     }
-    report_.counts = read_movies(*source, record_.id, fresh, rejects, options_.progress, sink);
+    report_.counts = read_movies(*source_, record_.id, fresh, rejects, options_.progress, sink);
     rejects.close();
-    // The file is hashed by the read itself; whether it was already published is known only now,
-    // which costs a wasted read when it was, and saves a pass over the file every other time.
-    record_.sha256 = report_.sha256 = source->file_sha256();
-    source.reset();
+    // The input is hashed by the read itself; whether it was already published is known only now,
+    // which costs a wasted read when it was, and saves a pass over the file every other time. This
+    // is also where a file that changed while it was read is found out.
+    record_.sha256 = report_.sha256 = source_->finish();
+    report_.file_bytes = source_->raw_bytes_read();
+    source_.reset();
     lap("read");
     if (!options_.force) {
       if (auto previous = ledger_.find_published(record_.sha256, options_.mode)) {
@@ -161,7 +156,7 @@ class Run {
     store::SnapshotMeta meta;
     meta.run_id = record_.id;
     meta.mode = options_.mode;
-    meta.source_file = options_.input.filename().string();
+    meta.source_file = is_standard_input(options_.input) ? "-" : options_.input.filename().string();
     meta.source_sha256 = record_.sha256;
     meta.ingested_at = record_.started_at;
     report_.outcome = "published";
@@ -232,6 +227,7 @@ class Run {
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
 
   const IngestOptions& options_;
+  std::unique_ptr<InputStream> source_;
   const store::DataDir& dir_;
   store::Ledger& ledger_;
   store::RunRecord record_;

@@ -2,17 +2,13 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <fcntl.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
-#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
 
-#include "ingest/digest.hpp"
+#include "ingest/raw_input.hpp"
 
 namespace reelstat::ingest {
 namespace {
@@ -21,21 +17,11 @@ constexpr std::string_view kMemberName = "movies_metadata.csv";
 
 enum class Kind { plain, compressed, zip };
 
-[[noreturn]] void fail_errno(const std::string& what, const std::filesystem::path& path) {
-  throw std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
-}
-
-Kind sniff(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail_errno("cannot open", path);
-  unsigned char magic[6] = {};
-  ssize_t n = ::read(fd, magic, sizeof magic);
-  ::close(fd);
-  if (n < 0) fail_errno("cannot read", path);
-  auto starts = [&](std::string_view m) {
-    return static_cast<size_t>(n) >= m.size() && std::memcmp(magic, m.data(), m.size()) == 0;
-  };
-  if (starts("PK\x03\x04")) return Kind::zip;
+Kind sniff(RawInput& raw) {
+  const std::string_view magic = raw.peek(6);
+  auto starts = [&](std::string_view m) { return magic.substr(0, m.size()) == m; };
+  // An empty zip is only its end record.
+  if (starts("PK\x03\x04") || starts("PK\x05\x06")) return Kind::zip;
   if (starts("\x1f\x8b") || starts("BZh") ||
       starts("\xFD"
              "7zXZ") ||
@@ -46,116 +32,145 @@ Kind sniff(const std::filesystem::path& path) {
 
 class PlainFile final : public InputStream {
  public:
-  explicit PlainFile(const std::filesystem::path& path) : path_(path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) fail_errno("cannot open", path);
-    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
-    std::error_code ec;
-    size_ = std::filesystem::file_size(path, ec);
-  }
-  ~PlainFile() override { ::close(fd_); }
-  size_t read(char* dst, size_t capacity) override {
-    for (;;) {
-      ssize_t n = ::read(fd_, dst, capacity);
-      if (n >= 0) {
-        read_ += static_cast<uint64_t>(n);
-        if (!digest_) hash_.update(dst, static_cast<size_t>(n));
-        return static_cast<size_t>(n);
-      }
-      if (errno != EINTR) fail_errno("cannot read", path_);
-    }
-  }
-  uint64_t file_bytes_read() const override { return read_; }
-  uint64_t file_size() const override { return size_; }
+  explicit PlainFile(std::unique_ptr<RawInput> raw) : raw_(std::move(raw)) {}
+  size_t read(char* dst, size_t capacity) override { return raw_->read(dst, capacity); }
+  uint64_t file_bytes_read() const override { return raw_->bytes_read(); }
+  uint64_t file_size() const override { return raw_->size(); }
+  uint64_t raw_bytes_read() const override { return raw_->bytes_read(); }
   std::string_view kind() const override { return "csv"; }
-  std::string file_sha256() override {
-    if (!digest_) {
-      std::vector<char> rest(1 << 20);
-      while (read(rest.data(), rest.size()) > 0) {
-      }
-      digest_ = hash_.hex_digest();
-    }
-    return *digest_;
-  }
+  std::string finish() override { return raw_->finish(); }
+  std::string sha256_after_failure() noexcept override { return raw_->sha256_after_failure(); }
 
  private:
-  std::filesystem::path path_;
-  int fd_ = -1;
-  uint64_t read_ = 0, size_ = 0;
-  Sha256 hash_;
-  std::optional<std::string> digest_;
+  std::unique_ptr<RawInput> raw_;
 };
 
-// Hashed in a pass of its own: libarchive seeks within a zip, so its reads do not cover the file
-// once in order. The compressed file is a fraction of the size of the CSV.
+struct ArchiveFree {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+
+// libarchive pulls the raw bytes through a callback, so they are read (and hashed) once, in order,
+// from any kind of input. Without a seek callback a zip is read as a stream of local headers.
 class ArchiveStream final : public InputStream {
  public:
-  ArchiveStream(const std::filesystem::path& path, Kind kind) : path_(path), kind_(kind) {
-    archive_ = archive_read_new();
-    if (archive_ == nullptr) throw std::runtime_error("libarchive: out of memory");
-    archive_read_support_filter_all(archive_);
+  ArchiveStream(std::unique_ptr<RawInput> raw, Kind kind)
+      : raw_(std::move(raw)), kind_(kind), archive_(archive_read_new()), block_(1 << 20) {
+    if (!archive_) throw std::bad_alloc();
+    archive_read_support_filter_all(archive_.get());
     if (kind == Kind::zip)
-      archive_read_support_format_zip(archive_);
+      archive_read_support_format_zip(archive_.get());
     else
-      archive_read_support_format_raw(archive_);
-    std::error_code ec;
-    size_ = std::filesystem::file_size(path, ec);
-    if (archive_read_open_filename(archive_, path.c_str(), 1 << 20) != ARCHIVE_OK) fail("cannot open");
-    find_member(kind);
+      archive_read_support_format_raw(archive_.get());
+    if (archive_read_open(archive_.get(), this, nullptr, &ArchiveStream::pull, nullptr) != ARCHIVE_OK)
+      fail("cannot open");
+    find_member();
   }
-  ~ArchiveStream() override { archive_read_free(archive_); }
 
   size_t read(char* dst, size_t capacity) override {
-    la_ssize_t n = archive_read_data(archive_, dst, capacity);
-    if (n < 0) fail("cannot decompress");
+    if (member_done_) return 0;
+    la_ssize_t n = archive_read_data(archive_.get(), dst, capacity);
+    if (n < 0) fail(kind_ == Kind::zip ? "cannot decompress " + member_ + " in" : "cannot decompress");
+    if (n == 0) {
+      member_done_ = true;
+      if (kind_ == Kind::zip) refuse_second_member();
+    }
     return static_cast<size_t>(n);
   }
-  uint64_t file_bytes_read() const override {
-    return static_cast<uint64_t>(archive_filter_bytes(archive_, -1));
-  }
-  uint64_t file_size() const override { return size_; }
+  uint64_t file_bytes_read() const override { return raw_->bytes_read(); }
+  uint64_t file_size() const override { return raw_->size(); }
+  uint64_t raw_bytes_read() const override { return raw_->bytes_read(); }
   std::string_view kind() const override { return kind_ == Kind::zip ? "zip" : "compressed"; }
-  std::string file_sha256() override { return sha256_file(path_); }
+  std::string finish() override { return raw_->finish(); }
+  std::string sha256_after_failure() noexcept override { return raw_->sha256_after_failure(); }
 
  private:
-  [[noreturn]] void fail(const std::string& what) {
-    const char* detail = archive_error_string(archive_);
-    throw std::runtime_error(what + " " + path_.string() + ": " +
-                             (detail ? detail : "unknown libarchive error"));
-  }
-
-  void find_member(Kind kind) {
-    std::string seen;
-    for (;;) {
-      archive_entry* entry = nullptr;
-      int rc = archive_read_next_header(archive_, &entry);
-      if (rc == ARCHIVE_EOF) break;
-      if (rc < ARCHIVE_WARN) fail("cannot read");
-      if (kind != Kind::zip) return;  // a compressed file holds one stream
-      std::string_view name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
-      std::string_view base =
-          name.substr(name.find_last_of('/') == std::string_view::npos ? 0 : name.find_last_of('/') + 1);
-      if (base == kMemberName) return;
-      if (seen.size() < 400) seen += (seen.empty() ? "" : ", ") + std::string(name);
+  static la_ssize_t pull(archive* a, void* self_ptr, const void** buffer) {
+    auto* self = static_cast<ArchiveStream*>(self_ptr);
+    try {
+      *buffer = self->block_.data();
+      return static_cast<la_ssize_t>(self->raw_->read(self->block_.data(), self->block_.size()));
+    } catch (const std::exception& e) {
+      archive_set_error(a, EIO, "%s", e.what());
+      return -1;
     }
-    throw std::runtime_error("no " + std::string(kMemberName) + " inside " + path_.string() +
-                             (seen.empty() ? " (the archive is empty)" : " (it holds: " + seen + ")"));
   }
 
-  std::filesystem::path path_;
+  [[noreturn]] void fail(const std::string& what) {
+    const char* detail = archive_error_string(archive_.get());
+    std::string message = what + " " + raw_->name() + ": " + (detail ? detail : "unknown libarchive error");
+    // libarchive's words for a file cut short are terse; say what it means.
+    if (detail && (std::strstr(detail, "runcated") || std::strstr(detail, "nexpected end") ||
+                   std::strstr(detail, "Premature end")))
+      message += " (the file is truncated: it ends before the compressed data does)";
+    throw std::runtime_error(message);
+  }
+
+  static std::string_view base_name(std::string_view name) {
+    const size_t slash = name.find_last_of('/');
+    return slash == std::string_view::npos ? name : name.substr(slash + 1);
+  }
+
+  // The next header, or nullptr at the end of the archive.
+  archive_entry* next_entry() {
+    archive_entry* entry = nullptr;
+    const int rc = archive_read_next_header(archive_.get(), &entry);
+    if (rc == ARCHIVE_EOF) return nullptr;
+    if (rc < ARCHIVE_WARN) fail("cannot read");
+    return entry;
+  }
+
+  static std::string entry_name(archive_entry* entry) {
+    const char* name = archive_entry_pathname(entry);
+    return name ? name : "";
+  }
+
+  void find_member() {
+    if (kind_ != Kind::zip) {  // a compressed file holds one stream
+      if (!next_entry()) throw std::runtime_error(raw_->name() + " holds no compressed data");
+      return;
+    }
+    std::string seen;
+    while (archive_entry* entry = next_entry()) {
+      std::string name = entry_name(entry);
+      if (base_name(name) == kMemberName) {
+        member_ = name;
+        return;
+      }
+      if (seen.size() < 400) seen += (seen.empty() ? "" : ", ") + name;
+    }
+    throw std::runtime_error("no " + std::string(kMemberName) + " inside " + raw_->name() +
+                             (seen.empty() ? " (the zip archive is empty)" : " (it holds: " + seen + ")"));
+  }
+
+  // Two members of that name (in any folders) make the archive ambiguous: which one is the data
+  // set is a guess, and a wrong guess would replace the whole snapshot. Streaming, the second one
+  // shows only after the first, so the run fails at the end of the read and publishes nothing.
+  void refuse_second_member() {
+    std::string others;
+    while (archive_entry* entry = next_entry()) {
+      std::string name = entry_name(entry);
+      if (base_name(name) == kMemberName) others += ", " + name;
+    }
+    if (!others.empty())
+      throw std::runtime_error(raw_->name() + " holds more than one " + std::string(kMemberName) + " (" +
+                               member_ + others + "); refusing to guess which is the data set");
+  }
+
+  std::unique_ptr<RawInput> raw_;
   Kind kind_;
-  archive* archive_ = nullptr;
-  uint64_t size_ = 0;
+  std::unique_ptr<archive, ArchiveFree> archive_;
+  std::vector<char> block_;
+  std::string member_;
+  bool member_done_ = false;
 };
 
 }  // namespace
 
 std::unique_ptr<InputStream> open_input(const std::filesystem::path& path) {
-  if (std::filesystem::is_directory(path))
-    throw std::runtime_error(path.string() + " is a directory, not a file");
-  Kind kind = sniff(path);
-  if (kind == Kind::plain) return std::make_unique<PlainFile>(path);
-  return std::make_unique<ArchiveStream>(path, kind);
+  auto raw = std::make_unique<RawInput>(path);
+  const Kind kind = sniff(*raw);
+  if (kind == Kind::plain) return std::make_unique<PlainFile>(std::move(raw));
+  return std::make_unique<ArchiveStream>(std::move(raw), kind);
 }
 
 }  // namespace reelstat::ingest

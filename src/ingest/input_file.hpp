@@ -8,20 +8,27 @@
 
 namespace reelstat::ingest {
 
-// The bytes of movies_metadata.csv, plus what the run ledger records about the file they came from.
+// The bytes of movies_metadata.csv, plus what the run ledger records about the input they came
+// from. The input is read exactly once, so a FIFO or standard input works like a file.
 class InputStream : public csv::ByteSource {
  public:
   // "csv", "compressed" or "zip", for the report.
   virtual std::string_view kind() const = 0;
-  // Lower-case hex SHA-256 of the file as stored on disk, including any part the read did not
-  // need. A plain file is hashed by the reads that parse it, which saves a second pass over it.
-  virtual std::string file_sha256() = 0;
+  // Ends the read and returns the lower-case hex SHA-256 of the input as stored or sent (compressed
+  // bytes for archives), including any part the parse did not need. Throws when a regular file
+  // changed while it was read, or an archive turns out to be ambiguous.
+  virtual std::string finish() = 0;
+  // After a failure: the input's hash if it is a regular file that can still be read, else "".
+  virtual std::string sha256_after_failure() noexcept = 0;
+  // Bytes of the raw input read so far.
+  virtual uint64_t raw_bytes_read() const = 0;
 };
 
-// Opens movies_metadata.csv as given: a plain file, a compressed file (.gz and the other formats
-// libarchive knows), or a zip archive holding a member named movies_metadata.csv (the Kaggle
-// download), which is streamed from the archive without unpacking it to disk. The kind is told by
-// the file's first bytes, not its name. Throws std::runtime_error with a readable message.
+// Opens movies_metadata.csv as given ("-" is standard input): a plain file, a compressed file (.gz
+// and the other formats libarchive knows), or a zip archive holding exactly one member named
+// movies_metadata.csv in any folder (the Kaggle download), streamed without unpacking it to disk.
+// The kind is told by the first bytes, not the name. Throws std::runtime_error with a readable
+// message.
 std::unique_ptr<InputStream> open_input(const std::filesystem::path& path);
 
 }  // namespace reelstat::ingest
