@@ -165,6 +165,88 @@ TEST_F(HostileInput, EmptyZipAndTruncatedGzipSayWhatIsWrong) {
   EXPECT_NE(cut.out.find("truncated"), std::string::npos) << cut.out;
 }
 
+std::string bad_rows(int count) {
+  std::string input = kHeader + record(Row{.id = "1"});
+  for (int i = 0; i < count; ++i)
+    input += record(Row{.id = "2", .budget = "lots"});
+  return input;
+}
+
+// A 20 KB gzip of repeated bad rows used to write a 76 MB rejects file, and more would fill the
+// disk: the file is capped, and the report says how many rejects it could not hold.
+TEST_F(HostileInput, TheRejectsFileIsCappedAndTheReportSaysWhatWasLeftOut) {
+  Json report = ingest_json("--max-reject-rate 1 --rejects-limit 20000 " + file("bad.csv", bad_rows(1000)));
+  EXPECT_EQ(report["records"]["read"], 1001);
+  EXPECT_EQ(report["records"]["rejected"], 1000);
+  const auto rejects = dir_ / "data" / "runs" / "000001" / "rejects.csv";
+  EXPECT_LE(std::filesystem::file_size(rejects), 20000u);
+  const std::string text = reelstat::testing::read_file(rejects);
+  const auto written = static_cast<int64_t>(std::count(text.begin(), text.end(), '\n')) - 1;  // the header
+  EXPECT_GT(written, 10);
+  EXPECT_EQ(report["rejects_not_written"].get<int64_t>(), 1000 - written);
+}
+
+// A full disk (here: the file-size limit, which fails writes the same way) while writing rejects:
+// the run fails naming the file, leaves nothing half-written, the current snapshot stands, and the
+// next run works.
+TEST_F(HostileInput, AWriteErrorFailsTheRunCleanlyAndTheNextRunWorks) {
+  ASSERT_EQ(reelstat("ingest " + file("good.csv", kHeader + record(Row{.id = "7"}))).exit_code, 0);
+  const std::string data = shell_quote((dir_ / "data").string());
+  const std::string limited =
+      "sh -c " +
+      shell_quote("trap '' XFSZ; ulimit -f 64; exec " + std::string(REELSTAT_BINARY) + " ingest --data-dir " +
+                  data + " --max-reject-rate 1 " + file("bad.csv", bad_rows(3000))) +
+      " 2>&1";
+  FILE* pipe = ::popen(limited.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buffer[4096];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+    out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+  EXPECT_NE(out.find("cannot write " + (dir_ / "data" / "runs" / "000002" / "rejects.csv").string()),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "data" / "runs" / "000002" / "rejects.csv"));
+  EXPECT_EQ(Json::parse(reelstat("query /v1/dataset").out)["run_id"], 1);
+  Json runs = Json::parse(reelstat("runs --json").out);
+  EXPECT_EQ(runs[1]["outcome"], "failed");
+  Json again = ingest_json("--max-reject-rate 1 " + file("bad2.csv", bad_rows(3000)));
+  EXPECT_EQ(again["outcome"], "published");
+}
+
+// Once CURRENT names a run, a later step that fails (here report.json cannot be replaced) must not
+// record the run as failed: it is the current snapshot.
+TEST_F(HostileInput, AFailureAfterPublishingNeverRecordsThePublishedRunAsFailed) {
+  std::filesystem::create_directories(dir_ / "data" / "runs" / "000001" / "report.json" / "in-the-way");
+  CommandResult r = reelstat("ingest " + file("good.csv", kHeader + record(Row{})));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("a step after publishing failed"), std::string::npos) << r.out;
+  Json runs = Json::parse(reelstat("runs --json").out);
+  EXPECT_EQ(runs[0]["outcome"], "published");
+  EXPECT_EQ(runs[0]["current"], true);
+}
+
+// `runs` used to take the writer lock for a moment, which made 1 ingest in 20 beside it fail.
+TEST_F(HostileInput, ReadOnlyCommandsNeverMakeAnIngestFail) {
+  const std::string data = shell_quote((dir_ / "data").string());
+  const std::string binary = shell_quote(REELSTAT_BINARY);
+  ASSERT_EQ(reelstat("ingest " + file("good.csv", kHeader + record(Row{}))).exit_code, 0);
+  // Readers in a bounded loop, beside twenty ingests.
+  const std::string readers =
+      "timeout 120 sh -c " +
+      shell_quote("for i in $(seq 400); do [ -d " + data + " ] || exit 0; " + binary + " runs --data-dir " +
+                  data + " >/dev/null 2>&1; " + binary + " query /v1/dataset --data-dir " + data +
+                  " >/dev/null 2>&1; done") +
+      " &";
+  ASSERT_EQ(std::system(readers.c_str()), 0);
+  for (int i = 0; i < 20; ++i) {
+    CommandResult r = reelstat("ingest --force " + file("good.csv", kHeader + record(Row{})));
+    EXPECT_EQ(r.exit_code, 0) << "ingest " << i << ": " << r.out;
+  }
+}
+
 // A file still being copied: what was read is not the whole file, whatever the parse thought.
 TEST(RawInput, AFileThatChangesWhileItIsReadIsRefused) {
   TempDir dir;

@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
       ->add_option("--max-reject-rate", ingest_options.max_reject_rate,
                    "Publish nothing if more than this share of records is rejected (default 0.05)")
       ->check(CLI::Range(0.0, 1.0));
+  ingest_cmd
+      ->add_option("--rejects-limit", ingest_options.max_rejects_bytes,
+                   "Largest rejects file in bytes (default 64 MiB); later rejects are counted, not written")
+      ->check(CLI::PositiveNumber);
   ingest_cmd->add_option("--keep", ingest_options.keep_snapshots, "Snapshots to keep on disk (default 5)")
       ->check(CLI::Range(1, 100000));
   ingest_cmd->add_flag("--json", json_report, "Print the report as JSON");

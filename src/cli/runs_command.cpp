@@ -13,12 +13,13 @@ int runs_command(const std::filesystem::path& data_dir, bool json) {
   store::DataDir dir(data_dir);
   store::Ledger ledger(dir.ledger_path());
   const auto current = dir.current_run();
-  // With no writer alive, a run still marked running was killed: say so now rather than later.
-  if (store::WriterLock::is_free(dir)) {
-    store::WriterLock lock(dir);
-    ledger.settle_interrupted(current);
-  }
-  const auto runs = ledger.all();
+  // A read-only command never takes the writer lock (taking it, even for a moment, made a
+  // concurrent ingest fail). A run still marked running whose writer is gone was killed: it is
+  // shown so here, and the next writer records it.
+  auto runs = ledger.all();
+  const bool writer_alive = store::writer_alive(dir);
+  for (auto& r : runs)
+    if (r.outcome == "running" && !writer_alive) r.outcome = "interrupted";
   if (json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& r : runs) {

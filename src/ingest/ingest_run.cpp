@@ -1,7 +1,6 @@
 #include "ingest/ingest_run.hpp"
 
 #include <chrono>
-#include <fstream>
 
 #include "ingest/input_file.hpp"
 #include "model/rollups.hpp"
@@ -40,19 +39,43 @@ class Run {
     try {
       result.exit_code = attempt();
     } catch (const std::exception& e) {
-      std::error_code ignored;
-      if (record_.id) std::filesystem::remove(dir_.unfinished_snapshot_path(record_.id), ignored);
-      // The hash of a regular file that failed mid-read, from the same descriptor; a stream has none.
-      if (record_.sha256.empty() && source_)
-        record_.sha256 = report_.sha256 = source_->sha256_after_failure();
-      finish("failed", e.what(), false);
-      result.exit_code = kExitFailed;
+      result.exit_code = settle_failure(e.what());
     }
     result.report = report_;
     return result;
   }
 
  private:
+  // Once CURRENT names this run it is published, whatever fails afterwards (pruning, the ledger,
+  // report.json): the run is never recorded as failed then, only the later error is told.
+  // Before that, everything the run made is removed first (which frees the space a full disk
+  // needs for the ledger line), and the current snapshot was never touched.
+  int settle_failure(const std::string& error) {
+    if (current_named_) {
+      const std::string message = "run " + std::to_string(record_.id) +
+                                  " is now current, but a step after publishing failed: " + error;
+      try {
+        finish("published", message, true);
+      } catch (const std::exception& again) {
+        report_.message = message + "; recording it failed too: " + again.what();
+      }
+      return kExitOk;
+    }
+    std::error_code ignored;
+    if (record_.id) std::filesystem::remove(dir_.unfinished_snapshot_path(record_.id), ignored);
+    // The hash of a regular file that failed mid-read, from the same descriptor; a stream has none.
+    if (record_.sha256.empty() && source_) record_.sha256 = report_.sha256 = source_->sha256_after_failure();
+    source_.reset();
+    try {
+      finish("failed", error, false);
+    } catch (const std::exception& again) {
+      // The ledger keeps this run as running; the next writer settles it as aborted.
+      report_.outcome = "failed";
+      report_.message = error + "; recording the failure failed too: " + again.what();
+    }
+    return kExitFailed;
+  }
+
   int attempt() {
     const auto current = dir_.current_run();
     if (options_.mode != "full" && options_.mode != "delta")
@@ -68,7 +91,7 @@ class Run {
     const auto run_dir = dir_.run_dir(record_.id);
     std::filesystem::create_directories(run_dir);
     report_.rejects_file = (run_dir / "rejects.csv").string();
-    RejectsFile rejects(run_dir / "rejects.csv");
+    RejectsFile rejects(run_dir / "rejects.csv", options_.max_rejects_bytes);
     model::Catalog fresh;
     // A full run's snapshot is written on a second thread while the input is read; a delta needs
     // the merged catalog first, so it is written afterwards.
@@ -175,6 +198,7 @@ class Run {
     store::fsync_directory(final_path.parent_path());
     // The one step that changes what readers see: an atomic rename of CURRENT.
     dir_.make_current(record_.id);
+    current_named_ = true;
     lap("publish");
     ledger_.record_publication(record_.id, "ingest");
     std::string pruned;
@@ -213,9 +237,8 @@ class Run {
     record_.message = message;
     ledger_.finish_run(record_);
     const auto run_dir = dir_.run_dir(record_.id);
-    std::error_code ec;
-    std::filesystem::create_directories(run_dir, ec);
-    std::ofstream(run_dir / "report.json") << report_.to_json().dump(2) << "\n";
+    std::filesystem::create_directories(run_dir);
+    store::replace_file_atomically(run_dir / "report.json", report_.to_json().dump(2) + "\n");
   }
 
   void lap(const char* phase) {
@@ -232,6 +255,7 @@ class Run {
   store::Ledger& ledger_;
   store::RunRecord record_;
   IngestReport report_;
+  bool current_named_ = false;  // CURRENT points at this run
   Clock::time_point started_ = Clock::now();
   Clock::time_point last_lap_ = started_;
 };

@@ -16,6 +16,7 @@ struct IngestOptions {
   bool force = false;         // ingest even a file already published
   double max_reject_rate = 0.05;
   size_t keep_snapshots = 5;
+  uint64_t max_rejects_bytes = RejectsFile::kDefaultMaxBytes;
   std::function<void(const ReadProgress&)> progress;
 };
 

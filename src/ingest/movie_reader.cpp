@@ -76,6 +76,7 @@ ReadCounts read_movies(csv::ByteSource& source, int64_t run_id, model::Catalog& 
   counts.blank_lines = reader.blank_lines();
   counts.repaired_texts = parser.repaired_texts();
   counts.bytes = reader.bytes_consumed();
+  counts.rejects_not_written = rejects.not_written();
   if (progress) progress(ReadProgress{source.file_bytes_read(), source.file_size(), counts.records_read});
   return counts;
 }

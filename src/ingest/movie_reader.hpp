@@ -17,7 +17,8 @@ struct ReadCounts {
   std::array<uint64_t, kRejectReasonCount> rejected_by_reason{};
   uint64_t blank_lines = 0;
   uint64_t repaired_texts = 0;
-  uint64_t bytes = 0;  // decompressed bytes read
+  uint64_t bytes = 0;                // decompressed bytes read
+  uint64_t rejects_not_written = 0;  // counted in `rejected`, but past the rejects file's cap
 };
 
 struct ReadProgress {

@@ -62,6 +62,7 @@ nlohmann::ordered_json IngestReport::to_json() const {
   j["published"] = published;
   j["message"] = message;
   j["rejects_file"] = rejects_file;
+  j["rejects_not_written"] = counts.rejects_not_written;
   return j;
 }
 
@@ -116,6 +117,10 @@ std::string IngestReport::to_text() const {
   }
   line("outcome", outcome + (message.empty() ? "" : ": " + message));
   if (!rejects_file.empty()) line("rejects", rejects_file);
+  if (counts.rejects_not_written)
+    line("",
+         fmt::format("{} rejects counted but not written: the file reached its size cap (--rejects-limit)",
+                     counts.rejects_not_written));
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "store/data_dir.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -123,15 +124,16 @@ WriterLock::WriterLock(const DataDir& dir) {
 }
 
 WriterLock::~WriterLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+  if (fd_ < 0) return;
+  (void)!::ftruncate(fd_, 0);  // no pid: no writer (read by writer_alive)
+  ::close(fd_);                // closing releases the flock
 }
 
-bool WriterLock::is_free(const DataDir& dir) {
-  int fd = ::open((dir.root() / "writer.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return false;
-  bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
-  ::close(fd);
-  return free;
+bool writer_alive(const DataDir& dir) {
+  std::ifstream in(dir.root() / "writer.lock");
+  long long pid = 0;
+  if (!(in >> pid) || pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
 }  // namespace reelstat::store

@@ -52,11 +52,13 @@ class WriterLock {
   ~WriterLock();
   WriterLock(const WriterLock&) = delete;
   WriterLock& operator=(const WriterLock&) = delete;
-  // True if no writer holds the lock right now (a hint for read-only commands).
-  static bool is_free(const DataDir& dir);
 
  private:
   int fd_ = -1;
 };
+
+// Whether the process that last took the writer lock is still running, found without touching the
+// lock (for read-only commands, which must never make a writer fail).
+bool writer_alive(const DataDir& dir);
 
 }  // namespace reelstat::store

@@ -19,6 +19,9 @@ void SnapshotBuilder::add_movies(model::Catalog batch) {
   // Backpressure: the reader is faster than SQLite, and an unbounded queue would hold a second
   // copy of the whole catalog at 100x.
   space_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches || done_ || error_ || abandoned_; });
+  // A writer that failed stops the reader now, rather than after the whole input was queued.
+  if (error_) std::rethrow_exception(error_);
+  if (abandoned_) throw StoreError("the snapshot being built was abandoned");
   queue_.push_back(std::move(batch));
   cv_.notify_one();
 }

@@ -23,6 +23,7 @@ class SnapshotBuilder {
   SnapshotBuilder& operator=(const SnapshotBuilder&) = delete;
 
   // Queues movies for writing. The batch's movies must be final (no later batch repeats an id).
+  // Waits while the queue is full; rethrows at once any error the writer thread met.
   void add_movies(model::Catalog batch);
   // Writes everything else, commits, flushes to disk, and returns once the file is complete.
   // `names` supplies the companies and genres. Rethrows any error the writer thread met.
