@@ -31,6 +31,17 @@ std::string gunzip(const std::string& data) {
   return out;
 }
 
+int status_of(const std::string& response) {
+  return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0;
+}
+
+size_t responses_in(const std::string& bytes) {
+  size_t n = 0;
+  for (size_t at = bytes.find("HTTP/1.1 "); at != std::string::npos; at = bytes.find("HTTP/1.1 ", at + 1))
+    ++n;
+  return n;
+}
+
 // One ingested copy of the real sample, shared by the tests; each test starts its own server.
 class Serve : public ::testing::Test {
  protected:
@@ -210,9 +221,6 @@ TEST_F(Serve, HeadAnswersHeadersOnly) {
 TEST_F(Serve, MalformedAndOversizedRequests) {
   auto server = start();
   const auto port = server->port();
-  auto status_of = [](const std::string& response) {
-    return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0;
-  };
   std::string big_header =
       "GET /v1/dataset HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(10000, 'a') + "\r\n\r\n";
   EXPECT_EQ(status_of(raw_exchange(port, big_header)), 431);
@@ -234,6 +242,147 @@ TEST_F(Serve, MalformedAndOversizedRequests) {
   EXPECT_EQ(client.get("/v1/companies?q=%27%3B%20DROP%20TABLE%20movies%3B--", auth()).status, 200)
       << "text in a query is only ever matched, never run";
   EXPECT_EQ(client.get("/healthz").status, 200) << "the server is still up";
+}
+
+// A Transfer-Encoding this server used to read as "no body" let the bytes after the head be
+// parsed as a second request (a desync behind a proxy that reads them as the body). Each is
+// refused, and the connection closed before the smuggled request is ever answered.
+TEST_F(Serve, AnyTransferEncodingIsRefusedAndTheConnectionClosed) {
+  auto server = start({"--no-auth"});
+  const std::string smuggled = "GET /v1/dataset HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::pair<std::string, int> cases[] = {{"xchunked", 501}, {"chunked, identity", 501},
+                                               {"identity", 501}, {"gzip, chunked", 400},
+                                               {"chunked", 413},  {"CHUNKED", 413}};
+  for (const auto& [coding, status] : cases) {
+    const std::string reply =
+        raw_exchange(server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+                                         "\r\n\r\n" + smuggled);
+    EXPECT_EQ(status_of(reply), status) << coding;
+    EXPECT_EQ(responses_in(reply), 1u) << coding << ": the smuggled request was answered";
+    EXPECT_NE(reply.find("Connection: close"), std::string::npos) << coding;
+  }
+  const std::string both = raw_exchange(server->port(),
+                                        "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                                        "Transfer-Encoding: chunked\r\n\r\n");
+  EXPECT_EQ(status_of(both), 400);
+}
+
+TEST_F(Serve, HostAndHttp10KeepAliveFollowTheSpec) {
+  auto server = start({"--no-auth"});
+  const auto port = server->port();
+  EXPECT_EQ(status_of(raw_exchange(port, "GET /healthz HTTP/1.1\r\n\r\n")), 400) << "no Host";
+  EXPECT_EQ(status_of(raw_exchange(port, "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")), 400);
+  // HTTP/1.0 needs no Host; it keeps the connection only when it asks to, and is told so.
+  const std::string kept = raw_exchange(
+      port, "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /healthz HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(responses_in(kept), 2u) << kept;
+  EXPECT_NE(kept.find("Connection: keep-alive"), std::string::npos) << kept;
+  const std::string closed = raw_exchange(port, "GET /healthz HTTP/1.0\r\n\r\nGET /healthz HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(responses_in(closed), 1u) << closed;
+  EXPECT_EQ(status_of(closed), 200);
+}
+
+// The head limit is exact: 8,192 bytes of request line and headers pass, 8,193 do not.
+TEST_F(Serve, TheHeadLimitIsExactAndHasItsOwnErrorCode) {
+  auto server = start({"--no-auth"});
+  auto head_of = [](size_t total) {
+    const std::string start = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+    return start + std::string(total - start.size() - 4, 'a') + "\r\n\r\n";
+  };
+  EXPECT_EQ(status_of(raw_exchange(server->port(), head_of(8192))), 200);
+  const std::string over = raw_exchange(server->port(), head_of(8193));
+  EXPECT_EQ(status_of(over), 431);
+  EXPECT_NE(over.find("\"code\":\"header_too_large\""), std::string::npos) << over;
+}
+
+TEST_F(Serve, AcceptEncodingWeightsAndSeparateETags) {
+  auto server = start();
+  HttpClient client(server->port());
+  auto encoding_for = [&](const std::string& accept) {
+    auto with = auth();
+    with["Accept-Encoding"] = accept;
+    return client.get("/v1/genres", with).header("content-encoding");
+  };
+  EXPECT_EQ(encoding_for("GZIP"), "gzip") << "codings in any case";
+  EXPECT_EQ(encoding_for("*"), "gzip");
+  EXPECT_EQ(encoding_for("deflate, gzip;q=0.001"), "gzip");
+  EXPECT_EQ(encoding_for("gzip;q=0"), "");
+  EXPECT_EQ(encoding_for("gzip; q=0.000, *"), "") << "named weight wins over *";
+  EXPECT_EQ(encoding_for("*;q=0"), "");
+  EXPECT_EQ(encoding_for("gzip;q=0.5, identity;q=1"), "") << "identity preferred";
+  EXPECT_EQ(encoding_for("gzip;q=2"), "") << "a malformed weight counts for nothing";
+  // Two representations, two tags; a tag matches only its own representation.
+  auto zipped_headers = auth();
+  zipped_headers["Accept-Encoding"] = "gzip";
+  HttpResult zipped = client.get("/v1/genres", zipped_headers);
+  HttpResult plain = client.get("/v1/genres", auth());
+  ASSERT_NE(zipped.header("etag"), plain.header("etag"));
+  EXPECT_EQ(zipped.header("vary"), "Accept-Encoding");
+  zipped_headers["If-None-Match"] = zipped.header("etag");
+  EXPECT_EQ(client.get("/v1/genres", zipped_headers).status, 304);
+  zipped_headers["If-None-Match"] = plain.header("etag");
+  EXPECT_EQ(client.get("/v1/genres", zipped_headers).status, 200);
+}
+
+TEST_F(Serve, SmallerProtocolPoints) {
+  auto server = start();
+  HttpClient client(server->port());
+  for (const char* scheme : {"bearer ", "BEARER ", "Bearer  "})
+    EXPECT_EQ(client.get("/v1/genres", {{"Authorization", scheme + key_}}).status, 200) << scheme;
+  // Ids the ingest accepts (any signed 64-bit integer) are ids in paths too.
+  EXPECT_EQ(client.get("/v1/companies/9223372036854775807/years", auth()).status, 404);
+  EXPECT_EQ(client.get("/v1/companies/-9223372036854775808/years", auth()).status, 404);
+  EXPECT_EQ(client.get("/v1/companies/9223372036854775808/years", auth()).status, 400);
+  EXPECT_EQ(client.get("/v1/dataset", auth(), bhttp::verb::post).status, 405);
+  EXPECT_EQ(server->terminate(), 0);
+  const std::string log = read_file(dir_->path() / "access.log");
+  EXPECT_NE(log.find("\"method\":\"POST\""), std::string::npos) << "the access log names the real method";
+}
+
+// Out of descriptors, the accept loop used to re-arm at once and spin both cores, and a revoked
+// key kept working on open connections because the key store could not be reopened.
+TEST_F(Serve, OutOfDescriptorsTheServerBacksOffAndRevocationStillHolds) {
+  const std::string key = create_key("fd-test", "");
+  auto server = start();
+  HttpClient kept(server->port());
+  ASSERT_EQ(kept.get("/v1/genres", {{"X-API-Key", key}}).status, 200);
+  ASSERT_EQ(std::system(("prlimit --pid " + std::to_string(server->pid()) + " --nofile=40:40").c_str()), 0);
+  net::io_context ioc;
+  std::vector<std::unique_ptr<tcp::socket>> flood;
+  for (int i = 0; i < 80; ++i) {
+    flood.push_back(std::make_unique<tcp::socket>(ioc));
+    boost::system::error_code ec;
+    flood.back()->connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()), ec);
+  }
+  auto cpu_ticks = [&] {
+    std::istringstream stat(read_file("/proc/" + std::to_string(server->pid()) + "/stat"));
+    std::string field;
+    long long utime = 0, stime = 0;
+    for (int i = 1; i <= 15 && stat >> field; ++i) {
+      if (i == 14) utime = std::stoll(field);
+      if (i == 15) stime = std::stoll(field);
+    }
+    return utime + stime;
+  };
+  const long long before = cpu_ticks();
+  ASSERT_EQ(run_reelstat("keys revoke fd-test --data-dir " + data_arg()).exit_code, 0);
+  // Within the read timeout (1.5 s here), so the connection is still open.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(kept.get("/v1/genres", {{"X-API-Key", key}}).status, 401)
+      << "revocation reached the open connection";
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const long long used = cpu_ticks() - before;
+  EXPECT_LT(used, sysconf(_SC_CLK_TCK) / 2) << "CPU ticks in 2 s while out of descriptors";
+  flood.clear();
+  // Descriptors back: new clients are served again.
+  bool served = false;
+  for (int i = 0; i < 50 && !served; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    served = status_of(raw_exchange(server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+                                    std::chrono::milliseconds(500))) == 200;
+  }
+  EXPECT_TRUE(served);
+  EXPECT_NE(server->log().find("cannot accept connections"), std::string::npos) << server->log();
 }
 
 TEST_F(Serve, AClientSendingOneByteASecondCannotHoldTheServer) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "http/gzip.hpp"
+#include "http/header_text.hpp"
 #include "http/openapi.hpp"
 #include "ingest/digest.hpp"
 #include "query/router.hpp"
@@ -39,10 +40,12 @@ bool etag_matches(std::string_view header, std::string_view etag) {
   return false;
 }
 
+// The auth scheme is case-insensitive (RFC 9110 section 11.1): Bearer, bearer, BEARER.
 std::string_view presented_key(const Request& r) {
   std::string_view auth = r.authorization;
-  if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-    auth.remove_prefix(7);
+  constexpr std::string_view kScheme = "bearer ";
+  if (auth.size() > kScheme.size() && iequals(auth.substr(0, kScheme.size()), kScheme)) {
+    auth.remove_prefix(kScheme.size());
     while (!auth.empty() && auth.front() == ' ')
       auth.remove_prefix(1);
     return auth;
@@ -143,12 +146,15 @@ Reply RequestHandler::api(const Request& request) const {
       reply = error_reply(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
     } else if (auto rendered = render(*live, request.target, reply)) {
       reply.route = rendered->route;
-      reply.headers += fmt::format("ETag: {}\r\nCache-Control: {}\r\nVary: Accept-Encoding\r\n",
-                                   rendered->etag, config_.cache_control);
-      if (!request.if_none_match.empty() && etag_matches(request.if_none_match, rendered->etag)) {
+      // The gzip and identity representations differ, so their entity tags do too.
+      const bool gzip = !rendered->gzip_body.empty() && accepts_gzip(request.accept_encoding);
+      const std::string_view etag = gzip ? rendered->gzip_etag : rendered->etag;
+      reply.headers += fmt::format("ETag: {}\r\nCache-Control: {}\r\nVary: Accept-Encoding\r\n", etag,
+                                   config_.cache_control);
+      if (!request.if_none_match.empty() && etag_matches(request.if_none_match, etag)) {
         reply.status = 304;
       } else {
-        reply.gzip = !rendered->gzip_body.empty() && accepts_gzip(request.accept_encoding);
+        reply.gzip = gzip;
         if (reply.gzip) reply.headers += "Content-Encoding: gzip\r\n";
         reply.rendered = std::move(rendered);
       }
@@ -176,7 +182,10 @@ std::shared_ptr<const RenderedResponse> RequestHandler::render(LiveSnapshot& liv
   }
   RenderedResponse value;
   value.etag = content_etag(live.run_id, response.body);
-  if (response.body.size() >= kGzipMinimum) value.gzip_body = gzip_compress(response.body);
+  if (response.body.size() >= kGzipMinimum) {
+    value.gzip_body = gzip_compress(response.body);
+    value.gzip_etag = value.etag.substr(0, value.etag.size() - 1) + "-gzip\"";
+  }
   value.body = std::move(response.body);
   value.route = response.route;
   auto rendered = std::make_shared<const RenderedResponse>(std::move(value));

@@ -16,6 +16,7 @@ struct RenderedResponse {
   std::string body;
   std::string gzip_body;  // empty when the body is too small to gain from compression
   std::string etag;       // quoted, stable across servers for the same snapshot and body
+  std::string gzip_etag;  // the gzip representation's: etag with "-gzip" before the closing quote
   std::string_view route;
 };
 

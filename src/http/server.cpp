@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -18,6 +19,7 @@
 #include <unordered_set>
 
 #include "http/access_log.hpp"
+#include "http/header_text.hpp"
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
 #include "http/metrics.hpp"
@@ -63,6 +65,8 @@ std::string_view reason_phrase(int status) {
       return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
     case 503:
       return "Service Unavailable";
   }
@@ -94,22 +98,57 @@ tcp::endpoint parse_listen(const std::string& listen) {
   return {net::ip::make_address(host), static_cast<unsigned short>(port)};
 }
 
+// These routes take no bodies, so any sign of one is refused and the connection closed: a framing
+// this server read differently from a proxy in front of it would let the body be taken for the next
+// request (RFC 9112 section 6, request smuggling). Returns the error to send, if any.
+std::optional<Reply> framing_error(const bhttp::request<bhttp::empty_body>& req) {
+  const auto te_count = req.count(bhttp::field::transfer_encoding);
+  if (te_count > 0) {
+    if (req.count(bhttp::field::content_length) > 0)
+      return error_reply(400, "bad_request", "Transfer-Encoding and Content-Length together");
+    if (req.version() < 11)
+      return error_reply(400, "bad_request", "Transfer-Encoding in an HTTP/1.0 request");
+    const std::string_view value = trim_ows(req[bhttp::field::transfer_encoding]);
+    if (te_count == 1 && iequals(value, "chunked"))
+      return error_reply(413, "content_too_large", "requests carry no body here");
+    std::optional<Reply> unknown;
+    for_each_list_item(value, [&](std::string_view coding) {
+      if (!unknown && !(iequals(coding, "chunked") || iequals(coding, "gzip") || iequals(coding, "x-gzip") ||
+                        iequals(coding, "deflate") || iequals(coding, "compress")))
+        unknown = error_reply(501, "not_implemented",
+                              fmt::format("unknown transfer coding '{}'", coding.substr(0, 40)));
+    });
+    if (unknown) return unknown;
+    return error_reply(400, "bad_request", "a request's transfer codings must be exactly 'chunked' here");
+  }
+  if (req.version() >= 11 && req.count(bhttp::field::host) != 1)
+    return error_reply(400, "bad_request", "an HTTP/1.1 request needs exactly one Host header");
+  return std::nullopt;
+}
+
 }  // namespace
 
 class Session;
 
 // One thread's share of the server: its event loop, acceptor and connections.
 struct Worker {
-  explicit Worker(Server::State& s) : state(s), ioc(1), acceptor(ioc), sweeper(ioc) {}
+  explicit Worker(Server::State& s) : state(s), ioc(1), acceptor(ioc), sweeper(ioc), accept_retry(ioc) {}
   Server::State& state;
   net::io_context ioc;
   tcp::acceptor acceptor;
   net::steady_timer sweeper;
+  // After an accept error (out of descriptors, most likely) the next accept waits, doubling up to
+  // a second: re-arming at once would spin a core while nothing can be accepted.
+  net::steady_timer accept_retry;
+  std::chrono::milliseconds accept_backoff{0};
+  uint64_t accept_errors = 0;
+  Clock::time_point accept_error_logged{};
   std::unordered_set<Session*> sessions;  // touched only on this worker's thread
   bool stopping = false;
 
   void open(const tcp::endpoint& endpoint);
   void accept();
+  void accept_failed(const boost::system::error_code& ec);
   void sweep();
   void shutdown();
 };
@@ -129,6 +168,9 @@ struct Server::State {
   store::DataDir data_dir;
   SnapshotHolder snapshots;
   KeyRing keys;
+  // Opened once and kept: reopening it at each poll needs descriptors, and when they ran out the
+  // key set froze, so a revoked key went on working.
+  std::unique_ptr<store::KeyStore> key_store;
   RateLimiter limiter;
   Metrics metrics;
   RequestHandler handler;
@@ -188,35 +230,48 @@ class Session : public std::enable_shared_from_this<Session> {
     if (worker_.stopping) return close();
     responding_ = false;
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(worker_.state.config.header_limit_bytes));
+    // Beast counts a head its own way; the limit is enforced exactly below, on the bytes the head
+    // took, and Beast's (with slack) only bounds the memory a head may use.
+    parser_->header_limit(static_cast<std::uint32_t>(worker_.state.config.header_limit_bytes + kHeadSlack));
     parser_->body_limit(0);
     deadline_ = Clock::now() + worker_.state.config.read_timeout;
-    bhttp::async_read(
+    bhttp::async_read_header(
         socket_, buffer_, *parser_,
-        [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_read(ec); });
+        [self = shared_from_this()](boost::system::error_code ec, std::size_t head_bytes) {
+          self->on_read(ec, head_bytes);
+        });
   }
 
-  void on_read(boost::system::error_code ec) {
+  void on_read(boost::system::error_code ec, std::size_t head_bytes) {
+    if (!ec && head_bytes > worker_.state.config.header_limit_bytes) ec = bhttp::error::header_limit;
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == net::error::eof ||
         ec == net::error::connection_reset || ec == net::error::bad_descriptor)
       return close();
     if (ec) {
       // The request is malformed or too large: answer once, then close.
-      int status = 400;
-      std::string message = "malformed request: " + ec.message();
-      if (ec == bhttp::error::header_limit) {
-        status = 431;
-        message =
-            fmt::format("request line and headers exceed {} bytes", worker_.state.config.header_limit_bytes);
-      } else if (ec == bhttp::error::body_limit || ec == bhttp::error::unexpected_body) {
-        status = 413;
-        message = "requests carry no body here";
-      }
-      return respond(error_reply(status, status == 413 ? "content_too_large" : "bad_request", message), false,
-                     false, {}, Clock::now());
+      Reply error = error_reply(400, "bad_request", "malformed request: " + ec.message());
+      if (ec == bhttp::error::header_limit)
+        error = error_reply(
+            431, "header_too_large",
+            fmt::format("request line and headers exceed {} bytes", worker_.state.config.header_limit_bytes));
+      else if (ec == bhttp::error::body_limit || ec == bhttp::error::unexpected_body)
+        error = error_reply(413, "content_too_large", "requests carry no body here");
+      method_ = parser_->get().method_string();
+      return respond(std::move(error), false, false, {}, Clock::now());
     }
     const auto started = Clock::now();
     auto& req = parser_->get();
+    method_ = req.method_string();
+    version_ = req.version();
+    if (!parser_->is_done() && !framing_error(req)) {  // a Content-Length body follows the head
+      std::string target = worker_.state.access_log.enabled() ? std::string(req.target()) : std::string();
+      return respond(error_reply(413, "content_too_large", "requests carry no body here"), false, false,
+                     std::move(target), started);
+    }
+    if (auto error = framing_error(req)) {
+      std::string target = worker_.state.access_log.enabled() ? std::string(req.target()) : std::string();
+      return respond(std::move(*error), false, false, std::move(target), started);
+    }
     Request request;
     request.method = req.method_string();
     request.target = req.target();
@@ -252,7 +307,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (reply_.status != 304)
       fmt::format_to(out, "Content-Type: {}\r\nContent-Length: {}\r\n", reply_.content_type, body.size());
     head_ += reply_.headers;
-    head_ += keep_alive ? "\r\n" : "Connection: close\r\n\r\n";
+    // HTTP/1.0 closes after each response unless both sides say keep-alive (RFC 9112 section 9.3).
+    head_ += keep_alive ? (version_ < 11 ? "Connection: keep-alive\r\n\r\n" : "\r\n")
+                        : "Connection: close\r\n\r\n";
     const std::string_view sent_body = head_only ? std::string_view{} : body;
     std::array<net::const_buffer, 2> buffers = {net::buffer(head_),
                                                 net::buffer(sent_body.data(), sent_body.size())};
@@ -268,8 +325,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
     state.metrics.record(Metrics::route_index(reply_.route), reply_.status, seconds, bytes);
     if (state.access_log.enabled())
-      state.access_log.write(AccessEntry{head_only_ ? "HEAD" : "GET", reply_.route, target_, reply_.key_name,
-                                         client_, reply_.status, seconds, bytes});
+      state.access_log.write(AccessEntry{method_, reply_.route, target_, reply_.key_name, client_,
+                                         reply_.status, seconds, bytes});
     reply_ = Reply{};
     if (ec || !keep_alive_ || worker_.stopping) return close();
     read();
@@ -277,11 +334,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   tcp::socket socket_;
   Worker& worker_;
-  beast::flat_buffer buffer_{8192};
+  static constexpr size_t kHeadSlack = 1024;
+  beast::flat_buffer buffer_{worker_.state.config.header_limit_bytes + kHeadSlack + 1024};
   std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
   std::string client_;
   std::string head_;
   std::string target_;
+  std::string method_;  // as the client sent it, for the access log
+  unsigned version_ = 11;
   Reply reply_;
   Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point started_;
@@ -298,11 +358,31 @@ void Worker::open(const tcp::endpoint& endpoint) {
   acceptor.listen(net::socket_base::max_listen_connections);
 }
 
+void Worker::accept_failed(const boost::system::error_code& ec) {
+  ++accept_errors;
+  const auto now = Clock::now();
+  if (now - accept_error_logged >= std::chrono::seconds(10)) {
+    std::cerr << fmt::format(
+        "reelstat serve: cannot accept connections ({}); {} failures so far, retrying with backoff\n",
+        ec.message(), accept_errors);
+    accept_error_logged = now;
+  }
+  accept_backoff =
+      std::clamp(accept_backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+  accept_retry.expires_after(accept_backoff);
+  accept_retry.async_wait([this](boost::system::error_code wait_ec) {
+    if (!wait_ec && !stopping) accept();
+  });
+}
+
 void Worker::accept() {
   acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
     if (ec) {
       if (stopping || ec == net::error::operation_aborted) return;
-    } else if (static_cast<size_t>(state.metrics.connections()) >= state.config.max_connections) {
+      return accept_failed(ec);
+    }
+    accept_backoff = std::chrono::milliseconds(0);
+    if (static_cast<size_t>(state.metrics.connections()) >= state.config.max_connections) {
       state.metrics.connection_refused();
       boost::system::error_code ignored;
       socket.close(ignored);
@@ -336,6 +416,7 @@ void Worker::shutdown() {
   stopping = true;
   boost::system::error_code ec;
   acceptor.close(ec);
+  accept_retry.cancel();
   std::vector<Session*> current(sessions.begin(), sessions.end());
   for (Session* s : current)
     s->shutdown();
@@ -358,8 +439,13 @@ void Server::State::begin_shutdown() {
 
 void Server::State::refresh_keys() {
   if (!config.auth) return;
-  store::KeyStore store(data_dir.keys_path());
-  keys.replace(store.active());
+  try {
+    if (!key_store) key_store = std::make_unique<store::KeyStore>(data_dir.keys_path());
+    keys.replace(key_store->active());
+  } catch (...) {
+    key_store.reset();  // reopened at the next poll
+    throw;
+  }
 }
 
 void Server::State::refresh_snapshot(bool force) {
@@ -404,8 +490,31 @@ Server::Server(ServeConfig config) {
 
 Server::~Server() = default;
 
+namespace {
+
+// Each connection is a descriptor: take all the kernel allows this process, and say so when the
+// configured connection limit cannot fit in it (accepts would fail, with backoff, before it).
+void raise_descriptor_limit(size_t max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  constexpr rlim_t kReserve = 64;  // snapshot, key store, log, listeners, signals
+  if (limit.rlim_cur != RLIM_INFINITY && max_connections + kReserve > limit.rlim_cur)
+    std::cerr << fmt::format(
+        "reelstat serve: warning: max_connections is {} but this process may open only {} descriptors; "
+        "raise the limit (ulimit -n, LimitNOFILE=) or lower max_connections\n",
+        max_connections, static_cast<unsigned long long>(limit.rlim_cur));
+}
+
+}  // namespace
+
 int Server::run() {
   State& s = *state_;
+  raise_descriptor_limit(s.config.max_connections);
   s.refresh_snapshot(false);
   s.refresh_keys();
 

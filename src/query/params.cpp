@@ -1,6 +1,7 @@
 #include "query/params.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "query/api_error.hpp"
 
@@ -14,17 +15,13 @@ int hex(char c) {
   return -1;
 }
 
+// A decimal integer, optionally negative, anywhere in the signed 64-bit range; nullopt for anything
+// else (other characters, a leading '+', overflow).
 std::optional<int64_t> to_integer(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  bool negative = text.front() == '-';
-  if (negative) text.remove_prefix(1);
-  if (text.empty()) return std::nullopt;
   int64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  return negative ? -v : v;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
 }
 
 std::string join(std::initializer_list<std::string_view> items) {

@@ -8,7 +8,8 @@
 namespace reelstat::query {
 namespace {
 
-constexpr int64_t kMaxId = 999'999'999'999'999'999;
+// Ids as the ingest accepts them: any signed 64-bit integer in a Python literal.
+constexpr int64_t kMinId = INT64_MIN, kMaxId = INT64_MAX;
 
 std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> segments;
@@ -59,7 +60,7 @@ Json dispatch(const SnapshotIndex* index, const std::vector<std::string>& s, con
               : n == 5 ? (companies ? "/v1/companies/{id}/years/{year}" : "/v1/genres/{id}/years/{year}")
                        : (companies ? "/v1/companies/{id}/years/{year}/movies"
                                     : "/v1/genres/{id}/years/{year}/movies");
-      const int64_t id = path_integer(s[2], companies ? "company id" : "genre id", -kMaxId, kMaxId);
+      const int64_t id = path_integer(s[2], companies ? "company id" : "genre id", kMinId, kMaxId);
       if (n == 4) return owner_years(need_snapshot(), params, kind, id);
       const int32_t year = year_segment(s[4]);
       if (n == 5) return owner_year(need_snapshot(), params, kind, id, year);
