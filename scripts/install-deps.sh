@@ -8,7 +8,13 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev libboost-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
+  prometheus                # promtool checks /metrics in the server tests
+  util-linux                # prlimit, for the out-of-descriptors server test
 )
+# Node.js and npm lint the OpenAPI document (tests/openapi, from its lockfile); a machine that has
+# them already keeps its own.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive

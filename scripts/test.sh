@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs the Debian packages the project needs (skip with REELSTAT_SKIP_DEPS=1),
-# checks formatting, builds, runs the whole suite, then runs it again under AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# checks formatting, builds, runs the whole suite (fuzz corpora replayed, reference figures, promtool),
+# lints the OpenAPI document, runs the suite again under AddressSanitizer, UndefinedBehaviorSanitizer
+# and LeakSanitizer, then fuzzes each parser for a fixed time with libFuzzer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,13 +11,21 @@ if [ "${REELSTAT_SKIP_DEPS:-0}" != "1" ]; then
 fi
 
 echo "== clang-format check"
-git ls-files -- 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' | xargs clang-format --dry-run --Werror
+git ls-files -- 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'fuzz/*.cpp' |
+  xargs clang-format --dry-run --Werror
 
 echo "== build (release) and test"
 bash scripts/build.sh build
 (cd build && ctest --output-on-failure -j"$(nproc)")
 
+echo "== OpenAPI document: Redocly's validator (pinned in tests/openapi/package-lock.json)"
+(cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error &&
+  REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx --no-install redocly lint ../../docs/openapi.json)
+
 echo "== build (address + undefined behaviour sanitizers) and test"
 bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DREELSTAT_SANITIZE=ON -DREELSTAT_BENCHMARKS=OFF
 # The 10x scale test is left to the release run: under the sanitizers it would take minutes.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$(nproc)" -E SynthScale)
+
+echo "== fuzz every parser for a fixed time (FUZZ_SECONDS per target, default 20)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"

@@ -67,6 +67,14 @@ TEST(RecordReader, CrlfLineEndingsAndBom) {
   EXPECT_EQ(r[0].fields[0], "a") << "the byte-order mark is not part of the first name";
   EXPECT_EQ(r[1].fields, (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(r[2].fields, (std::vector<std::string>{"3", "4"}));
+  // Found by the fuzzer: a pipe handing out one byte at a time split the mark, which stayed in the
+  // first column's name.
+  auto bytewise = read_all(
+      "\xEF\xBB\xBF"
+      "a,b\r\n1,\"2\"\r\n",
+      1);
+  ASSERT_FALSE(bytewise.empty());
+  EXPECT_EQ(bytewise[0].fields[0], "a");
 }
 
 TEST(RecordReader, LastRecordWithoutNewline) {

@@ -442,6 +442,20 @@ TEST_F(Serve, OperationalEndpoints) {
         "reelstat_ingest_records{outcome=\"read\"} 2996", "reelstat_ingest_records{outcome=\"loaded\"} 2995",
         "reelstat_ingest_rejected_records{reason=\"duplicate_id\"} 1"})
     EXPECT_NE(metrics.body.find(expected), std::string::npos) << expected << "\n" << metrics.body;
+  // Prometheus' own checker reads the exposition as a scraper would (Debian's prometheus package).
+  write_file(dir_->path() / "metrics.txt", metrics.body);
+  const std::string promtool =
+      "promtool check metrics < " + shell_quote((dir_->path() / "metrics.txt").string()) + " 2>&1";
+  const CommandResult checked = [&] {
+    FILE* pipe = ::popen(promtool.c_str(), "r");
+    std::string out;
+    char buffer[4096];
+    for (size_t n; pipe && (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+      out.append(buffer, n);
+    const int status = pipe ? ::pclose(pipe) : -1;
+    return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  }();
+  EXPECT_EQ(checked.exit_code, 0) << "promtool check metrics: " << checked.out;
   EXPECT_EQ(server->terminate(), 0);
   // One JSON access-log line per request, with the key's name.
   std::string log = read_file(dir_->path() / "access.log");

@@ -57,25 +57,29 @@ bool RecordReader::fill() {
 
 RecordReader::ScanResult RecordReader::scan(size_t start, std::vector<Field>& fields) const {
   fields.clear();
+  // Only the first max_record_bytes + 1 bytes are ever looked at, so whether a record is complete,
+  // broken or too long is decided on the same bytes however the input arrived in reads.
+  const size_t end = std::min(end_, start + options_.max_record_bytes + 1);
+  const bool eof = eof_ && end == end_;
   const char* b = buffer_.get();
   auto field_at = [&](size_t from, size_t to, bool escaped) {
     fields.push_back(Field{static_cast<uint32_t>(from - start), static_cast<uint32_t>(to - from), escaped});
   };
   size_t i = start;
   for (;;) {
-    if (i < end_ && b[i] == '"') {
+    if (i < end && b[i] == '"') {
       const size_t content = i + 1;
       size_t j = content;
       bool escaped = false;
       for (;;) {
-        const void* quote = std::memchr(b + j, '"', end_ - j);
+        const void* quote = std::memchr(b + j, '"', end - j);
         if (quote == nullptr) {
-          if (!eof_) return {Scan::need_more};
+          if (!eof) return {Scan::need_more};
           return {Scan::broken, Problem::bad_quoting};
         }
         j = static_cast<size_t>(static_cast<const char*>(quote) - b) + 1;
-        if (j == end_ && !eof_) return {Scan::need_more};
-        if (j < end_ && b[j] == '"') {
+        if (j == end && !eof) return {Scan::need_more};
+        if (j < end && b[j] == '"') {
           escaped = true;
           ++j;
           continue;
@@ -84,15 +88,15 @@ RecordReader::ScanResult RecordReader::scan(size_t start, std::vector<Field>& fi
       }
       field_at(content, j - 1, escaped);
       i = j;
-      if (i == end_) return {Scan::complete, Problem::none, i, i};
+      if (i == end) return {Scan::complete, Problem::none, i, i};
       if (b[i] == ',') {
         ++i;
         continue;
       }
       if (b[i] == '\n') return {Scan::complete, Problem::none, i, i + 1};
       if (b[i] == '\r') {
-        if (i + 1 == end_) {
-          if (!eof_) return {Scan::need_more};
+        if (i + 1 == end) {
+          if (!eof) return {Scan::need_more};
           return {Scan::complete, Problem::none, i, i + 1};
         }
         if (b[i + 1] == '\n') return {Scan::complete, Problem::none, i, i + 2};
@@ -100,10 +104,10 @@ RecordReader::ScanResult RecordReader::scan(size_t start, std::vector<Field>& fi
       return {Scan::broken, Problem::bad_quoting};
     }
     size_t j = i;
-    while (j < end_ && b[j] != ',' && b[j] != '\n')
+    while (j < end && b[j] != ',' && b[j] != '\n')
       ++j;
-    if (j == end_) {
-      if (!eof_) return {Scan::need_more};
+    if (j == end) {
+      if (!eof) return {Scan::need_more};
       size_t text_end = (j > i && b[j - 1] == '\r') ? j - 1 : j;
       field_at(i, text_end, false);
       return {Scan::complete, Problem::none, text_end, j};
@@ -129,19 +133,25 @@ void RecordReader::report_first_line(RawRecord& record, Problem problem) {
   record.line = line_;
   record.problem = problem;
   record.fields.clear();
+  // What is shown (the line, cut at the maximum size) must not depend on how the input arrived in
+  // reads: read on until the line's end, more than the maximum, or the end of the input is here.
+  const size_t max = options_.max_record_bytes;
+  auto find_newline = [&] {
+    return static_cast<const char*>(std::memchr(buffer_.get() + begin_, '\n', end_ - begin_));
+  };
+  while (find_newline() == nullptr && end_ - begin_ <= max && !eof_ && fill()) {
+  }
   const char* b = buffer_.get();
-  const void* newline = std::memchr(b + begin_, '\n', end_ - begin_);
+  const char* newline = find_newline();
+  const size_t line_end = newline ? static_cast<size_t>(newline - b) : end_;
+  const size_t text_end = (line_end > begin_ && b[line_end - 1] == '\r') ? line_end - 1 : line_end;
+  // The view stays valid: advancing only moves begin_, the bytes stay until the next fill().
+  record.text = std::string_view(b + begin_, std::min(text_end - begin_, max));
   if (newline != nullptr) {
-    size_t nl = static_cast<size_t>(static_cast<const char*>(newline) - b);
-    size_t text_end = (nl > begin_ && b[nl - 1] == '\r') ? nl - 1 : nl;
-    record.text = std::string_view(b + begin_, text_end - begin_);
-    // The view stays valid: advancing only moves begin_, the bytes stay until the next fill().
-    advance_to(nl + 1, 1);
+    advance_to(line_end + 1, 1);
     return;
   }
-  // The line itself does not end within the buffer: report what we have, drop the rest of the line.
-  size_t shown = std::min(end_ - begin_, options_.max_record_bytes);
-  record.text = std::string_view(b + begin_, shown);
+  // The line goes on past the buffer: the rest of it is dropped as it is read.
   skip_line_pending_ = true;
   advance_to(end_, 0);
 }
@@ -170,7 +180,7 @@ bool RecordReader::read_record(RawRecord& record) {
     if (begin_ == end_ && !fill()) return false;
     ScanResult r = scan(begin_, record.fields);
     if (r.status == Scan::need_more) {
-      if (end_ - begin_ >= options_.max_record_bytes) {
+      if (end_ - begin_ > options_.max_record_bytes) {  // the scan saw all it may without an end
         report_first_line(record, Problem::record_too_long);
         return true;
       }
@@ -211,6 +221,9 @@ bool RecordReader::read_header(RawRecord& header) {
   if (!at_start_) throw std::logic_error("read_header called twice");
   at_start_ = false;
   if (!fill()) return false;
+  // The byte-order mark may arrive split over reads (a pipe can hand out a byte at a time).
+  while (end_ < 3 && fill()) {
+  }
   if (end_ >= 3 && std::memcmp(buffer_.get(), "\xEF\xBB\xBF", 3) == 0) advance_to(3, 0);
   if (!read_record(header)) return false;
   expected_fields_ = header.fields.size();

@@ -28,8 +28,9 @@ ServeConfig load_serve_config(const std::filesystem::path& file, ServeConfig c) 
   } catch (const toml::parse_error& e) {
     throw std::runtime_error("config " + file.string() + ": " + std::string(e.description()));
   }
-  for (const auto& [k, node] : table) {
-    const std::string key(k.str());
+  for (const auto& entry : table) {
+    const std::string key(entry.first.str());
+    const auto& node = entry.second;  // a plain reference: clang 14 cannot capture structured bindings
     auto ms = [&] { return std::chrono::milliseconds(positive(node, key)); };
     if (key == "listen")
       c.listen = required_type<std::string>(node, key);

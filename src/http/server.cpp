@@ -19,12 +19,12 @@
 #include <unordered_set>
 
 #include "http/access_log.hpp"
-#include "http/header_text.hpp"
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
 #include "http/metrics.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/request_handler.hpp"
+#include "http/request_head.hpp"
 #include "store/key_store.hpp"
 
 namespace reelstat::http {
@@ -96,34 +96,6 @@ tcp::endpoint parse_listen(const std::string& listen) {
   int port = std::stoi(listen.substr(colon + 1));
   if (port < 0 || port > 65535) throw std::runtime_error("port out of range in '" + listen + "'");
   return {net::ip::make_address(host), static_cast<unsigned short>(port)};
-}
-
-// These routes take no bodies, so any sign of one is refused and the connection closed: a framing
-// this server read differently from a proxy in front of it would let the body be taken for the next
-// request (RFC 9112 section 6, request smuggling). Returns the error to send, if any.
-std::optional<Reply> framing_error(const bhttp::request<bhttp::empty_body>& req) {
-  const auto te_count = req.count(bhttp::field::transfer_encoding);
-  if (te_count > 0) {
-    if (req.count(bhttp::field::content_length) > 0)
-      return error_reply(400, "bad_request", "Transfer-Encoding and Content-Length together");
-    if (req.version() < 11)
-      return error_reply(400, "bad_request", "Transfer-Encoding in an HTTP/1.0 request");
-    const std::string_view value = trim_ows(req[bhttp::field::transfer_encoding]);
-    if (te_count == 1 && iequals(value, "chunked"))
-      return error_reply(413, "content_too_large", "requests carry no body here");
-    std::optional<Reply> unknown;
-    for_each_list_item(value, [&](std::string_view coding) {
-      if (!unknown && !(iequals(coding, "chunked") || iequals(coding, "gzip") || iequals(coding, "x-gzip") ||
-                        iequals(coding, "deflate") || iequals(coding, "compress")))
-        unknown = error_reply(501, "not_implemented",
-                              fmt::format("unknown transfer coding '{}'", coding.substr(0, 40)));
-    });
-    if (unknown) return unknown;
-    return error_reply(400, "bad_request", "a request's transfer codings must be exactly 'chunked' here");
-  }
-  if (req.version() >= 11 && req.count(bhttp::field::host) != 1)
-    return error_reply(400, "bad_request", "an HTTP/1.1 request needs exactly one Host header");
-  return std::nullopt;
 }
 
 }  // namespace

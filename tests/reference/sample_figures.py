@@ -12,7 +12,7 @@ from collections import defaultdict
 from fractions import Fraction
 from decimal import Decimal, ROUND_HALF_UP
 
-path = sys.argv[1]
+path = sys.argv[1]  # then optionally --rows-json OUT
 with open(path, newline="", encoding="utf-8") as f:
     rows = list(csv.DictReader(f))
 
@@ -123,3 +123,24 @@ print("universal 1995 releases by genre",
       sorted(((g, sum(1 for m in movies.values() if m["status"].lower() == "released" and m["date"][:4] == "1995"
                      and 33 in [i for i, _ in m["companies"]] and g in [i for i, _ in m["genres"]]))
               for g in genres), key=lambda x: (-x[1], x[0]))[:4])
+
+# With --rows-json OUT: every company-year and genre-year row, for the test that compares each of
+# them with the snapshot (tests/ingest_sample_test.cpp, in CI). Split money in exact cents, rounded
+# half away from zero; popularity in millionths.
+def exact_cents(fr):
+    scaled = abs(fr) * 100
+    whole = scaled.numerator // scaled.denominator
+    if (scaled - whole) * 2 >= 1:
+        whole += 1
+    return whole if fr >= 0 else -whole
+
+if "--rows-json" in sys.argv:
+    import json
+    out = {}
+    for kind, table in (("company", C), ("genre", G)):
+        for (oid, year), t in table.items():
+            out[f"{kind}:{oid}:{year}"] = [t["releases"], t["b"], t["bm"], t["r"], t["rm"], t["p"], t["pm"],
+                                          exact_cents(t["bs"]), exact_cents(t["rs"]), exact_cents(t["ps"]),
+                                          int(t["pop"] * 1000000), t["popm"]]
+    with open(sys.argv[sys.argv.index("--rows-json") + 1], "w") as f:
+        json.dump(out, f)

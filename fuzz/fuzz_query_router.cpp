@@ -1,0 +1,57 @@
+// Any request target against a small real snapshot: the router answers every one with a status it
+// documents and a JSON body, never throws.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string_view>
+
+#include "model/rollups.hpp"
+#include "query/router.hpp"
+
+namespace {
+
+const reelstat::query::SnapshotIndex& index() {
+  static const auto* built = [] {
+    using namespace reelstat;
+    model::Catalog catalog;
+    const model::NamedRef genres[] = {{18, "Drama"}, {35, "Comedy"}, {-7, "Odd"}};
+    const model::NamedRef companies[] = {
+        {1, "Kid's Co"}, {2, "Big \"Studio\""}, {9223372036854775807, "Max"}};
+    for (int64_t id = 1; id <= 12; ++id) {
+      model::MovieInput in;
+      in.id = id;
+      in.title = "Movie";
+      in.status = id % 5 == 0 ? "Rumored" : "Released";
+      in.release_date = static_cast<model::PackedDate>((1995 + id % 4) * 10000 + 101);
+      in.budget = id % 3 == 0 ? model::kUnknown : id * 1000;
+      in.revenue = id % 4 == 0 ? model::kUnknown : id * 1700;
+      in.popularity_micros = id % 6 == 0 ? model::kUnknown : id * 123457;
+      in.genres = std::span(genres, 1 + id % 3);
+      in.companies = std::span(companies, 1 + id % 3);
+      catalog.add(in);
+    }
+    catalog.sort_by_id();
+    store::LoadedSnapshot snapshot;
+    snapshot.rollups = model::compute_rollups(catalog);
+    snapshot.catalog = std::move(catalog);
+    snapshot.meta.run_id = 1;
+    snapshot.meta.mode = "full";
+    return new query::SnapshotIndex(std::move(snapshot));
+  }();
+  return *built;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view target(reinterpret_cast<const char*>(data), size);
+  const auto response = reelstat::query::respond(&index(), target);
+  if (response.status != 200 && response.status != 400 && response.status != 404)
+    throw std::logic_error("an undocumented status");
+  if (response.body.empty() || response.body.back() != '\n')
+    throw std::logic_error("a body without its newline");
+  // Throws (and so fails) on anything but JSON.
+  if (nlohmann::json::parse(response.body).is_discarded()) throw std::logic_error("not JSON");
+  (void)reelstat::query::route_template(target);
+  return 0;
+}

@@ -1,0 +1,18 @@
+#pragma once
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <optional>
+
+#include "http/request_handler.hpp"
+
+namespace reelstat::http {
+
+using RequestHead = boost::beast::http::request<boost::beast::http::empty_body>;
+
+// These routes take no bodies, so any sign of one is refused and the connection closed: a framing
+// this server read differently from a proxy in front of it would let the body be taken for the next
+// request (RFC 9112 section 6, request smuggling). Also: HTTP/1.1 needs exactly one Host.
+// Returns the error to send, if any.
+std::optional<Reply> framing_error(const RequestHead& req);
+
+}  // namespace reelstat::http
