@@ -24,8 +24,11 @@ echo "== OpenAPI document: Redocly's validator (pinned in tests/openapi/package-
 
 echo "== build (address + undefined behaviour sanitizers) and test"
 bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DREELSTAT_SANITIZE=ON -DREELSTAT_BENCHMARKS=OFF
-# The 10x scale test is left to the release run: under the sanitizers it would take minutes.
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$(nproc)" -E SynthScale)
+# Left to the release run: the 10x scale test (minutes under the sanitizers), and the server test
+# that runs the server out of descriptors, where UBSan's own vptr check, which needs a pipe to probe
+# memory, reports false errors.
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure \
+  -j"$(nproc)" -E "SynthScale|OutOfDescriptors")
 
 echo "== fuzz every parser for a fixed time (FUZZ_SECONDS per target, default 20)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
