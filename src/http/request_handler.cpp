@@ -26,18 +26,12 @@ std::string content_etag(int64_t run_id, std::string_view body) {
 
 // If-None-Match holds "*" or a list of (possibly weak) entity tags.
 bool etag_matches(std::string_view header, std::string_view etag) {
-  while (!header.empty()) {
-    size_t comma = header.find(',');
-    std::string_view tag = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    while (!tag.empty() && tag.front() == ' ')
-      tag.remove_prefix(1);
-    while (!tag.empty() && tag.back() == ' ')
-      tag.remove_suffix(1);
+  bool matched = false;
+  for_each_list_item(header, [&](std::string_view tag) {
     if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
-    if (tag == "*" || tag == etag) return true;
-  }
-  return false;
+    matched = matched || tag == "*" || tag == etag;
+  });
+  return matched;
 }
 
 // The auth scheme is case-insensitive (RFC 9110 section 11.1): Bearer, bearer, BEARER.

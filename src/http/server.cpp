@@ -235,12 +235,10 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& req = parser_->get();
     method_ = req.method_string();
     version_ = req.version();
-    if (!parser_->is_done() && !framing_error(req)) {  // a Content-Length body follows the head
-      std::string target = worker_.state.access_log.enabled() ? std::string(req.target()) : std::string();
-      return respond(error_reply(413, "content_too_large", "requests carry no body here"), false, false,
-                     std::move(target), started);
-    }
-    if (auto error = framing_error(req)) {
+    auto error = framing_error(req);
+    if (!error && !parser_->is_done())  // a Content-Length body follows the head
+      error = error_reply(413, "content_too_large", "requests carry no body here");
+    if (error) {
       std::string target = worker_.state.access_log.enabled() ? std::string(req.target()) : std::string();
       return respond(std::move(*error), false, false, std::move(target), started);
     }
