@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive_support.hpp"
+#include "cli_fixture.hpp"
 #include "csv/record_reader.hpp"
 #include "ingest/input_file.hpp"
 #include "ingest/raw_input.hpp"
@@ -28,22 +29,14 @@ using reelstat::testing::TempDir;
 using reelstat::testing::write_gzip;
 using reelstat::testing::write_zip;
 
-class HostileInput : public ::testing::Test {
+class HostileInput : public reelstat::testing::CliTest {
  protected:
-  CommandResult reelstat(const std::string& args) {
-    return run_reelstat(args + " --data-dir " + shell_quote((dir_ / "data").string()) + " 2>&1");
-  }
+  HostileInput() { merge_stderr_ = true; }
   Json ingest_json(const std::string& path_arg, int expected_exit = 0) {
     CommandResult r = reelstat("ingest --json " + path_arg);
     EXPECT_EQ(r.exit_code, expected_exit) << r.out;
     return Json::parse(r.out.substr(r.out.find('{')));
   }
-  std::string file(const std::string& name, const std::string& content) {
-    reelstat::testing::write_file(dir_ / name, content);
-    return shell_quote((dir_ / name).string());
-  }
-
-  TempDir dir_;
 };
 
 // The header and the first `count` records of the real sample, byte for byte.
@@ -197,14 +190,8 @@ TEST_F(HostileInput, AWriteErrorFailsTheRunCleanlyAndTheNextRunWorks) {
       shell_quote("trap '' XFSZ; ulimit -f 64; exec " + std::string(REELSTAT_BINARY) + " ingest --data-dir " +
                   data + " --max-reject-rate 1 " + file("bad.csv", bad_rows(3000))) +
       " 2>&1";
-  FILE* pipe = ::popen(limited.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-    out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+  const auto [exit_code, out] = reelstat::testing::run_command(limited);
+  EXPECT_EQ(exit_code, 1) << out;
   EXPECT_NE(out.find("cannot write " + (dir_ / "data" / "runs" / "000002" / "rejects.csv").string()),
             std::string::npos)
       << out;

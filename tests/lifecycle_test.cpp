@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive_support.hpp"
+#include "cli_fixture.hpp"
 #include "store/data_dir.hpp"
 #include "test_support.hpp"
 
@@ -22,23 +23,14 @@ using reelstat::testing::TempDir;
 using reelstat::testing::write_gzip;
 using reelstat::testing::write_zip;
 
-class Lifecycle : public ::testing::Test {
+class Lifecycle : public reelstat::testing::CliTest {
  protected:
-  CommandResult reelstat(const std::string& args) {
-    return run_reelstat(args + " --data-dir " + shell_quote((dir_ / "data").string()));
-  }
   Json query(const std::string& target) {
     CommandResult r = reelstat("query " + shell_quote(target));
     EXPECT_EQ(r.exit_code, 0) << r.out;
     return Json::parse(r.out);
   }
-  std::string file(const std::string& name, const std::string& content) {
-    reelstat::testing::write_file(dir_ / name, content);
-    return shell_quote((dir_ / name).string());
-  }
   int64_t current_run() { return query("/v1/dataset")["run_id"]; }
-
-  TempDir dir_;
 };
 
 TEST_F(Lifecycle, SameFileTwicePublishesNothingUnlessForced) {

@@ -457,15 +457,7 @@ TEST_F(Serve, OperationalEndpoints) {
   write_file(dir_->path() / "metrics.txt", metrics.body);
   const std::string promtool =
       "promtool check metrics < " + shell_quote((dir_->path() / "metrics.txt").string()) + " 2>&1";
-  const CommandResult checked = [&] {
-    FILE* pipe = ::popen(promtool.c_str(), "r");
-    std::string out;
-    char buffer[4096];
-    for (size_t n; pipe && (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-      out.append(buffer, n);
-    const int status = pipe ? ::pclose(pipe) : -1;
-    return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-  }();
+  const CommandResult checked = run_command(promtool);
   EXPECT_EQ(checked.exit_code, 0) << "promtool check metrics: " << checked.out;
   EXPECT_EQ(server->terminate(), 0);
   // One JSON access-log line per request, with the key's name.

@@ -64,10 +64,8 @@ struct CommandResult {
   std::string out;  // stdout
 };
 
-// Runs the reelstat binary with `args` (already shell-quoted where needed); stderr goes to the
-// test log.
-inline CommandResult run_reelstat(const std::string& args) {
-  std::string command = std::string(REELSTAT_BINARY) + " " + args;
+// Runs a shell command and collects its stdout (add 2>&1 for stderr too).
+inline CommandResult run_command(const std::string& command) {
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) throw std::runtime_error("popen failed");
   std::string out;
@@ -77,6 +75,12 @@ inline CommandResult run_reelstat(const std::string& args) {
     out.append(buffer, n);
   int status = ::pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+}
+
+// Runs the reelstat binary with `args` (already shell-quoted where needed); stderr goes to the
+// test log.
+inline CommandResult run_reelstat(const std::string& args) {
+  return run_command(std::string(REELSTAT_BINARY) + " " + args);
 }
 
 // Starts `reelstat ARGS` with stdout and stderr sent to files; returns its pid.
