@@ -1,146 +1,319 @@
 #!/usr/bin/env python3
-"""Independent reference for the figures the sample-ingest test expects.
+"""Independent reference for the figures reelstat publishes.
 
-Written from the rules in the ingest issue, with Python's csv module and ast.literal_eval, sharing
-no code with reelstat. The C++ tests hold the numbers this prints; rerun it to re-derive them:
-    python3 tests/reference/sample_figures.py tests/data/movies_metadata.sample.csv
+Written from the rules in the README (field count, id, money, popularity, date and Python-literal
+list rules; duplicate ids; exclusions), with Python's csv module, decimal and ast.literal_eval,
+sharing no code with reelstat.
+
+    python3 tests/reference/sample_figures.py FILE [--rows-json OUT]
+
+Without --rows-json it prints the figures the sample-ingest test holds (rerun it to re-derive
+them). With --rows-json it writes the counts and every company-year and genre-year row, for the
+tests that compare each of them with a snapshot (tests/ingest_sample_test.cpp on the sample,
+tests/synth_scale_test.cpp on a 10x file from `reelstat synth`).
+
+Not modelled: broken quoting (a quote that never closes, text after a closing quote) and records
+over 1 MiB, whose resynchronisation rules are the CSV reader's own; the script stops with an error
+on them rather than guess.
 """
 import ast
 import csv
+import math
+import re
 import sys
 from collections import defaultdict
+from decimal import Decimal, ROUND_HALF_UP, localcontext
 from fractions import Fraction
-from decimal import Decimal, ROUND_HALF_UP
 
-path = sys.argv[1]  # then optionally --rows-json OUT
-with open(path, newline="", encoding="utf-8") as f:
-    rows = list(csv.DictReader(f))
+MAX_MONEY = 10**12
+MAX_POPULARITY_MICROS = 2**53 - 1
+INT64_MAX = 2**63 - 1
+BLANKS = " \t"
+MONEY = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)")
+POPULARITY = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+UNKNOWN = None
 
-movies = {}
-rejected = defaultdict(int)
-for row in rows:
-    mid = int(row["id"])
-    if mid in movies:
-        rejected["duplicate_id"] += 1
-        continue
-    def money(v):
-        if v == "":
+
+def round_half_up(text, places):
+    """The decimal TEXT rounded half up to PLACES decimals, as an integer count of 10^-PLACES units,
+    or None when it is above 10^19 units (beyond every limit)."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        d = Decimal(text)
+        if d != 0 and d.adjusted() + places > 19:
             return None
-        d = Decimal(v)
-        d = d.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        return None if d == 0 else int(d)
-    def pop(v):
-        if v == "":
-            return None
-        return Fraction(Decimal(v)).limit_denominator(10**6) if False else Decimal(v).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
-    def refs(v):
-        if v.strip() in ("", "[]"):
-            return []
-        out = []
-        for d in ast.literal_eval(v):
-            if d["id"] not in [i for i, _ in out]:
-                out.append((d["id"], d["name"]))
-        return out
-    movies[mid] = dict(
-        budget=money(row["budget"]), revenue=money(row["revenue"]), pop=pop(row["popularity"]),
-        date=row["release_date"], status=row["status"].strip(), title=row["title"],
-        genres=refs(row["genres"]), companies=refs(row["production_companies"]))
+        return int((d * (Decimal(10) ** places)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
-print("records read", len(rows), "loaded", len(movies), "rejected", dict(rejected))
-excl = defaultdict(int)
-for m in movies.values():
-    if m["status"].lower() != "released":
-        excl["not_released"] += 1
-    elif not m["date"]:
-        excl["no_release_date"] += 1
-print("excluded", dict(excl))
-companies, genres = {}, {}
-for m in movies.values():
-    for i, n in m["companies"]:
-        companies.setdefault(i, n)
-    for i, n in m["genres"]:
-        genres.setdefault(i, n)
-print("companies", len(companies), "genres", len(genres))
 
-def rollup(kind):
-    table = defaultdict(lambda: dict(releases=0, b=0, bm=0, r=0, rm=0, p=0, pm=0, bs=Fraction(0), rs=Fraction(0),
-                                     ps=Fraction(0), pop=Decimal(0), popm=0))
+def parse_id(text):
+    text = text.strip(BLANKS)
+    if not re.fullmatch(r"\d{1,19}", text):
+        return None
+    value = int(text)
+    return value if 0 < value <= INT64_MAX else None
+
+
+def parse_money(text):
+    """(ok, dollars or UNKNOWN)."""
+    text = text.strip(BLANKS)
+    if text == "":
+        return True, UNKNOWN
+    if not MONEY.fullmatch(text):
+        return False, None
+    dollars = round_half_up(text, 0)
+    if dollars is None or dollars > MAX_MONEY:
+        return False, None
+    return True, (UNKNOWN if dollars == 0 else dollars)
+
+
+def parse_popularity(text):
+    """(ok, micros or UNKNOWN). Zero is a known popularity, unlike zero money."""
+    text = text.strip(BLANKS)
+    if text == "":
+        return True, UNKNOWN
+    if not POPULARITY.fullmatch(text):
+        return False, None
+    micros = round_half_up(text, 6)
+    if micros is None or micros > MAX_POPULARITY_MICROS:
+        return False, None
+    return True, micros
+
+
+def days_in_month(y, m):
+    if m == 2:
+        return 29 if (y % 4 == 0 and y % 100 != 0) or y % 400 == 0 else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
+def parse_date(text):
+    """(ok, year or None for no date)."""
+    text = text.strip(BLANKS)
+    if text == "":
+        return True, None
+    m = DATE.fullmatch(text)
+    if not m:
+        return False, None
+    y, mo, d = (int(g) for g in m.groups())
+    if y < 1 or not 1 <= mo <= 12 or not 1 <= d <= days_in_month(y, mo):
+        return False, None
+    return True, y
+
+
+_refs_cache = {}
+
+
+def parse_refs(text):
+    """(ok, [(id, name)]): empty, [] or a list of dicts with an integer id and a string name; an id
+    listed twice counts once. Cached by text: the same lists repeat across a synthesized file."""
+    if text in _refs_cache:
+        return _refs_cache[text]
+    result = (False, None)
+    if text.strip(" \t\r\n") in ("", "[]"):
+        result = (True, [])
+    else:
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+            value = None
+        if isinstance(value, list) and all(valid_ref(d) for d in value):
+            out, seen = [], set()
+            for d in value:
+                if d["id"] not in seen:
+                    seen.add(d["id"])
+                    out.append((d["id"], d["name"]))
+            result = (True, out)
+    _refs_cache[text] = result
+    return result
+
+
+def valid_ref(d):
+    if not isinstance(d, dict):
+        return False
+    i, n = d.get("id"), d.get("name")
+    if not isinstance(i, int) or isinstance(i, bool) or not -2**63 <= i <= INT64_MAX:
+        return False
+    if not isinstance(n, str):
+        return False
+    try:
+        n.encode("utf-8")  # a name with invalid UTF-8 is read with surrogates: refused
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def load(path):
+    csv.field_size_limit(sys.maxsize)
+    counts = dict(read=0, loaded=0, rejected=defaultdict(int), excluded=defaultdict(int))
+    movies = {}
+    with open(path, newline="", encoding="utf-8", errors="surrogateescape") as f:
+        reader = csv.reader(f, strict=True)
+        header = [h.strip().lower() for h in next(reader)]
+        col = {name: header.index(name) for name in
+               ("id", "budget", "revenue", "popularity", "release_date", "genres",
+                "production_companies", "status", "title")}
+        try:
+            for row in reader:
+                counts["read"] += 1
+                reason, movie = check(row, len(header), col, movies)
+                if reason:
+                    counts["rejected"][reason] += 1
+                    continue
+                movies[movie["id"]] = movie
+                counts["loaded"] += 1
+                if movie["status"].lower() != "released":
+                    counts["excluded"]["not_released"] += 1
+                elif movie["year"] is None:
+                    counts["excluded"]["no_release_date"] += 1
+        except csv.Error as e:
+            sys.exit(f"{path}: broken quoting near record {counts['read']}, which this reference does not model: {e}")
+    return movies, counts
+
+
+def check(row, fields, col, loaded):
+    """(reason, None) for a rejected record, (None, movie) for a loaded one, in the README's order."""
+    if len(row) != fields:
+        return "field_count", None
+    mid = parse_id(row[col["id"]])
+    if mid is None:
+        return "bad_id", None
+    if mid in loaded:
+        return "duplicate_id", None
+    ok, budget = parse_money(row[col["budget"]])
+    if not ok:
+        return "bad_budget", None
+    ok, revenue = parse_money(row[col["revenue"]])
+    if not ok:
+        return "bad_revenue", None
+    ok, pop = parse_popularity(row[col["popularity"]])
+    if not ok:
+        return "bad_popularity", None
+    ok, year = parse_date(row[col["release_date"]])
+    if not ok:
+        return "bad_release_date", None
+    ok, genres = parse_refs(row[col["genres"]])
+    if not ok:
+        return "bad_genres", None
+    ok, companies = parse_refs(row[col["production_companies"]])
+    if not ok:
+        return "bad_production_companies", None
+    return None, dict(id=mid, budget=budget, revenue=revenue, pop=pop, year=year,
+                      status=row[col["status"]].strip(BLANKS), title=row[col["title"]],
+                      genres=genres, companies=companies)
+
+
+def rollup(movies, kind):
+    """(owner id, year) -> figures. Split sums are kept per owner count n as whole-dollar sums and
+    divided exactly at the end."""
+    table = defaultdict(lambda: dict(releases=0, b=0, bm=0, r=0, rm=0, p=0, pm=0, pop=0, popm=0,
+                                     bs=defaultdict(int), rs=defaultdict(int), ps=defaultdict(int)))
     for m in movies.values():
-        if m["status"].lower() != "released" or not m["date"]:
+        if m["status"].lower() != "released" or m["year"] is None:
             continue
-        year = int(m["date"][:4])
         owners = m[kind]
+        n = len(owners)
+        b, r = m["budget"], m["revenue"]
         for oid, _ in owners:
-            t = table[(oid, year)]
+            t = table[(oid, m["year"])]
             t["releases"] += 1
-            n = len(owners)
-            if m["budget"] is not None:
-                t["b"] += m["budget"]; t["bm"] += 1; t["bs"] += Fraction(m["budget"], n)
-            if m["revenue"] is not None:
-                t["r"] += m["revenue"]; t["rm"] += 1; t["rs"] += Fraction(m["revenue"], n)
-            if m["budget"] is not None and m["revenue"] is not None:
-                t["p"] += m["revenue"] - m["budget"]; t["pm"] += 1; t["ps"] += Fraction(m["revenue"] - m["budget"], n)
+            if b is not None:
+                t["b"] += b; t["bm"] += 1; t["bs"][n] += b
+            if r is not None:
+                t["r"] += r; t["rm"] += 1; t["rs"][n] += r
+            if b is not None and r is not None:
+                t["p"] += r - b; t["pm"] += 1; t["ps"][n] += r - b
             if m["pop"] is not None:
                 t["pop"] += m["pop"]; t["popm"] += 1
+    for t in table.values():
+        for k in ("bs", "rs", "ps"):
+            t[k] = split_cents(t[k])
     return table
 
-def cents(fr):
-    return (Decimal(fr.numerator) / Decimal(fr.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
-def show(table, key, names):
-    t = table[key]
-    avg = (t["pop"] / t["popm"]).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP) if t["popm"] else None
-    print(key, names.get(key[0]), {k: t[k] for k in ("releases", "b", "bm", "r", "rm", "p", "pm", "popm")},
-          "pop total", t["pop"], "avg", avg, "split b/r/p", cents(t["bs"]), cents(t["rs"]), cents(t["ps"]))
-
-C, G = rollup("companies"), rollup("genres")
-print("company-year rows", len(C), "genre-year rows", len(G))
-for key in [(3, 1995), (33, 1995), (6194, 1995), (4, 1995)]:
-    show(C, key, companies)
-for key in [(18, 1995), (16, 1995), (28, 2000)]:
-    show(G, key, genres)
-
-def rank_key(t, by):
-    if by == "avg":
-        return (t["popm"] > 0, t["pop"] / t["popm"] if t["popm"] else 0)
-    if by == "profit":
-        return (t["pm"] > 0, t["p"])
-    if by == "releases":
-        return (True, t["releases"])
-for year in (1990, 1991, 1992, 1993, 1995, 2000):
-    best = sorted(((k, t) for k, t in G.items() if k[1] == year),
-                  key=lambda kt: (not rank_key(kt[1], "avg")[0], -rank_key(kt[1], "avg")[1], -kt[1]["releases"], kt[0][0]))[0]
-    print("most popular", year, best[0][0], genres[best[0][0]], best[1]["releases"])
-top = sorted(((k, t) for k, t in C.items() if k[1] == 1995),
-             key=lambda kt: (not rank_key(kt[1], "profit")[0], -rank_key(kt[1], "profit")[1], -kt[1]["releases"], kt[0][0]))
-print("top companies by profit 1995", [(k[0], companies[k[0]], t["p"]) for k, t in top[:3]], "of", len(top))
-# Company with the most releases overall.
-tot = defaultdict(int)
-for (cid, _), t in C.items():
-    tot[cid] += t["releases"]
-print("most releases", sorted(tot.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
-print("universal 1995 releases by genre",
-      sorted(((g, sum(1 for m in movies.values() if m["status"].lower() == "released" and m["date"][:4] == "1995"
-                     and 33 in [i for i, _ in m["companies"]] and g in [i for i, _ in m["genres"]]))
-              for g in genres), key=lambda x: (-x[1], x[0]))[:4])
-
-# With --rows-json OUT: every company-year and genre-year row, for the test that compares each of
-# them with the snapshot (tests/ingest_sample_test.cpp, in CI). Split money in exact cents, rounded
-# half away from zero; popularity in millionths.
-def exact_cents(fr):
-    scaled = abs(fr) * 100
-    whole = scaled.numerator // scaled.denominator
-    if (scaled - whole) * 2 >= 1:
+def split_cents(sums_by_count):
+    """The sum over n of (dollars summed over movies with n owners) / n, in whole cents rounded half
+    away from zero: over the common denominator, in Python's unbounded integers."""
+    denominator = math.lcm(*sums_by_count) if sums_by_count else 1
+    numerator = sum(v * (denominator // n) for n, v in sums_by_count.items())
+    whole, rest = divmod(abs(numerator) * 100, denominator)
+    if 2 * rest >= denominator:
         whole += 1
-    return whole if fr >= 0 else -whole
+    return whole if numerator >= 0 else -whole
 
-if "--rows-json" in sys.argv:
+
+def report(movies, counts, C, G):
+    print("records read", counts["read"], "loaded", counts["loaded"], "rejected", dict(counts["rejected"]))
+    print("excluded", dict(counts["excluded"]))
+    companies, genres = {}, {}
+    for m in movies.values():
+        for i, n in m["companies"]:
+            companies.setdefault(i, n)
+        for i, n in m["genres"]:
+            genres.setdefault(i, n)
+    print("companies", len(companies), "genres", len(genres))
+    print("company-year rows", len(C), "genre-year rows", len(G))
+
+    def show(table, key, names):
+        t = table[key]
+        avg = (Decimal(t["pop"]) / t["popm"] / 1000000).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP) \
+            if t["popm"] else None
+        print(key, names.get(key[0]), {k: t[k] for k in ("releases", "b", "bm", "r", "rm", "p", "pm", "popm")},
+              "pop micros", t["pop"], "avg", avg, "split cents b/r/p", t["bs"], t["rs"], t["ps"])
+
+    for key in [(3, 1995), (33, 1995), (6194, 1995), (4, 1995)]:
+        show(C, key, companies)
+    for key in [(18, 1995), (16, 1995), (28, 2000)]:
+        show(G, key, genres)
+
+    def ranked(table, year, measure):
+        def key(kt):
+            (oid, _), t = kt
+            if measure == "avg":
+                present, value = t["popm"] > 0, Fraction(t["pop"], t["popm"]) if t["popm"] else 0
+            else:
+                present, value = t["pm"] > 0, t["p"]
+            return (not present, -value, -t["releases"], oid)
+        return sorted(((k, t) for k, t in table.items() if k[1] == year), key=key)
+
+    for year in (1990, 1991, 1992, 1993, 1995, 2000):
+        (gid, _), t = ranked(G, year, "avg")[0]
+        print("most popular", year, gid, genres[gid], t["releases"])
+    top = ranked(C, 1995, "profit")
+    print("top companies by profit 1995", [(k[0], companies[k[0]], t["p"]) for k, t in top[:3]], "of", len(top))
+    totals = defaultdict(int)
+    for (cid, _), t in C.items():
+        totals[cid] += t["releases"]
+    print("most releases", sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+    universal = [(g, sum(1 for m in movies.values() if m["status"].lower() == "released" and m["year"] == 1995
+                         and 33 in [i for i, _ in m["companies"]] and g in [i for i, _ in m["genres"]]))
+                 for g in genres]
+    print("universal 1995 releases by genre", sorted(universal, key=lambda x: (-x[1], x[0]))[:4])
+
+
+def rows_json(counts, C, G, out_path):
     import json
-    out = {}
+    rows = {}
     for kind, table in (("company", C), ("genre", G)):
         for (oid, year), t in table.items():
-            out[f"{kind}:{oid}:{year}"] = [t["releases"], t["b"], t["bm"], t["r"], t["rm"], t["p"], t["pm"],
-                                          exact_cents(t["bs"]), exact_cents(t["rs"]), exact_cents(t["ps"]),
-                                          int(t["pop"] * 1000000), t["popm"]]
-    with open(sys.argv[sys.argv.index("--rows-json") + 1], "w") as f:
+            rows[f"{kind}:{oid}:{year}"] = [t["releases"], t["b"], t["bm"], t["r"], t["rm"], t["p"], t["pm"],
+                                           t["bs"], t["rs"], t["ps"], t["pop"], t["popm"]]
+    out = dict(counts=dict(read=counts["read"], loaded=counts["loaded"],
+                           rejected_by_reason=dict(counts["rejected"]),
+                           excluded_by_reason=dict(counts["excluded"])),
+               rows=rows)
+    with open(out_path, "w") as f:
         json.dump(out, f)
+
+
+def main():
+    path = sys.argv[1]
+    movies, counts = load(path)
+    C, G = rollup(movies, "companies"), rollup(movies, "genres")
+    if "--rows-json" in sys.argv:
+        rows_json(counts, C, G, sys.argv[sys.argv.index("--rows-json") + 1])
+    else:
+        report(movies, counts, C, G)
+
+
+if __name__ == "__main__":
+    main()
