@@ -381,6 +381,10 @@ TEST_F(Serve, OutOfDescriptorsTheServerBacksOffAndRevocationStillHolds) {
   }
   revoke.join();
   EXPECT_EQ(status, 401) << "revocation reached the open connection";
+  const std::string metrics = kept.get("/metrics").body;
+  EXPECT_EQ(metrics.find("reelstat_http_accept_errors_total 0\n"), std::string::npos)
+      << "accept errors are counted";
+  EXPECT_NE(metrics.find("reelstat_http_accept_errors_total "), std::string::npos);
   std::this_thread::sleep_for(std::chrono::seconds(1));
   const long long used = cpu_ticks() - before;
   EXPECT_LT(used, sysconf(_SC_CLK_TCK) / 2) << "CPU ticks while out of descriptors";

@@ -68,6 +68,9 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys) c
   help("reelstat_http_connections_refused_total", "counter",
        "Connections closed at once for max_connections.");
   out += fmt::format("reelstat_http_connections_refused_total {}\n", refused_.load());
+  help("reelstat_http_accept_errors_total", "counter",
+       "Failed accepts (out of descriptors, most likely); each is retried after a backoff.");
+  out += fmt::format("reelstat_http_accept_errors_total {}\n", accept_errors_.load());
   help("reelstat_api_keys", "gauge", "Active API keys known to the server.");
   out += fmt::format("reelstat_api_keys {}\n", keys.size());
 

@@ -43,6 +43,7 @@ class Metrics {
   void connection_opened() { connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
   void connection_refused() { refused_.fetch_add(1, std::memory_order_relaxed); }
+  void count_accept_error() { accept_errors_.fetch_add(1, std::memory_order_relaxed); }
   int64_t connections() const { return connections_.load(std::memory_order_relaxed); }
 
   // Prometheus text exposition format 0.0.4.
@@ -58,7 +59,7 @@ class Metrics {
   std::array<std::array<std::atomic<uint64_t>, kStatuses.size()>, kRouteLabels.size()> requests_{};
   std::array<std::atomic<uint64_t>, kBuckets.size() + 1> latency_{};
   std::atomic<uint64_t> latency_sum_ns_{0}, latency_count_{0}, bytes_{0};
-  std::atomic<uint64_t> unauthorized_{0}, rate_limited_{0}, refused_{0};
+  std::atomic<uint64_t> unauthorized_{0}, rate_limited_{0}, refused_{0}, accept_errors_{0};
   std::atomic<int64_t> connections_{0};
 };
 

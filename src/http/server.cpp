@@ -23,6 +23,7 @@
 #include "http/live_snapshot.hpp"
 #include "http/metrics.hpp"
 #include "http/rate_limiter.hpp"
+#include "http/repeat_limiter.hpp"
 #include "http/request_handler.hpp"
 #include "http/request_head.hpp"
 #include "store/key_store.hpp"
@@ -162,6 +163,9 @@ struct Server::State {
   void watch();
   void refresh_keys();
   void refresh_snapshot(bool force);
+  // Failures that recur at every poll are logged once per 10 s, watcher thread only.
+  void log_repeated(RepeatLimiter& limiter, const std::string& message);
+  RepeatLimiter snapshot_failures, key_failures;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -330,6 +334,7 @@ void Worker::open(const tcp::endpoint& endpoint) {
 
 void Worker::accept_failed(const boost::system::error_code& ec) {
   ++accept_errors;
+  state.metrics.count_accept_error();
   const auto now = Clock::now();
   if (now - accept_error_logged >= std::chrono::seconds(10)) {
     std::cerr << fmt::format(
@@ -422,11 +427,23 @@ void Server::State::refresh_snapshot(bool force) {
   try {
     if (snapshots.refresh(force))
       std::cerr << "reelstat serve: now serving snapshot of run " << snapshots.current()->run_id << "\n";
+    snapshot_failures.clear();
   } catch (const std::exception& e) {
     snapshots.count_failure();
-    std::cerr << "reelstat serve: could not load the current snapshot (still serving the previous one): "
-              << e.what() << "\n";
+    log_repeated(
+        snapshot_failures,
+        fmt::format("could not load the current snapshot (still serving the previous one): {}", e.what()));
   }
+}
+
+void Server::State::log_repeated(RepeatLimiter& limiter, const std::string& message) {
+  uint64_t repeats = 0;
+  if (!limiter.admit(message, repeats)) return;
+  if (repeats > 0)
+    std::cerr << fmt::format("reelstat serve: {} (and {} more times since it was last logged)\n", message,
+                             repeats);
+  else
+    std::cerr << fmt::format("reelstat serve: {}\n", message);
 }
 
 void Server::State::watch() {
@@ -441,8 +458,10 @@ void Server::State::watch() {
     refresh_snapshot(force);
     try {
       refresh_keys();
+      key_failures.clear();
     } catch (const std::exception& e) {
-      std::cerr << "reelstat serve: could not read API keys (keeping the previous set): " << e.what() << "\n";
+      log_repeated(key_failures,
+                   fmt::format("could not read API keys (keeping the previous set): {}", e.what()));
     }
     if (Clock::now() - last_cleanup > std::chrono::seconds(30)) {
       limiter.forget_idle();
