@@ -117,7 +117,11 @@ BENCHMARK(BM_RollupAccumulation)->Unit(benchmark::kMillisecond);
 void BM_SnapshotWriting(benchmark::State& state) {
   const model::Catalog& catalog = sample_catalog();
   const auto rollups = model::compute_rollups(catalog);
-  const store::SnapshotMeta meta{1, "full", "sample.csv", "", "", "{}", 1};
+  store::SnapshotMeta meta;
+  meta.run_id = 1;
+  meta.mode = "full";
+  meta.source_file = "sample.csv";
+  meta.report_json = "{}";
   const auto path = std::filesystem::temp_directory_path() / "reelstat-bench-snapshot.sqlite";
   for (auto _ : state) {
     std::filesystem::remove(path);

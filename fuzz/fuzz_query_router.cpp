@@ -5,12 +5,19 @@
 #include <stdexcept>
 #include <string_view>
 
+#include <stdlib.h>
+
+#include <filesystem>
+
 #include "model/rollups.hpp"
 #include "query/router.hpp"
+#include "store/snapshot_writer.hpp"
+#include "store/sqlite_snapshot.hpp"
 
 namespace {
 
-const reelstat::query::SnapshotIndex& index() {
+// Written once to a file under /tmp, then read through the same SnapshotView as the server.
+const reelstat::store::SnapshotView& index() {
   static const auto* built = [] {
     using namespace reelstat;
     model::Catalog catalog;
@@ -31,12 +38,16 @@ const reelstat::query::SnapshotIndex& index() {
       catalog.add(in);
     }
     catalog.sort_by_id();
-    store::LoadedSnapshot snapshot;
-    snapshot.rollups = model::compute_rollups(catalog);
-    snapshot.catalog = std::move(catalog);
-    snapshot.meta.run_id = 1;
-    snapshot.meta.mode = "full";
-    return new query::SnapshotIndex(std::move(snapshot));
+    store::SnapshotMeta meta;
+    meta.run_id = 1;
+    meta.mode = "full";
+    char dir[] = "/tmp/reelstat-fuzz-XXXXXX";
+    if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
+    const std::filesystem::path path = std::filesystem::path(dir) / "snapshot.sqlite";
+    store::write_snapshot(path, catalog, model::compute_rollups(catalog), meta);
+    auto* view = new store::SqliteSnapshot(path);
+    std::filesystem::remove_all(dir);  // the open connection keeps the file
+    return view;
   }();
   return *built;
 }

@@ -55,7 +55,7 @@ void parse_diagram(const std::string& doc, Tables& tables, Links& links) {
 void read_schema(Tables& tables, Links& links) {
   TempDir dir;
   store::Database db(dir / "schema.sqlite", store::Database::Mode::read_write_create);
-  db.exec(store::kSnapshotTables);
+  db.exec(store::snapshot_ddl());
   auto names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
   std::vector<std::string> table_names;
   while (names.step())

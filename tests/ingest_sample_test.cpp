@@ -10,6 +10,7 @@
 #include "reference_rows.hpp"
 #include "store/data_dir.hpp"
 #include "store/snapshot_reader.hpp"
+#include "store/sqlite_snapshot.hpp"
 #include "test_support.hpp"
 
 namespace reelstat {
@@ -27,7 +28,7 @@ class SampleIngest : public ::testing::Test {
     options.data_dir = dir_->path();
     result_ = new ingest::IngestResult(ingest::run_ingest(options));
     store::DataDir data(dir_->path());
-    index_ = new query::SnapshotIndex(store::read_snapshot(data.snapshot_path(*data.current_run())));
+    index_ = new store::SqliteSnapshot(data.snapshot_path(*data.current_run()));
   }
   static void TearDownTestSuite() {
     delete index_;
@@ -43,12 +44,12 @@ class SampleIngest : public ::testing::Test {
 
   static TempDir* dir_;
   static ingest::IngestResult* result_;
-  static query::SnapshotIndex* index_;
+  static store::SnapshotView* index_;
 };
 
 TempDir* SampleIngest::dir_ = nullptr;
 ingest::IngestResult* SampleIngest::result_ = nullptr;
-query::SnapshotIndex* SampleIngest::index_ = nullptr;
+store::SnapshotView* SampleIngest::index_ = nullptr;
 
 // Every rollup row of the snapshot against the reference script's, run here (so in CI): no row
 // missing, none extra, every figure equal; and the record counts.
@@ -205,7 +206,9 @@ TEST_F(SampleIngest, SplitTotalsAcrossCompaniesAddUpToTheMovies) {
   // Rule 10: in split mode, the budgets of all companies in a year add up to the budgets of that
   // year's movies that have companies (each counted once).
   int64_t movie_budget = 0;
-  const auto& catalog = index_->catalog();
+  store::DataDir data(dir_->path());
+  const auto snapshot = store::read_snapshot(data.snapshot_path(*data.current_run()));
+  const auto& catalog = snapshot.catalog;
   for (const auto& m : catalog.movies())
     if (m.in_rollups() && m.year() == 1995 && m.budget != model::kUnknown && !catalog.companies(m).empty())
       movie_budget += m.budget;

@@ -6,6 +6,8 @@
 #include "ingest/ingest_run.hpp"
 #include "query/router.hpp"
 #include "store/data_dir.hpp"
+#include "store/snapshot_reader.hpp"
+#include "store/sqlite_snapshot.hpp"
 #include "test_support.hpp"
 
 namespace reelstat {
@@ -78,8 +80,7 @@ class SmallApi : public ::testing::Test {
     options.data_dir = dir_ / "data";
     ASSERT_EQ(ingest::run_ingest(options).exit_code, 0);
     store::DataDir data(dir_ / "data");
-    index_ =
-        std::make_unique<query::SnapshotIndex>(store::read_snapshot(data.snapshot_path(*data.current_run())));
+    index_ = std::make_unique<store::SqliteSnapshot>(data.snapshot_path(*data.current_run()));
   }
 
   Json get(const std::string& target, int expected_status = 200) {
@@ -90,7 +91,7 @@ class SmallApi : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<query::SnapshotIndex> index_;
+  std::unique_ptr<store::SnapshotView> index_;
 };
 
 TEST_F(SmallApi, CompanyYearsHaveTheDocumentedShape) {

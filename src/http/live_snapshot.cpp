@@ -2,7 +2,7 @@
 
 #include <ctime>
 
-#include "store/snapshot_reader.hpp"
+#include "store/sqlite_snapshot.hpp"
 
 namespace reelstat::http {
 namespace {
@@ -15,7 +15,7 @@ std::chrono::system_clock::time_point parse_utc(const std::string& iso) {
 
 }  // namespace
 
-LiveSnapshot::LiveSnapshot(std::unique_ptr<query::SnapshotIndex> loaded, size_t cache_bytes)
+LiveSnapshot::LiveSnapshot(std::unique_ptr<store::SnapshotView> loaded, size_t cache_bytes)
     : index(std::move(loaded)), cache(cache_bytes) {
   if (!index) return;
   run_id = index->meta().run_id;
@@ -34,7 +34,7 @@ bool SnapshotHolder::refresh(bool force) {
   const auto wanted = dir_.current_run();
   if (!wanted) return false;
   if (!force && current()->run_id == *wanted) return false;
-  auto index = std::make_unique<query::SnapshotIndex>(store::read_snapshot(dir_.snapshot_path(*wanted)));
+  auto index = std::make_unique<store::SqliteSnapshot>(dir_.snapshot_path(*wanted));
   live_.store(std::make_shared<LiveSnapshot>(std::move(index), cache_bytes_), std::memory_order_release);
   ++reloads_;
   return true;

@@ -8,18 +8,18 @@
 #include <string>
 
 #include "http/response_cache.hpp"
-#include "query/snapshot_index.hpp"
 #include "store/data_dir.hpp"
+#include "store/snapshot_view.hpp"
 
 namespace reelstat::http {
 
-// One loaded snapshot with its own response cache. A request takes a shared_ptr to it once and
+// One open snapshot with its own response cache. A request takes a shared_ptr to it once and
 // answers wholly from it, so a switch to a newer snapshot never mixes two in one response, and the
 // old one is freed when its last request is done.
 struct LiveSnapshot {
-  LiveSnapshot(std::unique_ptr<query::SnapshotIndex> index, size_t cache_bytes);
+  LiveSnapshot(std::unique_ptr<store::SnapshotView> index, size_t cache_bytes);
 
-  std::unique_ptr<query::SnapshotIndex> index;  // null when nothing is published yet
+  std::unique_ptr<store::SnapshotView> index;  // null when nothing is published yet
   int64_t run_id = 0;
   std::string run_id_text;
   std::chrono::system_clock::time_point loaded_at = std::chrono::system_clock::now();
@@ -28,8 +28,9 @@ struct LiveSnapshot {
   ResponseCache cache;
 };
 
-// Follows DIR/CURRENT: refresh() loads the snapshot it names in the calling thread (requests go
-// on being served from the previous one meanwhile) and then swaps it in with one atomic store.
+// Follows DIR/CURRENT: refresh() opens the snapshot it names in the calling thread (which reads its
+// meta table and nothing else) and then swaps it in with one atomic store; requests in flight
+// finish on the previous one, which is closed with its last request.
 class SnapshotHolder {
  public:
   SnapshotHolder(store::DataDir dir, size_t cache_bytes);

@@ -115,7 +115,7 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys) c
         out +=
             fmt::format("reelstat_ingest_rejected_records{{reason=\"{}\"}} {}\n", reason, n.get<uint64_t>());
     help("reelstat_snapshot_movies", "gauge", "Movies in the served snapshot.");
-    out += fmt::format("reelstat_snapshot_movies {}\n", live->index->catalog().movies().size());
+    out += fmt::format("reelstat_snapshot_movies {}\n", live->index->meta().movies);
   }
   return out;
 }

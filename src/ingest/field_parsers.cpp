@@ -115,22 +115,7 @@ std::optional<int64_t> parse_popularity_micros(std::string_view text) {
 }
 
 std::optional<model::PackedDate> parse_release_date(std::string_view text) {
-  text = trim_blanks(text);
-  if (text.empty()) return 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int parts[3] = {0, 0, 0};
-  const size_t starts[3] = {0, 5, 8};
-  const size_t lengths[3] = {4, 2, 2};
-  for (int p = 0; p < 3; ++p) {
-    for (size_t k = 0; k < lengths[p]; ++k) {
-      char c = text[starts[p] + k];
-      if (!is_digit(c)) return std::nullopt;
-      parts[p] = parts[p] * 10 + (c - '0');
-    }
-  }
-  const int y = parts[0], m = parts[1], d = parts[2];
-  if (y < 1 || m < 1 || m > 12 || d < 1 || d > model::days_in_month(y, m)) return std::nullopt;
-  return y * 10000 + m * 100 + d;
+  return model::parse_date(trim_blanks(text));
 }
 
 }  // namespace reelstat::ingest

@@ -21,4 +21,22 @@ std::string format_date(PackedDate d) {
   return text;
 }
 
+std::optional<PackedDate> parse_date(std::string_view text) {
+  if (text.empty()) return 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  const size_t starts[3] = {0, 5, 8};
+  const size_t lengths[3] = {4, 2, 2};
+  for (int p = 0; p < 3; ++p) {
+    for (size_t k = 0; k < lengths[p]; ++k) {
+      const char c = text[starts[p] + k];
+      if (c < '0' || c > '9') return std::nullopt;
+      parts[p] = parts[p] * 10 + (c - '0');
+    }
+  }
+  const int y = parts[0], m = parts[1], d = parts[2];
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
+  return y * 10000 + m * 100 + d;
+}
+
 }  // namespace reelstat::model

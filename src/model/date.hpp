@@ -1,6 +1,8 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace reelstat::model {
 
@@ -22,5 +24,9 @@ constexpr int days_in_month(int y, int m) {
 
 // "YYYY-MM-DD", or "" for no date.
 std::string format_date(PackedDate d);
+
+// The inverse: "" gives 0 (no date); anything but a valid calendar date YYYY-MM-DD (year 1 to 9999)
+// gives nullopt. No blanks and no other format are accepted.
+std::optional<PackedDate> parse_date(std::string_view text);
 
 }  // namespace reelstat::model

@@ -7,11 +7,21 @@
 namespace reelstat::query {
 namespace {
 
-bool by_releases(const Owner* a, const Owner* b) {
+using store::OwnerSummary;
+
+// Lower-case ASCII, for name search.
+std::string folded(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool by_releases(const OwnerSummary* a, const OwnerSummary* b) {
   return a->releases != b->releases ? a->releases > b->releases : a->id < b->id;
 }
 
-Json owner_item(const Owner& o) {
+Json owner_item(const OwnerSummary& o) {
   Json j = owner_ref(o);
   j["releases"] = o.releases;
   return j;
@@ -19,17 +29,15 @@ Json owner_item(const Owner& o) {
 
 }  // namespace
 
-Json list_companies(const SnapshotIndex& index, const Params& params) {
+Json list_companies(const SnapshotView& index, const Params& params) {
   params.allow_only({"q", "limit", "offset"});
   const int64_t limit = params.integer("limit", 50, 0, 1000);
   const int64_t offset = params.integer("offset", 0, 0, INT32_MAX);
-  std::string needle(params.get("q").value_or(""));
+  const std::string needle = folded(params.get("q").value_or(""));
   if (needle.size() > 200) throw ApiError::bad_request("parameter 'q' is longer than 200 characters");
-  std::transform(needle.begin(), needle.end(), needle.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::vector<const Owner*> matches;
-  for (const Owner& o : index.companies())
-    if (needle.empty() || o.name_folded.find(needle) != std::string::npos) matches.push_back(&o);
+  std::vector<const OwnerSummary*> matches;
+  for (const OwnerSummary& o : index.owners(OwnerKind::company))
+    if (needle.empty() || folded(o.name).find(needle) != std::string::npos) matches.push_back(&o);
   std::sort(matches.begin(), matches.end(), by_releases);
   Json list = Json::array();
   for (size_t i = static_cast<size_t>(offset); i < matches.size() && list.size() < static_cast<size_t>(limit);
@@ -41,21 +49,21 @@ Json list_companies(const SnapshotIndex& index, const Params& params) {
   return j;
 }
 
-Json list_genres(const SnapshotIndex& index, const Params& params) {
+Json list_genres(const SnapshotView& index, const Params& params) {
   params.allow_only({});
-  std::vector<const Owner*> all;
-  for (const Owner& o : index.genres())
+  std::vector<const OwnerSummary*> all;
+  for (const OwnerSummary& o : index.owners(OwnerKind::genre))
     all.push_back(&o);
   std::sort(all.begin(), all.end(), by_releases);
   Json list = Json::array();
-  for (const Owner* o : all)
+  for (const OwnerSummary* o : all)
     list.push_back(owner_item(*o));
   Json j = Json::object();
   j["genres"] = std::move(list);
   return j;
 }
 
-Json dataset(const SnapshotIndex& index, const Params& params) {
+Json dataset(const SnapshotView& index, const Params& params) {
   params.allow_only({});
   const auto& meta = index.meta();
   Json j = Json::object();
@@ -66,11 +74,11 @@ Json dataset(const SnapshotIndex& index, const Params& params) {
   j["source"] = std::move(source);
   j["ingested_at"] = meta.ingested_at;
   j["mode"] = meta.mode;
-  j["movies"] = index.catalog().movies().size();
-  j["companies"] = index.companies().size();
-  j["genres"] = index.genres().size();
-  j["first_year"] = index.first_year() ? Json(*index.first_year()) : Json(nullptr);
-  j["last_year"] = index.last_year() ? Json(*index.last_year()) : Json(nullptr);
+  j["movies"] = meta.movies;
+  j["companies"] = meta.companies;
+  j["genres"] = meta.genres;
+  j["first_year"] = meta.first_year ? Json(*meta.first_year) : Json(nullptr);
+  j["last_year"] = meta.last_year ? Json(*meta.last_year) : Json(nullptr);
   return j;
 }
 

@@ -86,7 +86,7 @@ bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, A
   return a.owner_id < b.owner_id;
 }
 
-Json owner_ref(const Owner& owner) {
+Json owner_ref(const store::OwnerSummary& owner) {
   Json j = Json::object();
   j["id"] = owner.id;
   j["name"] = owner.name;
@@ -111,19 +111,19 @@ void append_metrics(Json& object, const model::Metrics& m, Attribution attributi
   object["popularity"] = popularity_json(m);
 }
 
-Json movie_json(const model::Catalog& catalog, const SnapshotIndex& index, const model::Movie& movie) {
+Json movie_json(const store::SnapshotView& index, const store::MovieListing& movie) {
   auto optional_amount = [](int64_t v) { return v == model::kUnknown ? Json(nullptr) : Json(v); };
   Json j = Json::object();
   j["id"] = movie.id;
-  j["title"] = catalog.title(movie);
+  j["title"] = movie.title;
   j["release_date"] = movie.release_date ? Json(model::format_date(movie.release_date)) : Json(nullptr);
   j["budget"] = optional_amount(movie.budget);
   j["revenue"] = optional_amount(movie.revenue);
   j["popularity"] =
       movie.popularity_micros == model::kUnknown ? Json(nullptr) : micros(movie.popularity_micros);
   Json genres = Json::array();
-  for (int64_t g : catalog.genres(movie)) {
-    if (const Owner* genre = index.genre(g)) genres.push_back(owner_ref(*genre));
+  for (int64_t g : movie.genre_ids) {
+    if (const auto genre = index.owner(store::OwnerKind::genre, g)) genres.push_back(owner_ref(*genre));
   }
   j["genres"] = std::move(genres);
   return j;

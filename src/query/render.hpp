@@ -3,7 +3,7 @@
 
 #include "model/rollups.hpp"
 #include "query/json_text.hpp"
-#include "query/snapshot_index.hpp"
+#include "store/snapshot_view.hpp"
 
 namespace reelstat::query {
 
@@ -19,11 +19,11 @@ RankBy parse_rank_by(std::string_view text);
 // larger value, then more releases, then the lower id.
 bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, Attribution attribution);
 
-Json owner_ref(const Owner& owner);  // {"id", "name"}
+Json owner_ref(const store::OwnerSummary& owner);  // {"id", "name"}
 Json popularity_json(const model::Metrics& m);
 // Appends "releases", "budget", "revenue", "profit", "popularity" to `object`.
 void append_metrics(Json& object, const model::Metrics& m, Attribution attribution);
-Json movie_json(const model::Catalog& catalog, const SnapshotIndex& index, const model::Movie& movie);
+Json movie_json(const store::SnapshotView& index, const store::MovieListing& movie);
 
 // The body as served: compact JSON and a newline.
 std::string to_body(const Json& json);

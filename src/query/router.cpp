@@ -30,11 +30,11 @@ int32_t year_segment(const std::string& s) {
   return static_cast<int32_t>(path_integer(s, "year", 1, 9999));
 }
 
-Json dispatch(const SnapshotIndex* index, const std::vector<std::string>& s, const Params& params,
+Json dispatch(const SnapshotView* index, const std::vector<std::string>& s, const Params& params,
               std::string_view& route) {
   const size_t n = s.size();
   if (n < 2 || s[0] != "v1") throw ApiError::not_found("no such route");
-  auto need_snapshot = [&]() -> const SnapshotIndex& {
+  auto need_snapshot = [&]() -> const SnapshotView& {
     if (index == nullptr)
       throw ApiError(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
     return *index;
@@ -92,7 +92,7 @@ std::string_view route_template(std::string_view target) {
   return respond(nullptr, target.substr(0, target.find('?'))).route;
 }
 
-Response respond(const SnapshotIndex* index, std::string_view target) {
+Response respond(const SnapshotView* index, std::string_view target) {
   Response response;
   try {
     const size_t question = target.find('?');

@@ -2,7 +2,7 @@
 #include <string>
 #include <string_view>
 
-#include "query/snapshot_index.hpp"
+#include "store/snapshot_view.hpp"
 
 namespace reelstat::query {
 
@@ -14,7 +14,7 @@ struct Response {
 
 // Answers `GET target` (a path with an optional ?query) from a snapshot; `index` is null when no
 // snapshot has been published yet (503). Never throws: every failure becomes a JSON error body.
-Response respond(const SnapshotIndex* index, std::string_view target);
+Response respond(const store::SnapshotView* index, std::string_view target);
 
 // The route template `target` would be answered by ("none" if no route matches), without
 // answering it: for labelling requests refused before they reach a handler (401, 429, 405).

@@ -2,9 +2,10 @@
 
 namespace reelstat::store {
 
-BulkInsert::BulkInsert(Database& db, std::string_view table, std::initializer_list<std::string_view> columns,
-                       size_t rows_per_statement)
-    : db_(db), table_(table), columns_(columns.begin(), columns.end()) {
+BulkInsert::BulkInsert(Database& db, const TableSpec& table, size_t rows_per_statement)
+    : db_(db), table_(table.name) {
+  for (const auto& c : table.columns)
+    columns_.push_back(c.name);
   // SQLite allows 32766 parameters per statement.
   batch_ = std::max<size_t>(1, std::min(rows_per_statement, 32000 / columns_.size()));
   pending_.reserve(batch_ * columns_.size());

@@ -1,12 +1,12 @@
 #pragma once
 #include <cstdint>
 #include <deque>
-#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "store/snapshot_schema.hpp"
 #include "store/sqlite.hpp"
 
 namespace reelstat::store {
@@ -15,8 +15,8 @@ namespace reelstat::store {
 // instead of per row, which is most of what a bulk load into SQLite costs.
 class BulkInsert {
  public:
-  BulkInsert(Database& db, std::string_view table, std::initializer_list<std::string_view> columns,
-             size_t rows_per_statement = 100);
+  // Rows of every column of TABLE, in the order the spec lists them.
+  BulkInsert(Database& db, const TableSpec& table, size_t rows_per_statement = 100);
   ~BulkInsert();
 
   // The next row's values, in column order; end_row() after the last one.

@@ -26,8 +26,9 @@ class SnapshotBuilder {
   // Waits while the queue is full; rethrows at once any error the writer thread met.
   void add_movies(model::Catalog batch);
   // Writes everything else, commits, flushes to disk, and returns once the file is complete.
-  // `names` supplies the companies and genres. Rethrows any error the writer thread met.
-  void finish(const model::Catalog& names, const model::Rollups& rollups, const SnapshotMeta& meta);
+  // `catalog` is every movie added, with the companies' and genres' names (the lookup tables are
+  // built from it). Rethrows any error the writer thread met.
+  void finish(const model::Catalog& catalog, const model::Rollups& rollups, const SnapshotMeta& meta);
   // Stops writing and deletes the file.
   void abandon();
 

@@ -13,6 +13,15 @@ struct LoadedSnapshot {
   model::Rollups rollups;
 };
 
+class Database;
+class Statement;
+
+// The meta table of an open snapshot; throws StoreError for another schema version.
+SnapshotMeta load_meta(Database& db, const std::filesystem::path& path);
+// A rollup row from a statement selecting TableSpec::select_list() of a year table.
+model::YearRow year_row(const Statement& rows);
+std::vector<model::YearRow> read_year_rows(Statement& rows);
+
 // Reads only the `meta` table: cheap, for listings and checks.
 SnapshotMeta read_snapshot_meta(const std::filesystem::path& path);
 

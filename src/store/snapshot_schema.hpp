@@ -1,105 +1,74 @@
 #pragma once
+// The snapshot database's tables, as data: the DDL, the writer's column lists, the reader's SELECT
+// lists and the doc test all come from here, so a column is named once.
+#include <array>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "model/rollups.hpp"
 
 namespace reelstat::store {
 
 // Bumped whenever a table or column changes; a reader refuses a snapshot of another version.
-inline constexpr int kSnapshotSchemaVersion = 1;
+// 2: integer popularity (exact), owner totals, the lookup tables for the movies behind a figure,
+// dataset counts in meta.
+inline constexpr int kSnapshotSchemaVersion = 2;
 
-// The tables of a snapshot database. docs/data-model.md draws them; a test keeps the two equal.
-inline constexpr std::string_view kSnapshotTables = R"sql(
-CREATE TABLE meta (
-  key   TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-) WITHOUT ROWID;
+struct ColumnSpec {
+  std::string name;
+  std::string type;         // INTEGER | TEXT
+  std::string constraints;  // e.g. "NOT NULL REFERENCES companies (id)"
+};
 
-CREATE TABLE movies (
-  id           INTEGER PRIMARY KEY,
-  title        TEXT NOT NULL,
-  release_date TEXT,
-  release_year INTEGER,
-  status       TEXT NOT NULL,
-  budget       INTEGER,
-  revenue      INTEGER,
-  popularity   REAL,
-  in_rollups   INTEGER NOT NULL,
-  exclusion    TEXT,
-  source_run   INTEGER NOT NULL,
-  source_line  INTEGER NOT NULL
-);
+struct TableSpec {
+  std::string name;
+  std::vector<ColumnSpec> columns;
+  std::vector<std::string> primary_key;
+  bool without_rowid = false;
 
-CREATE TABLE companies (
-  id   INTEGER PRIMARY KEY,
-  name TEXT NOT NULL
-);
+  std::vector<std::string_view> column_names() const;
+  std::string select_list() const;  // "a, b, c"
+};
 
-CREATE TABLE genres (
-  id   INTEGER PRIMARY KEY,
-  name TEXT NOT NULL
-);
+// The figures of a rollup row, in column order, each with the Metrics field it stores.
+struct MetricColumn {
+  std::string_view name;
+  int64_t model::Metrics::*field;
+};
+inline constexpr std::array<MetricColumn, 12> kMetricColumns = {{
+    {"releases", &model::Metrics::releases},
+    {"budget_total", &model::Metrics::budget_total},
+    {"budget_movies", &model::Metrics::budget_movies},
+    {"revenue_total", &model::Metrics::revenue_total},
+    {"revenue_movies", &model::Metrics::revenue_movies},
+    {"profit_total", &model::Metrics::profit_total},
+    {"profit_movies", &model::Metrics::profit_movies},
+    {"budget_split_cents", &model::Metrics::budget_split_cents},
+    {"revenue_split_cents", &model::Metrics::revenue_split_cents},
+    {"profit_split_cents", &model::Metrics::profit_split_cents},
+    {"popularity_micros_total", &model::Metrics::popularity_micros_total},
+    {"popularity_movies", &model::Metrics::popularity_movies},
+}};
 
-CREATE TABLE movie_companies (
-  movie_id   INTEGER NOT NULL REFERENCES movies (id),
-  company_id INTEGER NOT NULL REFERENCES companies (id),
-  position   INTEGER NOT NULL,
-  PRIMARY KEY (movie_id, company_id)
-) WITHOUT ROWID;
+// Every table, in creation order. docs/data-model.md draws them; a test keeps the two equal.
+struct SnapshotTables {
+  TableSpec meta, movies, companies, genres, movie_companies, movie_genres;
+  TableSpec company_years, genre_years, company_year_genres, company_year_movies, genre_year_movies;
+  std::vector<const TableSpec*> all() const;
+};
+const SnapshotTables& snapshot_tables();
 
-CREATE TABLE movie_genres (
-  movie_id INTEGER NOT NULL REFERENCES movies (id),
-  genre_id INTEGER NOT NULL REFERENCES genres (id),
-  position INTEGER NOT NULL,
-  PRIMARY KEY (movie_id, genre_id)
-) WITHOUT ROWID;
+// CREATE TABLE for every table, then the secondary indexes.
+std::string snapshot_ddl();
 
-CREATE TABLE company_years (
-  company_id          INTEGER NOT NULL REFERENCES companies (id),
-  year                INTEGER NOT NULL,
-  releases            INTEGER NOT NULL,
-  budget_total        INTEGER NOT NULL,
-  budget_movies       INTEGER NOT NULL,
-  revenue_total       INTEGER NOT NULL,
-  revenue_movies      INTEGER NOT NULL,
-  profit_total        INTEGER NOT NULL,
-  profit_movies       INTEGER NOT NULL,
-  budget_split_cents  INTEGER NOT NULL,
-  revenue_split_cents INTEGER NOT NULL,
-  profit_split_cents  INTEGER NOT NULL,
-  popularity_total    REAL NOT NULL,
-  popularity_movies   INTEGER NOT NULL,
-  PRIMARY KEY (company_id, year)
-) WITHOUT ROWID;
-
-CREATE TABLE genre_years (
-  genre_id            INTEGER NOT NULL REFERENCES genres (id),
-  year                INTEGER NOT NULL,
-  releases            INTEGER NOT NULL,
-  budget_total        INTEGER NOT NULL,
-  budget_movies       INTEGER NOT NULL,
-  revenue_total       INTEGER NOT NULL,
-  revenue_movies      INTEGER NOT NULL,
-  profit_total        INTEGER NOT NULL,
-  profit_movies       INTEGER NOT NULL,
-  budget_split_cents  INTEGER NOT NULL,
-  revenue_split_cents INTEGER NOT NULL,
-  profit_split_cents  INTEGER NOT NULL,
-  popularity_total    REAL NOT NULL,
-  popularity_movies   INTEGER NOT NULL,
-  PRIMARY KEY (genre_id, year)
-) WITHOUT ROWID;
-
-CREATE TABLE company_year_genres (
-  company_id INTEGER NOT NULL REFERENCES companies (id),
-  year       INTEGER NOT NULL,
-  genre_id   INTEGER NOT NULL REFERENCES genres (id),
-  releases   INTEGER NOT NULL,
-  PRIMARY KEY (company_id, year, genre_id)
-) WITHOUT ROWID;
-)sql";
-
-// No secondary indexes: the API answers from memory after reading each table once in key order,
-// and building (company_id, movie_id) and (genre_id, movie_id) indexes with SQLite's sorter cost
-// 2.3 s of the 10x ingest (bench/README.md). The primary keys serve the lookups by movie and by
-// (owner, year); docs/data-model.md tells SQL users how to add the reverse indexes to a copy.
+// The keys of the meta table.
+namespace meta_key {
+inline constexpr std::string_view schema_version = "schema_version", run_id = "run_id", mode = "mode",
+                                  source_file = "source_file", source_sha256 = "source_sha256",
+                                  ingested_at = "ingested_at", report = "report", movies = "movies",
+                                  companies = "companies", genres = "genres", first_year = "first_year",
+                                  last_year = "last_year";
+}
 
 }  // namespace reelstat::store

@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "store/bulk_insert.hpp"
@@ -14,30 +17,98 @@
 namespace reelstat::store {
 namespace {
 
-double micros_to_double(int64_t micros) {
-  return static_cast<double>(micros) / 1e6;
+void write_meta(Database& db, const model::Catalog& catalog, const SnapshotMeta& meta) {
+  BulkInsert insert(db, snapshot_tables().meta);
+  auto row = [&](std::string_view key, std::string value) { insert.text(key).text_copy(value).end_row(); };
+  row(meta_key::schema_version, std::to_string(kSnapshotSchemaVersion));
+  row(meta_key::run_id, std::to_string(meta.run_id));
+  row(meta_key::mode, meta.mode);
+  row(meta_key::source_file, meta.source_file);
+  row(meta_key::source_sha256, meta.source_sha256);
+  row(meta_key::ingested_at, meta.ingested_at);
+  row(meta_key::report, meta.report_json);
+  // What /v1/dataset shows, so that it never counts millions of rows.
+  std::optional<int32_t> first, last;
+  for (const model::Movie& m : catalog.movies()) {
+    if (!m.in_rollups()) continue;
+    if (!first || m.year() < *first) first = m.year();
+    if (!last || m.year() > *last) last = m.year();
+  }
+  row(meta_key::movies, std::to_string(catalog.movies().size()));
+  row(meta_key::companies, std::to_string(catalog.company_names().size()));
+  row(meta_key::genres, std::to_string(catalog.genre_names().size()));
+  if (first) row(meta_key::first_year, std::to_string(*first));
+  if (last) row(meta_key::last_year, std::to_string(*last));
+  insert.flush();
 }
 
-void write_meta(Database& db, const SnapshotMeta& meta) {
-  auto put = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
-  auto row = [&](std::string_view key, std::string_view value) { put.bind(1, key).bind(2, value).run(); };
-  row("schema_version", std::to_string(kSnapshotSchemaVersion));
-  row("run_id", std::to_string(meta.run_id));
-  row("mode", meta.mode);
-  row("source_file", meta.source_file);
-  row("source_sha256", meta.source_sha256);
-  row("ingested_at", meta.ingested_at);
-  row("report", meta.report_json);
+// Each owner's releases over all years, from its rollup rows.
+std::unordered_map<int64_t, int64_t> releases_by_owner(const std::vector<model::YearRow>& rows) {
+  std::unordered_map<int64_t, int64_t> releases;
+  for (const auto& r : rows)
+    releases[r.owner_id] += r.metrics.releases;
+  return releases;
+}
+
+void write_names(Database& db, const TableSpec& table, const std::unordered_map<int64_t, std::string>& names,
+                 const std::vector<model::YearRow>& rows) {
+  const auto releases = releases_by_owner(rows);
+  std::vector<std::pair<int64_t, std::string_view>> sorted(names.begin(), names.end());
+  std::sort(sorted.begin(), sorted.end());
+  BulkInsert insert(db, table);
+  for (const auto& [id, name] : sorted) {
+    const auto it = releases.find(id);
+    insert.value(id).text(name).value(it == releases.end() ? int64_t{0} : it->second).end_row();
+  }
+  insert.flush();
+}
+
+void write_year_rows(Database& db, const TableSpec& table, const std::vector<model::YearRow>& rows) {
+  BulkInsert insert(db, table);
+  for (const model::YearRow& r : rows) {
+    insert.value(r.owner_id).value(static_cast<int64_t>(r.year));
+    for (const auto& column : kMetricColumns)
+      insert.value(r.metrics.*column.field);
+    insert.end_row();
+  }
+  insert.flush();
+}
+
+void write_company_year_genres(Database& db, const std::vector<model::CompanyYearGenre>& rows) {
+  BulkInsert insert(db, snapshot_tables().company_year_genres);
+  for (const auto& r : rows)
+    insert.value(r.company_id)
+        .value(static_cast<int64_t>(r.year))
+        .value(r.genre_id)
+        .value(r.releases)
+        .end_row();
+  insert.flush();
+}
+
+// The movies behind every (owner, year) figure, written in key order so that SQLite appends.
+template <typename OwnersOf>
+void write_year_movies(Database& db, const TableSpec& table, const model::Catalog& catalog,
+                       OwnersOf owners_of) {
+  std::vector<std::tuple<int64_t, int32_t, int64_t>> keys;
+  for (const model::Movie& m : catalog.movies()) {
+    if (!m.in_rollups()) continue;
+    for (int64_t owner : owners_of(m))
+      keys.emplace_back(owner, m.year(), m.id);
+  }
+  std::sort(keys.begin(), keys.end());
+  BulkInsert insert(db, table);
+  for (const auto& [owner, year, movie] : keys)
+    insert.value(owner).value(static_cast<int64_t>(year)).value(movie).end_row();
+  insert.flush();
 }
 
 }  // namespace
 
 void write_movie_rows(Database& db, const model::Catalog& catalog) {
-  BulkInsert movies(db, "movies",
-                    {"id", "title", "release_date", "release_year", "status", "budget", "revenue",
-                     "popularity", "in_rollups", "exclusion", "source_run", "source_line"});
-  BulkInsert genre_links(db, "movie_genres", {"movie_id", "genre_id", "position"});
-  BulkInsert company_links(db, "movie_companies", {"movie_id", "company_id", "position"});
+  const auto& tables = snapshot_tables();
+  BulkInsert movies(db, tables.movies);
+  BulkInsert genre_links(db, tables.movie_genres);
+  BulkInsert company_links(db, tables.movie_companies);
   for (const model::Movie& m : catalog.movies()) {
     movies.value(m.id).text(catalog.title(m));
     if (m.release_date != 0)
@@ -46,11 +117,8 @@ void write_movie_rows(Database& db, const model::Catalog& catalog) {
       movies.null().null();
     movies.text(catalog.status(m))
         .optional(m.budget, m.budget != model::kUnknown)
-        .optional(m.revenue, m.revenue != model::kUnknown);
-    if (m.popularity_micros != model::kUnknown)
-      movies.value(micros_to_double(m.popularity_micros));
-    else
-      movies.null();
+        .optional(m.revenue, m.revenue != model::kUnknown)
+        .optional(m.popularity_micros, m.popularity_micros != model::kUnknown);
     movies.value(static_cast<int64_t>(m.in_rollups()));
     if (m.in_rollups())
       movies.null();
@@ -69,48 +137,6 @@ void write_movie_rows(Database& db, const model::Catalog& catalog) {
   company_links.flush();
 }
 
-namespace {
-
-void write_names(Database& db, std::string_view table,
-                 const std::unordered_map<int64_t, std::string>& names) {
-  std::vector<std::pair<int64_t, std::string_view>> sorted(names.begin(), names.end());
-  std::sort(sorted.begin(), sorted.end());
-  BulkInsert insert(db, table, {"id", "name"});
-  for (const auto& [id, name] : sorted)
-    insert.value(id).text(name).end_row();
-  insert.flush();
-}
-
-void write_year_rows(Database& db, std::string_view table, std::string_view owner_column,
-                     const std::vector<model::YearRow>& rows) {
-  BulkInsert insert(db, table,
-                    {owner_column, "year", "releases", "budget_total", "budget_movies", "revenue_total",
-                     "revenue_movies", "profit_total", "profit_movies", "budget_split_cents",
-                     "revenue_split_cents", "profit_split_cents", "popularity_total", "popularity_movies"});
-  for (const model::YearRow& r : rows) {
-    const model::Metrics& m = r.metrics;
-    insert.value(r.owner_id).value(static_cast<int64_t>(r.year)).value(m.releases);
-    insert.value(m.budget_total).value(m.budget_movies).value(m.revenue_total).value(m.revenue_movies);
-    insert.value(m.profit_total).value(m.profit_movies);
-    insert.value(m.budget_split_cents).value(m.revenue_split_cents).value(m.profit_split_cents);
-    insert.value(micros_to_double(m.popularity_micros_total)).value(m.popularity_movies).end_row();
-  }
-  insert.flush();
-}
-
-void write_company_year_genres(Database& db, const std::vector<model::CompanyYearGenre>& rows) {
-  BulkInsert insert(db, "company_year_genres", {"company_id", "year", "genre_id", "releases"});
-  for (const auto& r : rows)
-    insert.value(r.company_id)
-        .value(static_cast<int64_t>(r.year))
-        .value(r.genre_id)
-        .value(r.releases)
-        .end_row();
-  insert.flush();
-}
-
-}  // namespace
-
 std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path) {
   if (std::filesystem::exists(path)) throw StoreError("refusing to overwrite " + path.string());
   auto db = std::make_unique<Database>(path, Database::Mode::read_write_create);
@@ -118,18 +144,23 @@ std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path) {
       "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 65536; "
       "PRAGMA cache_size = -65536; PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY;");
   db->exec("BEGIN");
-  db->exec(kSnapshotTables);
+  db->exec(snapshot_ddl());
   return db;
 }
 
 void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& path,
-                  const model::Catalog& names, const model::Rollups& rollups, const SnapshotMeta& meta) {
-  write_meta(*db, meta);
-  write_names(*db, "companies", names.company_names());
-  write_names(*db, "genres", names.genre_names());
-  write_year_rows(*db, "company_years", "company_id", rollups.company_years);
-  write_year_rows(*db, "genre_years", "genre_id", rollups.genre_years);
+                  const model::Catalog& catalog, const model::Rollups& rollups, const SnapshotMeta& meta) {
+  const auto& tables = snapshot_tables();
+  write_meta(*db, catalog, meta);
+  write_names(*db, tables.companies, catalog.company_names(), rollups.company_years);
+  write_names(*db, tables.genres, catalog.genre_names(), rollups.genre_years);
+  write_year_rows(*db, tables.company_years, rollups.company_years);
+  write_year_rows(*db, tables.genre_years, rollups.genre_years);
   write_company_year_genres(*db, rollups.company_year_genres);
+  write_year_movies(*db, tables.company_year_movies, catalog,
+                    [&](const model::Movie& m) { return catalog.companies(m); });
+  write_year_movies(*db, tables.genre_year_movies, catalog,
+                    [&](const model::Movie& m) { return catalog.genres(m); });
   db->exec("COMMIT");
   db->close();
   fsync_file(path);

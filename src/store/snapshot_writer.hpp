@@ -20,7 +20,9 @@ void write_snapshot(const std::filesystem::path& path, const model::Catalog& cat
 class Database;
 std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path);
 void write_movie_rows(Database& db, const model::Catalog& movies);
+// `catalog` holds every movie of the snapshot (already written) with its names: the lookup tables
+// and the dataset counts come from it.
 void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& path,
-                  const model::Catalog& names, const model::Rollups& rollups, const SnapshotMeta& meta);
+                  const model::Catalog& catalog, const model::Rollups& rollups, const SnapshotMeta& meta);
 
 }  // namespace reelstat::store

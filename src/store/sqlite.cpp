@@ -1,11 +1,36 @@
 #include "store/sqlite.hpp"
 
+#include <fmt/format.h>
+
+#include <cctype>
+
 namespace reelstat::store {
+namespace {
+
+// A file: URI for PATH; every byte a URI could read otherwise is %-escaped.
+std::string file_uri(const std::string& path, std::string_view parameters) {
+  std::string uri = "file:";
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_')
+      uri += static_cast<char>(c);
+    else
+      uri += fmt::format("%{:02X}", c);
+  }
+  return uri + "?" + std::string(parameters);
+}
+
+}  // namespace
 
 Database::Database(const std::filesystem::path& path, Mode mode) : path_(path.string()) {
-  int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags =
+      mode == Mode::read_write_create ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
   flags |= SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  std::string name = path_;
+  if (mode == Mode::immutable_snapshot) {
+    flags |= SQLITE_OPEN_URI;
+    name = file_uri(path_, "immutable=1");
+  }
+  if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
@@ -13,6 +38,9 @@ Database::Database(const std::filesystem::path& path, Mode mode) : path_(path.st
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 10000);
+  // As much of the file as SQLite will map (its build caps it): mapped pages are the kernel's page
+  // cache, shared by every connection and process, not this process's heap.
+  if (mode == Mode::immutable_snapshot) exec("PRAGMA mmap_size = 1099511627776");
 }
 
 Database::~Database() {

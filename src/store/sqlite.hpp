@@ -20,7 +20,9 @@ class Statement;
 // One SQLite connection. Every failure throws StoreError naming the file and SQLite's message.
 class Database {
  public:
-  enum class Mode { read_only, read_write_create };
+  // immutable_snapshot: read-only, no locks, no change detection (SQLite's immutable=1), pages
+  // memory-mapped; only for published snapshots, which are never written again.
+  enum class Mode { read_only, read_write_create, immutable_snapshot };
   Database(const std::filesystem::path& path, Mode mode);
   ~Database();
   Database(const Database&) = delete;

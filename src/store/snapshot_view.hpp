@@ -1,0 +1,55 @@
+#pragma once
+// What the query layer reads from a published snapshot. Routes and rendering see only this
+// interface, so each store implements it once: the SQLite snapshot file (sqlite_snapshot.hpp)
+// today, another store tomorrow. Implementations are safe to call from any number of threads.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/date.hpp"
+#include "model/rollups.hpp"
+#include "store/snapshot_meta.hpp"
+
+namespace reelstat::store {
+
+enum class OwnerKind { company, genre };
+
+struct OwnerSummary {
+  int64_t id;
+  std::string name;
+  int64_t releases;  // its movies in the rollups, over all years
+};
+
+// A movie as the lists of the movies behind a figure show it.
+struct MovieListing {
+  int64_t id;
+  std::string title;
+  model::PackedDate release_date;              // 0 when unknown
+  int64_t budget, revenue, popularity_micros;  // model::kUnknown when unknown
+  std::vector<int64_t> genre_ids;              // in the input's order
+};
+
+class SnapshotView {
+ public:
+  virtual ~SnapshotView() = default;
+
+  virtual const SnapshotMeta& meta() const = 0;
+  // Every company or genre, by id (listings and name search).
+  virtual const std::vector<OwnerSummary>& owners(OwnerKind kind) const = 0;
+  virtual std::optional<OwnerSummary> owner(OwnerKind kind, int64_t id) const = 0;
+  // One owner's rollup rows, by year.
+  virtual std::vector<model::YearRow> owner_years(OwnerKind kind, int64_t id) const = 0;
+  virtual std::optional<model::YearRow> owner_year(OwnerKind kind, int64_t id, int32_t year) const = 0;
+  // Every owner's row in one year, by owner id.
+  virtual std::vector<model::YearRow> year_rows(OwnerKind kind, int32_t year) const = 0;
+  // Every genre-year row, by (year, genre).
+  virtual std::vector<model::YearRow> genre_rows_by_year() const = 0;
+  // Releases by genre of one company in one year, by genre id.
+  virtual std::vector<model::CompanyYearGenre> company_year_genres(int64_t company_id,
+                                                                   int32_t year) const = 0;
+  // The movies behind an owner's figure for one year, by release date then id.
+  virtual std::vector<MovieListing> owner_year_movies(OwnerKind kind, int64_t id, int32_t year) const = 0;
+};
+
+}  // namespace reelstat::store
