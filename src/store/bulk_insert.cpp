@@ -29,6 +29,11 @@ BulkInsert& BulkInsert::text_copy(std::string_view v) {
   copies_.emplace_back(v);
   return text(copies_.back());
 }
+BulkInsert& BulkInsert::blob_copy(std::string_view bytes) {
+  copies_.emplace_back(bytes);
+  pending_.push_back({Value::blob, 0, 0, copies_.back()});
+  return *this;
+}
 BulkInsert& BulkInsert::null() {
   pending_.push_back({Value::none, 0, 0, {}});
   return *this;
@@ -79,6 +84,9 @@ void BulkInsert::flush() {
         break;
       case Value::string:
         stmt.bind_static(index, v.s);
+        break;
+      case Value::blob:
+        stmt.bind_blob_static(index, v.s);
         break;
       case Value::none:
         stmt.bind_null(index);

@@ -22,8 +22,9 @@ class BulkInsert {
   // The next row's values, in column order; end_row() after the last one.
   BulkInsert& value(int64_t v);
   BulkInsert& value(double v);
-  BulkInsert& text(std::string_view v);       // must stay alive until flush() (e.g. an arena)
-  BulkInsert& text_copy(std::string_view v);  // copied
+  BulkInsert& text(std::string_view v);           // must stay alive until flush() (e.g. an arena)
+  BulkInsert& text_copy(std::string_view v);      // copied
+  BulkInsert& blob_copy(std::string_view bytes);  // copied
   BulkInsert& null();
   BulkInsert& optional(int64_t v, bool present) { return present ? value(v) : null(); }
   void end_row();
@@ -31,7 +32,7 @@ class BulkInsert {
 
  private:
   struct Value {
-    enum Kind : uint8_t { integer, real, string, none } kind;
+    enum Kind : uint8_t { integer, real, string, blob, none } kind;
     int64_t i;
     double d;
     std::string_view s;

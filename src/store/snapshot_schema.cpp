@@ -36,13 +36,15 @@ TableSpec year_table(std::string name, const std::string& owner_column, const st
   return t;
 }
 
-// The movies behind one (owner, year) figure, clustered on that lookup.
+// The movies behind one (owner, year) figure, as one row clustered on that lookup: movie_ids is
+// store/id_list.hpp's BLOB, ids ascending. A row per link would be 21 million rows at 100x.
 TableSpec year_movies_table(std::string name, const std::string& owner_column,
                             const std::string& owner_table) {
   return {std::move(name),
-          {integer(owner_column, "NOT NULL REFERENCES " + owner_table + " (id)"), integer("year"),
-           integer("movie_id", "NOT NULL REFERENCES movies (id)")},
-          {owner_column, "year", "movie_id"},
+          {integer(owner_column, "NOT NULL REFERENCES " + owner_table + " (id)"),
+           integer("year"),
+           {"movie_ids", "BLOB", "NOT NULL"}},
+          {owner_column, "year"},
           true};
 }
 

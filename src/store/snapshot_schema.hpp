@@ -17,7 +17,7 @@ inline constexpr int kSnapshotSchemaVersion = 2;
 
 struct ColumnSpec {
   std::string name;
-  std::string type;         // INTEGER | TEXT
+  std::string type;         // INTEGER | TEXT | BLOB
   std::string constraints;  // e.g. "NOT NULL REFERENCES companies (id)"
 };
 

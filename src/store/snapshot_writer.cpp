@@ -5,12 +5,13 @@
 
 #include <algorithm>
 #include <optional>
-#include <tuple>
 #include <unordered_map>
 #include <vector>
 
+#include "model/figure_movies.hpp"
 #include "store/bulk_insert.hpp"
 #include "store/fsync.hpp"
+#include "store/id_list.hpp"
 #include "store/snapshot_schema.hpp"
 #include "store/sqlite.hpp"
 
@@ -86,19 +87,20 @@ void write_company_year_genres(Database& db, const std::vector<model::CompanyYea
 }
 
 // The movies behind every (owner, year) figure, written in key order so that SQLite appends.
-template <typename OwnersOf>
-void write_year_movies(Database& db, const TableSpec& table, const model::Catalog& catalog,
-                       OwnersOf owners_of) {
-  std::vector<std::tuple<int64_t, int32_t, int64_t>> keys;
-  for (const model::Movie& m : catalog.movies()) {
-    if (!m.in_rollups()) continue;
-    for (int64_t owner : owners_of(m))
-      keys.emplace_back(owner, m.year(), m.id);
-  }
-  std::sort(keys.begin(), keys.end());
+void write_figure_movies(Database& db, const TableSpec& table, const model::Catalog& catalog, bool companies,
+                         const std::vector<int64_t>& movie_ids) {
+  const model::FigureMovies figures = model::figure_movies(catalog, companies);
   BulkInsert insert(db, table);
-  for (const auto& [owner, year, movie] : keys)
-    insert.value(owner).value(static_cast<int64_t>(year)).value(movie).end_row();
+  std::string ids;
+  for (size_t o = 0; o < figures.owners.size(); ++o) {
+    for (uint32_t k = figures.start[o]; k < figures.start[o + 1];) {
+      const int32_t year = model::FigureMovies::year(figures.entries[k]);
+      ids.clear();
+      for (; k < figures.start[o + 1] && model::FigureMovies::year(figures.entries[k]) == year; ++k)
+        append_id(ids, movie_ids[model::FigureMovies::movie(figures.entries[k])]);
+      insert.value(figures.owners[o]).value(static_cast<int64_t>(year)).blob_copy(ids).end_row();
+    }
+  }
   insert.flush();
 }
 
@@ -157,10 +159,13 @@ void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& pat
   write_year_rows(*db, tables.company_years, rollups.company_years);
   write_year_rows(*db, tables.genre_years, rollups.genre_years);
   write_company_year_genres(*db, rollups.company_year_genres);
-  write_year_movies(*db, tables.company_year_movies, catalog,
-                    [&](const model::Movie& m) { return catalog.companies(m); });
-  write_year_movies(*db, tables.genre_year_movies, catalog,
-                    [&](const model::Movie& m) { return catalog.genres(m); });
+  // Ids looked up by catalog index from 8 bytes a movie, not from the 88-byte movies.
+  std::vector<int64_t> movie_ids;
+  movie_ids.reserve(catalog.movies().size());
+  for (const model::Movie& m : catalog.movies())
+    movie_ids.push_back(m.id);
+  write_figure_movies(*db, tables.company_year_movies, catalog, /*companies=*/true, movie_ids);
+  write_figure_movies(*db, tables.genre_year_movies, catalog, /*companies=*/false, movie_ids);
   db->exec("COMMIT");
   db->close();
   fsync_file(path);

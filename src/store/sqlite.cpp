@@ -104,6 +104,11 @@ Statement& Statement::bind_static(int index, std::string_view value) {
     db_->fail("cannot bind");
   return *this;
 }
+Statement& Statement::bind_blob_static(int index, std::string_view bytes) {
+  if (sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC) != SQLITE_OK)
+    db_->fail("cannot bind");
+  return *this;
+}
 Statement& Statement::bind_null(int index) {
   if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) db_->fail("cannot bind");
   return *this;
@@ -130,6 +135,12 @@ std::string_view Statement::text(int column) const {
   const unsigned char* p = sqlite3_column_text(stmt_, column);
   if (p == nullptr) return {};
   return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
+}
+
+std::string_view Statement::blob(int column) const {
+  const void* p = sqlite3_column_blob(stmt_, column);
+  if (p == nullptr) return {};
+  return {static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
 }  // namespace reelstat::store

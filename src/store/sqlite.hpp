@@ -53,6 +53,7 @@ class Statement {
   Statement& bind(int index, std::string_view value);  // SQLite copies the text
   // No copy: `value` must stay alive until the statement is stepped (the bulk writer's hot path).
   Statement& bind_static(int index, std::string_view value);
+  Statement& bind_blob_static(int index, std::string_view bytes);  // no copy, as bind_static
   Statement& bind_null(int index);
   Statement& bind_optional(int index, int64_t value, bool present) {
     return present ? bind(index, value) : bind_null(index);
@@ -66,6 +67,7 @@ class Statement {
   int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
   double real(int column) const { return sqlite3_column_double(stmt_, column); }
   std::string_view text(int column) const;
+  std::string_view blob(int column) const;
 
  private:
   Database* db_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "store/id_list.hpp"
 #include "store/snapshot_reader.hpp"
 #include "store/snapshot_schema.hpp"
 #include "store/sqlite.hpp"
@@ -171,22 +172,31 @@ std::vector<model::CompanyYearGenre> SqliteSnapshot::company_year_genres(int64_t
 std::vector<MovieListing> SqliteSnapshot::owner_year_movies(OwnerKind kind, int64_t id, int32_t year) const {
   const TableSpec& t = year_movies_table(kind);
   auto c = lease();
+  std::vector<int64_t> ids;
+  {
+    auto rows =
+        c.query("SELECT movie_ids FROM " + t.name + " WHERE " + owner_column(t) + " = ? AND year = ?");
+    rows->bind(1, id).bind(2, int64_t{year});
+    if (rows->step()) ids = decode_ids(rows->blob(0));
+  }
   std::vector<MovieListing> out;
+  out.reserve(ids.size());
   {
     auto rows = c.query(
-        "SELECT m.id, m.title, m.release_date, m.budget, m.revenue, m.popularity_micros FROM " + t.name +
-        " k JOIN movies m ON m.id = k.movie_id WHERE k." + owner_column(t) + " = ? AND k.year = ?");
-    rows->bind(1, id).bind(2, int64_t{year});
-    while (rows->step()) {
+        "SELECT id, title, release_date, budget, revenue, popularity_micros FROM movies WHERE id = ?");
+    for (int64_t movie_id : ids) {
+      rows->bind(1, movie_id);
+      if (!rows->step())
+        throw StoreError("movie " + std::to_string(movie_id) + " is listed but missing in " + path_.string());
       auto optional = [&](int column) {
         return rows->is_null(column) ? model::kUnknown : rows->int64(column);
       };
       const auto date = model::parse_date(rows->text(2));
       if (!date)
-        throw StoreError("movie " + std::to_string(rows->int64(0)) + " has a malformed release_date in " +
+        throw StoreError("movie " + std::to_string(movie_id) + " has a malformed release_date in " +
                          path_.string());
-      out.push_back(
-          {rows->int64(0), std::string(rows->text(1)), *date, optional(3), optional(4), optional(5), {}});
+      out.push_back({movie_id, std::string(rows->text(1)), *date, optional(3), optional(4), optional(5), {}});
+      rows->reset();
     }
   }
   std::sort(out.begin(), out.end(), [](const MovieListing& a, const MovieListing& b) {
