@@ -99,7 +99,13 @@ sweep=()
 for _ in $(seq "$RUNS"); do
   serve "$data10"  # a fresh server each time: every response rendered, none from the cache
   until curl -sf -o /dev/null http://127.0.0.1:$PORT/readyz; do sleep 0.01; done
-  out=$(wrk -t2 -c64 -d120s -s bench/read_path_sweep.lua http://127.0.0.1:$PORT/ -- "$BENCH_DIR/sweep.txt" 2>&1)
+  rm -rf "$BENCH_DIR/markers"; mkdir -p "$BENCH_DIR/markers"
+  wrk -t2 -c64 -d600s -s bench/read_path_sweep.lua http://127.0.0.1:$PORT/ -- "$BENCH_DIR/sweep.txt" \
+    "$BENCH_DIR/markers" > "$BENCH_DIR/wrk.out" 2>&1 &
+  wrk_pid=$!
+  until [ "$(ls "$BENCH_DIR/markers" | wc -l)" -ge 2 ]; do sleep 0.01; done
+  kill -INT "$wrk_pid"; wait "$wrk_pid" || true
+  out=$(cat "$BENCH_DIR/wrk.out")
   stop
   sweep+=("$(echo "$out" | awk '/Requests\/sec/ {print $2}')")
   echo "$out" | grep -E "requests in|Non-2xx" | sed 's/^/  /' >> "$BENCH_DIR/sweep.log"

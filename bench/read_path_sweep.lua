@@ -1,5 +1,7 @@
 -- wrk script for bench/read_path.sh: each thread walks its share of the paths listed in a file
--- (one per line, given after --) once, then stops; requests/s is over the whole walk.
+-- (the first argument after --) once, then stops and leaves a marker file in the directory given
+-- as the second argument. wrk itself runs for its whole -d; the script interrupts it (SIGINT)
+-- once every thread's marker is there, so that its requests/s is over the walk only.
 local counter = 0
 function setup(thread)
   thread:set("id", counter)
@@ -15,6 +17,7 @@ function init(args)
     n = n + 1
   end
   next_path = 1
+  marker = args[2] .. "/done-" .. id
 end
 
 function request()
@@ -24,5 +27,9 @@ function request()
 end
 
 function response(status, headers, body)
-  if next_path > #paths then wrk.thread:stop() end
+  if next_path > #paths and marker then
+    io.open(marker, "w"):close()
+    marker = nil
+    wrk.thread:stop()
+  end
 end

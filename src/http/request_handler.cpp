@@ -181,6 +181,9 @@ std::shared_ptr<const RenderedResponse> RequestHandler::render(LiveSnapshot& liv
     value.gzip_etag = value.etag.substr(0, value.etag.size() - 1) + "-gzip\"";
   }
   value.body = std::move(response.body);
+  // Bodies grow by doubling while rendered; a cached one keeps only what it holds.
+  value.body.shrink_to_fit();
+  value.gzip_body.shrink_to_fit();
   value.route = response.route;
   auto rendered = std::make_shared<const RenderedResponse>(std::move(value));
   live.cache.insert(key, rendered);

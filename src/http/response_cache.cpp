@@ -25,8 +25,9 @@ std::shared_ptr<const RenderedResponse> ResponseCache::find(const std::string& k
 }
 
 void ResponseCache::insert(const std::string& key, std::shared_ptr<const RenderedResponse> value) {
-  const size_t cost =
-      key.size() * 2 + value->body.size() + value->gzip_body.size() + value->etag.size() + 128;
+  // What the entry really holds in memory: allocated capacity, not length.
+  const size_t cost = key.capacity() * 2 + value->body.capacity() + value->gzip_body.capacity() +
+                      value->etag.capacity() + value->gzip_etag.capacity() + 256;
   if (cost > shard_budget_) return;  // one huge body must not evict everything else
   Shard& s = shard_for(key);
   std::lock_guard lock(s.mutex);

@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -447,7 +448,7 @@ void Server::State::log_repeated(RepeatLimiter& limiter, const std::string& mess
 }
 
 void Server::State::watch() {
-  auto last_cleanup = Clock::now();
+  auto last_cleanup = Clock::now(), last_trim = Clock::now();
   std::unique_lock lock(watch_mutex);
   while (!watch_stop) {
     watch_cv.wait_for(lock, config.poll_interval, [this] { return watch_stop || force_reload; });
@@ -466,6 +467,12 @@ void Server::State::watch() {
     if (Clock::now() - last_cleanup > std::chrono::seconds(30)) {
       limiter.forget_idle();
       last_cleanup = Clock::now();
+    }
+    // glibc keeps freed memory in its arenas: without this, the renderings of a replaced snapshot's
+    // cache and the transient JSON of large responses stay in RssAnon for good.
+    if (Clock::now() - last_trim > std::chrono::seconds(5)) {
+      ::malloc_trim(0);
+      last_trim = Clock::now();
     }
     access_log.flush();
     lock.lock();

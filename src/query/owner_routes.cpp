@@ -20,12 +20,15 @@ store::OwnerSummary find_owner(const SnapshotView& index, OwnerKind kind, int64_
   return std::move(*owner);
 }
 
+ApiError no_figure(OwnerKind kind, const store::OwnerSummary& owner, int32_t year) {
+  return ApiError::not_found(std::string(kind_name(kind)) + " " + std::to_string(owner.id) +
+                             " has no released movies in " + std::to_string(year));
+}
+
 model::YearRow find_row(const SnapshotView& index, OwnerKind kind, const store::OwnerSummary& owner,
                         int32_t year) {
   auto row = index.owner_year(kind, owner.id, year);
-  if (!row)
-    throw ApiError::not_found(std::string(kind_name(kind)) + " " + std::to_string(owner.id) +
-                              " has no released movies in " + std::to_string(year));
+  if (!row) throw no_figure(kind, owner, year);
   return *row;
 }
 
@@ -94,12 +97,13 @@ Json owner_year_movies(const SnapshotView& index, const Params& params, OwnerKin
                        int32_t year) {
   params.allow_only({});
   const auto owner = find_owner(index, kind, id);
-  find_row(index, kind, owner, year);
+  const auto list = index.owner_year_movies(kind, id, year);
+  if (!list) throw no_figure(kind, owner, year);
   Json j = Json::object();
   j[kind_name(kind)] = owner_ref(owner);
   j["year"] = year;
   Json movies = Json::array();
-  for (const auto& m : index.owner_year_movies(kind, id, year))
+  for (const auto& m : *list)
     movies.push_back(movie_json(index, m));
   j["movies"] = std::move(movies);
   return j;

@@ -48,8 +48,10 @@ class SnapshotView {
   // Releases by genre of one company in one year, by genre id.
   virtual std::vector<model::CompanyYearGenre> company_year_genres(int64_t company_id,
                                                                    int32_t year) const = 0;
-  // The movies behind an owner's figure for one year, by release date then id.
-  virtual std::vector<MovieListing> owner_year_movies(OwnerKind kind, int64_t id, int32_t year) const = 0;
+  // The movies behind an owner's figure for one year, by release date then id; nullopt when the
+  // owner has no figure that year.
+  virtual std::optional<std::vector<MovieListing>> owner_year_movies(OwnerKind kind, int64_t id,
+                                                                     int32_t year) const = 0;
 };
 
 }  // namespace reelstat::store

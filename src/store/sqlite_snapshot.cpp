@@ -1,7 +1,8 @@
 #include "store/sqlite_snapshot.hpp"
 
 #include <algorithm>
-#include <map>
+#include <array>
+#include <optional>
 
 #include "store/id_list.hpp"
 #include "store/snapshot_reader.hpp"
@@ -26,6 +27,53 @@ const std::string& owner_column(const TableSpec& t) {
   return t.columns.front().name;
 }
 
+// Every statement a snapshot runs, each for companies and for genres, written once.
+enum Query : size_t {
+  kOwnerList,
+  kOwnerYears,
+  kOwnerYear,
+  kYearRows,
+  kYearMovieIds,
+  kCompanyYearGenres,
+  kGenreRowsByYear,
+  kMovie,
+  kQueries
+};
+
+size_t query_index(Query q, OwnerKind kind) {
+  return q * 2 + (kind == OwnerKind::genre ? 1 : 0);
+}
+
+const std::array<std::string, kQueries * 2>& query_texts() {
+  static const auto texts = [] {
+    std::array<std::string, kQueries * 2> t;
+    for (OwnerKind kind : {OwnerKind::company, OwnerKind::genre}) {
+      const TableSpec& names = names_table(kind);
+      const TableSpec& years = years_table(kind);
+      const std::string owner = owner_column(years);
+      const std::string select_years = "SELECT " + years.select_list() + " FROM " + years.name;
+      t[query_index(kOwnerList, kind)] = "SELECT id, name, releases FROM " + names.name + " ORDER BY id";
+      t[query_index(kOwnerYears, kind)] = select_years + " WHERE " + owner + " = ? ORDER BY year";
+      t[query_index(kOwnerYear, kind)] = select_years + " WHERE " + owner + " = ? AND year = ?";
+      t[query_index(kYearRows, kind)] = select_years + " WHERE year = ? ORDER BY " + owner;
+      t[query_index(kYearMovieIds, kind)] =
+          "SELECT movie_ids FROM " + year_movies_table(kind).name + " WHERE " + owner + " = ? AND year = ?";
+      t[query_index(kCompanyYearGenres, kind)] =
+          "SELECT company_id, year, genre_id, releases FROM company_year_genres WHERE company_id = ? AND "
+          "year = ? ORDER BY genre_id";
+      t[query_index(kGenreRowsByYear, kind)] = "SELECT " + snapshot_tables().genre_years.select_list() +
+                                               " FROM genre_years ORDER BY year, genre_id";
+      // A row per genre of the movie (one with NULLs when it has none); the position orders them
+      // here, not in SQL, where ORDER BY position would cost a sorter per movie.
+      t[query_index(kMovie, kind)] =
+          "SELECT m.id, m.title, m.release_date, m.budget, m.revenue, m.popularity_micros, g.genre_id, "
+          "g.position FROM movies m LEFT JOIN movie_genres g ON g.movie_id = m.id WHERE m.id = ?";
+    }
+    return t;
+  }();
+  return texts;
+}
+
 // Resets a statement when the caller is done with its rows, whether or not it read them all.
 class Rows {
  public:
@@ -45,13 +93,13 @@ class Rows {
 // One connection with its statements, prepared on first use and kept.
 struct SqliteSnapshot::Connection {
   explicit Connection(const std::filesystem::path& path) : db(path, Database::Mode::immutable_snapshot) {}
-  Statement& statement(const std::string& sql) {
-    auto it = statements.find(sql);
-    if (it == statements.end()) it = statements.emplace(sql, db.prepare(sql)).first;
-    return it->second;
+  Statement& statement(Query q, OwnerKind kind) {
+    auto& slot = statements[query_index(q, kind)];
+    if (!slot) slot.emplace(db.prepare(query_texts()[query_index(q, kind)]));
+    return *slot;
   }
   Database db;
-  std::map<std::string, Statement> statements;
+  std::array<std::optional<Statement>, kQueries * 2> statements;
 };
 
 class SqliteSnapshot::Lease {
@@ -65,7 +113,7 @@ class SqliteSnapshot::Lease {
   Lease(Lease&&) = default;
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
-  Rows query(const std::string& sql) { return Rows(c_->statement(sql)); }
+  Rows query(Query q, OwnerKind kind = OwnerKind::company) { return Rows(c_->statement(q, kind)); }
 
  private:
   const SqliteSnapshot& owner_;
@@ -98,70 +146,55 @@ const std::vector<OwnerSummary>& SqliteSnapshot::owners(OwnerKind kind) const {
   auto& list = kind == OwnerKind::company ? companies_ : genres_;
   std::call_once(once, [&] {
     auto c = lease();
-    auto rows = c.query("SELECT id, name, releases FROM " + names_table(kind).name + " ORDER BY id");
+    auto rows = c.query(kOwnerList, kind);
     while (rows->step())
       list.push_back({rows->int64(0), std::string(rows->text(1)), rows->int64(2)});
   });
   return list;
 }
 
+// From the lists that name search loads anyway (7,282 companies at 100x, 1 MB): a lookup in memory
+// instead of a query, in every request that names an owner.
 std::optional<OwnerSummary> SqliteSnapshot::owner(OwnerKind kind, int64_t id) const {
-  if (kind == OwnerKind::genre) {  // a handful, and asked for in every movie list
-    const auto& all = owners(kind);
-    auto it = std::lower_bound(all.begin(), all.end(), id,
-                               [](const OwnerSummary& o, int64_t v) { return o.id < v; });
-    if (it == all.end() || it->id != id) return std::nullopt;
-    return *it;
-  }
-  auto c = lease();
-  auto rows = c.query("SELECT id, name, releases FROM " + names_table(kind).name + " WHERE id = ?");
-  rows->bind(1, id);
-  if (!rows->step()) return std::nullopt;
-  return OwnerSummary{rows->int64(0), std::string(rows->text(1)), rows->int64(2)};
+  const auto& all = owners(kind);
+  auto it =
+      std::lower_bound(all.begin(), all.end(), id, [](const OwnerSummary& o, int64_t v) { return o.id < v; });
+  if (it == all.end() || it->id != id) return std::nullopt;
+  return *it;
 }
 
 std::vector<model::YearRow> SqliteSnapshot::owner_years(OwnerKind kind, int64_t id) const {
-  const TableSpec& t = years_table(kind);
   auto c = lease();
-  auto rows = c.query("SELECT " + t.select_list() + " FROM " + t.name + " WHERE " + owner_column(t) +
-                      " = ? ORDER BY year");
+  auto rows = c.query(kOwnerYears, kind);
   rows->bind(1, id);
   return read_year_rows(*rows);
 }
 
 std::optional<model::YearRow> SqliteSnapshot::owner_year(OwnerKind kind, int64_t id, int32_t year) const {
-  const TableSpec& t = years_table(kind);
   auto c = lease();
-  auto rows = c.query("SELECT " + t.select_list() + " FROM " + t.name + " WHERE " + owner_column(t) +
-                      " = ? AND year = ?");
+  auto rows = c.query(kOwnerYear, kind);
   rows->bind(1, id).bind(2, int64_t{year});
   if (!rows->step()) return std::nullopt;
   return year_row(*rows);
 }
 
 std::vector<model::YearRow> SqliteSnapshot::year_rows(OwnerKind kind, int32_t year) const {
-  const TableSpec& t = years_table(kind);
   auto c = lease();
-  auto rows = c.query("SELECT " + t.select_list() + " FROM " + t.name + " WHERE year = ? ORDER BY " +
-                      owner_column(t));
+  auto rows = c.query(kYearRows, kind);
   rows->bind(1, int64_t{year});
   return read_year_rows(*rows);
 }
 
 std::vector<model::YearRow> SqliteSnapshot::genre_rows_by_year() const {
-  const TableSpec& t = snapshot_tables().genre_years;
   auto c = lease();
-  auto rows = c.query("SELECT " + t.select_list() + " FROM " + t.name + " ORDER BY year, genre_id");
+  auto rows = c.query(kGenreRowsByYear);
   return read_year_rows(*rows);
 }
 
 std::vector<model::CompanyYearGenre> SqliteSnapshot::company_year_genres(int64_t company_id,
                                                                          int32_t year) const {
   auto c = lease();
-  auto rows = c.query(
-      "SELECT company_id, year, genre_id, releases FROM company_year_genres WHERE company_id = ? AND year = "
-      "? "
-      "ORDER BY genre_id");
+  auto rows = c.query(kCompanyYearGenres);
   rows->bind(1, company_id).bind(2, int64_t{year});
   std::vector<model::CompanyYearGenre> out;
   while (rows->step())
@@ -169,46 +202,44 @@ std::vector<model::CompanyYearGenre> SqliteSnapshot::company_year_genres(int64_t
   return out;
 }
 
-std::vector<MovieListing> SqliteSnapshot::owner_year_movies(OwnerKind kind, int64_t id, int32_t year) const {
-  const TableSpec& t = year_movies_table(kind);
+std::optional<std::vector<MovieListing>> SqliteSnapshot::owner_year_movies(OwnerKind kind, int64_t id,
+                                                                           int32_t year) const {
   auto c = lease();
   std::vector<int64_t> ids;
   {
-    auto rows =
-        c.query("SELECT movie_ids FROM " + t.name + " WHERE " + owner_column(t) + " = ? AND year = ?");
+    // A row exists exactly when the rollup row does: the owner has movies in the rollups that year.
+    auto rows = c.query(kYearMovieIds, kind);
     rows->bind(1, id).bind(2, int64_t{year});
-    if (rows->step()) ids = decode_ids(rows->blob(0));
+    if (!rows->step()) return std::nullopt;
+    ids = decode_ids(rows->blob(0));
   }
   std::vector<MovieListing> out;
   out.reserve(ids.size());
-  {
-    auto rows = c.query(
-        "SELECT id, title, release_date, budget, revenue, popularity_micros FROM movies WHERE id = ?");
-    for (int64_t movie_id : ids) {
-      rows->bind(1, movie_id);
-      if (!rows->step())
-        throw StoreError("movie " + std::to_string(movie_id) + " is listed but missing in " + path_.string());
-      auto optional = [&](int column) {
-        return rows->is_null(column) ? model::kUnknown : rows->int64(column);
-      };
-      const auto date = model::parse_date(rows->text(2));
-      if (!date)
-        throw StoreError("movie " + std::to_string(movie_id) + " has a malformed release_date in " +
-                         path_.string());
-      out.push_back({movie_id, std::string(rows->text(1)), *date, optional(3), optional(4), optional(5), {}});
-      rows->reset();
-    }
+  auto rows = c.query(kMovie);
+  std::vector<std::pair<int64_t, int64_t>> genres;  // (position, genre id)
+  for (int64_t movie_id : ids) {
+    rows->bind(1, movie_id);
+    if (!rows->step())
+      throw StoreError("movie " + std::to_string(movie_id) + " is listed but missing in " + path_.string());
+    auto optional = [&](int column) { return rows->is_null(column) ? model::kUnknown : rows->int64(column); };
+    const auto date = model::parse_date(rows->text(2));
+    if (!date)
+      throw StoreError("movie " + std::to_string(movie_id) + " has a malformed release_date in " +
+                       path_.string());
+    MovieListing m{movie_id, std::string(rows->text(1)), *date, optional(3), optional(4), optional(5), {}};
+    genres.clear();
+    do {
+      if (!rows->is_null(6)) genres.emplace_back(rows->int64(7), rows->int64(6));
+    } while (rows->step());
+    rows->reset();
+    std::sort(genres.begin(), genres.end());
+    for (const auto& [position, genre] : genres)
+      m.genre_ids.push_back(genre);
+    out.push_back(std::move(m));
   }
   std::sort(out.begin(), out.end(), [](const MovieListing& a, const MovieListing& b) {
     return a.release_date != b.release_date ? a.release_date < b.release_date : a.id < b.id;
   });
-  auto genres = c.query("SELECT genre_id FROM movie_genres WHERE movie_id = ? ORDER BY position");
-  for (MovieListing& m : out) {
-    genres->bind(1, m.id);
-    while (genres->step())
-      m.genre_ids.push_back(genres->int64(0));
-    genres->reset();
-  }
   return out;
 }
 

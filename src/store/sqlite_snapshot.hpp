@@ -25,7 +25,8 @@ class SqliteSnapshot final : public SnapshotView {
   std::vector<model::YearRow> year_rows(OwnerKind kind, int32_t year) const override;
   std::vector<model::YearRow> genre_rows_by_year() const override;
   std::vector<model::CompanyYearGenre> company_year_genres(int64_t company_id, int32_t year) const override;
-  std::vector<MovieListing> owner_year_movies(OwnerKind kind, int64_t id, int32_t year) const override;
+  std::optional<std::vector<MovieListing>> owner_year_movies(OwnerKind kind, int64_t id,
+                                                             int32_t year) const override;
 
  private:
   struct Connection;
