@@ -10,10 +10,11 @@ using namespace reelstat::ingest;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   if (auto id = parse_id(text); id && *id <= 0) throw std::logic_error("an id that is not positive");
-  if (auto money = parse_money(text); money && *money != kUnknown && (*money <= 0 || *money > kMaxMoney))
+  if (auto money = parse_money(text);
+      money && *money != reelstat::kUnknown && (*money <= 0 || *money > kMaxMoney))
     throw std::logic_error("money out of range");
   if (auto pop = parse_popularity_micros(text);
-      pop && *pop != kUnknown && (*pop < 0 || *pop > INT64_MAX / 1024))
+      pop && *pop != reelstat::kUnknown && (*pop < 0 || *pop > INT64_MAX / 1024))
     throw std::logic_error("popularity out of range");
   if (auto date = parse_release_date(text); date && *date != 0) {
     const int y = *date / 10000, m = *date / 100 % 100, d = *date % 100;

@@ -6,8 +6,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/utf8.hpp"
 #include "ingest/python_literal.hpp"
-#include "ingest/utf8.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::unordered_set<int64_t> ids;
   for (const auto& entry : out) {
     if (!ids.insert(entry.id).second) throw std::logic_error("an id listed twice");
-    if (!reelstat::ingest::is_valid_utf8(entry.name)) throw std::logic_error("a name that is not UTF-8");
+    if (!reelstat::is_valid_utf8(entry.name)) throw std::logic_error("a name that is not UTF-8");
   }
   return 0;
 }

@@ -29,10 +29,10 @@ const reelstat::store::SnapshotView& index() {
       in.id = id;
       in.title = "Movie";
       in.status = id % 5 == 0 ? "Rumored" : "Released";
-      in.release_date = static_cast<model::PackedDate>((1995 + id % 4) * 10000 + 101);
-      in.budget = id % 3 == 0 ? model::kUnknown : id * 1000;
-      in.revenue = id % 4 == 0 ? model::kUnknown : id * 1700;
-      in.popularity_micros = id % 6 == 0 ? model::kUnknown : id * 123457;
+      in.release_date = static_cast<PackedDate>((1995 + id % 4) * 10000 + 101);
+      in.budget = id % 3 == 0 ? kUnknown : id * 1000;
+      in.revenue = id % 4 == 0 ? kUnknown : id * 1700;
+      in.popularity_micros = id % 6 == 0 ? kUnknown : id * 123457;
       in.genres = std::span(genres, 1 + id % 3);
       in.companies = std::span(companies, 1 + id % 3);
       catalog.add(in);

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "model/date.hpp"
+#include "common/date.hpp"
 
 namespace reelstat::ingest {
 namespace {
@@ -61,10 +61,10 @@ TEST(ParsePopularity, MillionthsWithScientificNotation) {
 }
 
 TEST(FormatDate, IsoWithZeroPadding) {
-  EXPECT_EQ(reelstat::model::format_date(19951030), "1995-10-30");
-  EXPECT_EQ(reelstat::model::format_date(8010203), "0801-02-03");
-  EXPECT_EQ(reelstat::model::format_date(20251231), "2025-12-31");
-  EXPECT_EQ(reelstat::model::format_date(0), "");
+  EXPECT_EQ(reelstat::format_date(19951030), "1995-10-30");
+  EXPECT_EQ(reelstat::format_date(8010203), "0801-02-03");
+  EXPECT_EQ(reelstat::format_date(20251231), "2025-12-31");
+  EXPECT_EQ(reelstat::format_date(0), "");
 }
 
 TEST(ParseReleaseDate, CalendarDatesOnly) {

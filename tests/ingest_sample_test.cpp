@@ -210,7 +210,7 @@ TEST_F(SampleIngest, SplitTotalsAcrossCompaniesAddUpToTheMovies) {
   const auto snapshot = store::read_snapshot(data.snapshot_path(*data.current_run()));
   const auto& catalog = snapshot.catalog;
   for (const auto& m : catalog.movies())
-    if (m.in_rollups() && m.year() == 1995 && m.budget != model::kUnknown && !catalog.companies(m).empty())
+    if (m.in_rollups() && m.year() == 1995 && m.budget != kUnknown && !catalog.companies(m).empty())
       movie_budget += m.budget;
   Json j = get("/v1/years/1995/companies?by=budget&attribution=split&limit=1000");
   double total = 0;

@@ -113,9 +113,9 @@ TEST(MovieRules, TheFirstBrokenRuleInListOrderIsTheReason) {
 TEST(MovieRules, UnknownsAreNotZeros) {
   Outcome o = read(kHeader + record(Row{.budget = "0", .revenue = "", .popularity = ""}));
   ASSERT_EQ(o.counts.loaded, 1u);
-  EXPECT_EQ(o.catalog.movies()[0].budget, model::kUnknown);
-  EXPECT_EQ(o.catalog.movies()[0].revenue, model::kUnknown);
-  EXPECT_EQ(o.catalog.movies()[0].popularity_micros, model::kUnknown);
+  EXPECT_EQ(o.catalog.movies()[0].budget, kUnknown);
+  EXPECT_EQ(o.catalog.movies()[0].revenue, kUnknown);
+  EXPECT_EQ(o.catalog.movies()[0].popularity_micros, kUnknown);
 }
 
 TEST(MovieRules, FirstValidRecordOfAnIdWins) {

@@ -604,6 +604,25 @@ TEST_F(Serve, PublishDuringASteadyStreamDropsNothing) {
   for (const auto& b : bodies)
     movies.insert(Json::parse(b)["movies"].get<int>());
   EXPECT_EQ(movies, (std::set<int>{2995, 2996}));
+
+  // The switch keeps no second snapshot: once its requests are done, the old file is closed (a
+  // reference held for the server's life once kept the first snapshot, and its cache, for good).
+  auto open_snapshots = [&] {
+    std::set<std::string> files;
+    for (const auto& fd :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(server.pid()) + "/fd")) {
+      std::error_code ec;
+      const auto target = std::filesystem::read_symlink(fd.path(), ec).filename().string();
+      if (!ec && target.starts_with("run-") && target.ends_with(".sqlite")) files.insert(target);
+    }
+    return files;
+  };
+  std::set<std::string> open = open_snapshots();
+  for (int i = 0; i < 50 && open.size() != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    open = open_snapshots();
+  }
+  EXPECT_EQ(open, (std::set<std::string>{"run-000002.sqlite"}));
 }
 
 TEST_F(Serve, SigtermLetsRequestsInFlightFinishAndExitsZero) {

@@ -1,5 +1,7 @@
 #include "http/access_log.hpp"
 
+#include "common/utc_time.hpp"
+
 #include <fmt/format.h>
 
 #include <sys/time.h>
@@ -39,18 +41,12 @@ AccessLog::~AccessLog() {
 
 void AccessLog::write(const AccessEntry& e) {
   if (file_ == nullptr) return;
-  timeval tv{};
-  gettimeofday(&tv, nullptr);
-  std::tm tm{};
-  gmtime_r(&tv.tv_sec, &tm);
-  char when[40];
-  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
   std::string line = fmt::format(
-      "{{\"time\":\"{}.{:03d}Z\",\"method\":{},\"route\":\"{}\",\"target\":{},\"status\":{},\"latency_ms\":{:"
+      "{{\"time\":\"{}\",\"method\":{},\"route\":\"{}\",\"target\":{},\"status\":{},\"latency_ms\":{:"
       ".3f},"
       "\"key\":{},\"bytes\":{},\"client\":{}}}\n",
-      when, static_cast<int>(tv.tv_usec / 1000), quoted(e.method), e.route, quoted(e.target), e.status,
-      e.seconds * 1000, e.key.empty() ? "null" : quoted(e.key), e.bytes, quoted(e.client));
+      utc_iso8601_millis(std::chrono::system_clock::now()), quoted(e.method), e.route, quoted(e.target),
+      e.status, e.seconds * 1000, e.key.empty() ? "null" : quoted(e.key), e.bytes, quoted(e.client));
   std::lock_guard lock(mutex_);
   std::fwrite(line.data(), 1, line.size(), file_);
 }

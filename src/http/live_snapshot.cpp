@@ -2,15 +2,14 @@
 
 #include <ctime>
 
+#include "common/utc_time.hpp"
 #include "store/sqlite_snapshot.hpp"
 
 namespace reelstat::http {
 namespace {
 
 std::chrono::system_clock::time_point parse_utc(const std::string& iso) {
-  std::tm tm{};
-  if (strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) return {};
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return parse_utc_iso8601(iso).value_or(SystemTime{});
 }
 
 }  // namespace

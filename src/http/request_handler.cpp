@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "common/sha256.hpp"
 #include "http/gzip.hpp"
 #include "http/header_text.hpp"
 #include "http/openapi.hpp"
-#include "ingest/digest.hpp"
 #include "query/router.hpp"
 
 namespace reelstat::http {
@@ -21,7 +21,7 @@ bool is_read_method(std::string_view m) {
 
 // Strong and the same on every server that loaded the same snapshot: the run and the body's hash.
 std::string content_etag(int64_t run_id, std::string_view body) {
-  return fmt::format("\"r{}-{}\"", run_id, ingest::to_hex(ingest::sha256(body).substr(0, 8)));
+  return fmt::format("\"r{}-{}\"", run_id, to_hex(sha256(body).substr(0, 8)));
 }
 
 // If-None-Match holds "*" or a list of (possibly weak) entity tags.

@@ -19,6 +19,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "common/utc_time.hpp"
 #include "http/access_log.hpp"
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
@@ -76,14 +77,12 @@ std::string_view reason_phrase(int status) {
 }
 
 // The Date header, formatted at most once a second per thread.
-std::string_view http_date() {
+std::string_view date_header() {
   thread_local std::time_t cached_second = 0;
-  thread_local char text[64];
-  std::time_t now = std::time(nullptr);
+  thread_local std::string text;
+  const std::time_t now = std::time(nullptr);
   if (now != cached_second) {
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    text = http_date(std::chrono::system_clock::from_time_t(now));
     cached_second = now;
   }
   return text;
@@ -278,7 +277,7 @@ class Session : public std::enable_shared_from_this<Session> {
     head_.clear();
     auto out = std::back_inserter(head_);
     fmt::format_to(out, "HTTP/1.1 {} {}\r\nDate: {}\r\nServer: reelstat\r\n", reply_.status,
-                   reason_phrase(reply_.status), http_date());
+                   reason_phrase(reply_.status), date_header());
     if (reply_.status != 304)
       fmt::format_to(out, "Content-Type: {}\r\nContent-Length: {}\r\n", reply_.content_type, body.size());
     head_ += reply_.headers;
@@ -530,10 +529,14 @@ int Server::run() {
   } else if (s.keys.size() == 0) {
     std::cerr << "reelstat serve: no API keys yet; create one with `reelstat keys create --name NAME`\n";
   }
-  const auto live = s.snapshots.current();
-  std::cerr << fmt::format("reelstat serve: listening on http://{}:{} ({} threads, snapshot {})\n",
-                           endpoint.address().to_string(), endpoint.port(), s.config.threads,
-                           live->index ? "run " + live->run_id_text : "none yet");
+  {
+    // Scoped: held for the life of run(), it kept the first snapshot (and its cache) in memory
+    // after every later switch.
+    const auto live = s.snapshots.current();
+    std::cerr << fmt::format("reelstat serve: listening on http://{}:{} ({} threads, snapshot {})\n",
+                             endpoint.address().to_string(), endpoint.port(), s.config.threads,
+                             live->index ? "run " + live->run_id_text : "none yet");
+  }
 
   // Signals arrive on the first worker's loop.
   net::signal_set signals(s.workers[0]->ioc, SIGINT, SIGTERM, SIGHUP);

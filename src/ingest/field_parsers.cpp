@@ -114,8 +114,8 @@ std::optional<int64_t> parse_popularity_micros(std::string_view text) {
   return scaled_integer(*d, 6, INT64_MAX / 1024);
 }
 
-std::optional<model::PackedDate> parse_release_date(std::string_view text) {
-  return model::parse_date(trim_blanks(text));
+std::optional<PackedDate> parse_release_date(std::string_view text) {
+  return parse_date(trim_blanks(text));
 }
 
 }  // namespace reelstat::ingest

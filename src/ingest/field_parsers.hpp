@@ -3,7 +3,8 @@
 #include <optional>
 #include <string_view>
 
-#include "model/date.hpp"
+#include "common/date.hpp"
+#include "common/unknown.hpp"
 
 namespace reelstat::ingest {
 
@@ -11,7 +12,6 @@ namespace reelstat::ingest {
 // breaks the column's rule; "unknown" values are returned as kUnknown so the two never mix.
 // Surrounding spaces and tabs are ignored: padding is never what makes a value wrong.
 
-inline constexpr int64_t kUnknown = -1;
 // Larger amounts are certainly corrupt (the costliest film ever made cost well under $1e9), and the
 // cap keeps every sum over 4.5 million movies inside a signed 64-bit integer.
 inline constexpr int64_t kMaxMoney = 1'000'000'000'000;
@@ -30,6 +30,6 @@ std::optional<int64_t> parse_money(std::string_view text);
 std::optional<int64_t> parse_popularity_micros(std::string_view text);
 
 // Empty -> 0 (no date); a valid calendar date YYYY-MM-DD (year 0001-9999) -> packed date.
-std::optional<model::PackedDate> parse_release_date(std::string_view text);
+std::optional<PackedDate> parse_release_date(std::string_view text);
 
 }  // namespace reelstat::ingest

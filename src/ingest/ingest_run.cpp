@@ -24,7 +24,7 @@ class Run {
  public:
   Run(const IngestOptions& options, const store::DataDir& dir, store::Ledger& ledger)
       : options_(options), dir_(dir), ledger_(ledger) {
-    record_.started_at = store::utc_now();
+    record_.started_at = utc_now();
     record_.mode = options.mode;
     std::error_code ec;
     auto absolute = std::filesystem::absolute(options.input, ec);
@@ -227,7 +227,7 @@ class Run {
     report_.published = published;
     report_.seconds = elapsed();
     if (record_.id == 0) begin();  // failures before the run began still get a ledger line
-    record_.finished_at = store::utc_now();
+    record_.finished_at = utc_now();
     record_.records_read = static_cast<int64_t>(report_.counts.records_read);
     record_.loaded = static_cast<int64_t>(report_.counts.loaded);
     record_.rejected = static_cast<int64_t>(report_.counts.rejected);

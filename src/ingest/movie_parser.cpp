@@ -1,7 +1,7 @@
 #include "ingest/movie_parser.hpp"
 
+#include "common/utf8.hpp"
 #include "ingest/field_parsers.hpp"
-#include "ingest/utf8.hpp"
 
 namespace reelstat::ingest {
 namespace {

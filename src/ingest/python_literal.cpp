@@ -4,7 +4,7 @@
 #include <cctype>
 #include <unordered_set>
 
-#include "ingest/utf8.hpp"
+#include "common/utf8.hpp"
 
 namespace reelstat::ingest {
 namespace {

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "common/sha256.hpp"
 #include "common/unique_fd.hpp"
-#include "ingest/digest.hpp"
 
 namespace reelstat::ingest {
 

@@ -6,12 +6,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "model/date.hpp"
+#include "common/date.hpp"
+#include "common/unknown.hpp"
 #include "model/named_ref.hpp"
 
 namespace reelstat::model {
-
-inline constexpr int64_t kUnknown = -1;  // budget, revenue or popularity not known
 
 // Why a loaded movie is left out of every yearly rollup (rule 8). Checked in this order.
 enum class Exclusion : uint8_t { none, not_released, no_release_date };

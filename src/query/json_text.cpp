@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "ingest/utf8.hpp"
+#include "common/utf8.hpp"
 
 namespace reelstat::query {
 namespace {
@@ -15,8 +15,8 @@ constexpr std::uint64_t kExactDecimalSubtype = 0x5245454c;  // "REEL"
 
 void append_string(std::string_view text, std::string& out) {
   std::string repaired;
-  if (!ingest::is_valid_utf8(text)) {
-    ingest::append_repaired_utf8(text, repaired);
+  if (!is_valid_utf8(text)) {
+    append_repaired_utf8(text, repaired);
     text = repaired;
   }
   out += '"';

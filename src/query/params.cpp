@@ -1,7 +1,8 @@
 #include "query/params.hpp"
 
+#include "common/integer.hpp"
+
 #include <algorithm>
-#include <charconv>
 
 #include "query/api_error.hpp"
 
@@ -13,15 +14,6 @@ int hex(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-// A decimal integer, optionally negative, anywhere in the signed 64-bit range; nullopt for anything
-// else (other characters, a leading '+', overflow).
-std::optional<int64_t> to_integer(std::string_view text) {
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
 }
 
 std::string join(std::initializer_list<std::string_view> items) {
@@ -86,7 +78,7 @@ std::optional<std::string_view> Params::get(std::string_view name) const {
 std::optional<int64_t> Params::optional_integer(std::string_view name, int64_t min, int64_t max) const {
   auto text = get(name);
   if (!text) return std::nullopt;
-  auto v = to_integer(*text);
+  auto v = parse_int64(*text);
   if (!v || *v < min || *v > max)
     throw ApiError::bad_request("parameter '" + std::string(name) + "' must be an integer from " +
                                 std::to_string(min) + " to " + std::to_string(max));
@@ -107,7 +99,7 @@ std::string_view Params::choice(std::string_view name, std::string_view fallback
 }
 
 int64_t path_integer(std::string_view segment, std::string_view what, int64_t min, int64_t max) {
-  auto v = to_integer(segment);
+  auto v = parse_int64(segment);
   if (!v || *v < min || *v > max)
     throw ApiError::bad_request(std::string(what) + " '" + std::string(segment.substr(0, 40)) +
                                 "' must be an integer from " + std::to_string(min) + " to " +

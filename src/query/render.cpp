@@ -112,15 +112,14 @@ void append_metrics(Json& object, const model::Metrics& m, Attribution attributi
 }
 
 Json movie_json(const store::SnapshotView& index, const store::MovieListing& movie) {
-  auto optional_amount = [](int64_t v) { return v == model::kUnknown ? Json(nullptr) : Json(v); };
+  auto optional_amount = [](int64_t v) { return v == kUnknown ? Json(nullptr) : Json(v); };
   Json j = Json::object();
   j["id"] = movie.id;
   j["title"] = movie.title;
-  j["release_date"] = movie.release_date ? Json(model::format_date(movie.release_date)) : Json(nullptr);
+  j["release_date"] = movie.release_date ? Json(format_date(movie.release_date)) : Json(nullptr);
   j["budget"] = optional_amount(movie.budget);
   j["revenue"] = optional_amount(movie.revenue);
-  j["popularity"] =
-      movie.popularity_micros == model::kUnknown ? Json(nullptr) : micros(movie.popularity_micros);
+  j["popularity"] = movie.popularity_micros == kUnknown ? Json(nullptr) : micros(movie.popularity_micros);
   Json genres = Json::array();
   for (int64_t g : movie.genre_ids) {
     if (const auto genre = index.owner(store::OwnerKind::genre, g)) genres.push_back(owner_ref(*genre));

@@ -2,7 +2,7 @@
 
 #include <openssl/rand.h>
 
-#include "ingest/digest.hpp"
+#include "common/sha256.hpp"
 #include "store/ledger.hpp"
 #include "store/sqlite.hpp"
 
@@ -47,7 +47,7 @@ std::string random_token() {
 }  // namespace
 
 std::string hash_api_key(std::string_view key) {
-  return ingest::to_hex(ingest::sha256(key));
+  return to_hex(sha256(key));
 }
 
 KeyStore::KeyStore(const std::filesystem::path& path)

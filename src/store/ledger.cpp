@@ -31,15 +31,6 @@ RunRecord read_run(const Statement& row) {
 
 }  // namespace
 
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 Ledger::Ledger(const std::filesystem::path& path)
     : db_(std::make_unique<Database>(path, Database::Mode::read_write_create)) {
   db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "common/utc_time.hpp"
 
 namespace reelstat::store {
 
@@ -48,8 +49,5 @@ class Ledger {
  private:
   std::unique_ptr<Database> db_;
 };
-
-// Now, UTC, as 2026-11-21T12:34:56Z.
-std::string utc_now();
 
 }  // namespace reelstat::store

@@ -2,7 +2,8 @@
 
 #include <vector>
 
-#include "model/date.hpp"
+#include "common/date.hpp"
+#include "common/integer.hpp"
 #include "store/snapshot_schema.hpp"
 #include "store/sqlite.hpp"
 
@@ -13,13 +14,21 @@ SnapshotMeta load_meta(Database& db, const std::filesystem::path& path) {
   auto rows = db.prepare("SELECT key, value FROM meta");
   namespace k = meta_key;
   bool any = false;
+  auto integer = [&](std::string_view key, std::string_view value) {
+    const auto v = parse_int64(value);
+    if (!v) throw StoreError(path.string() + ": meta " + std::string(key) + " is not an integer");
+    return *v;
+  };
+  auto year = [&](std::string_view key, std::string_view value) {
+    return static_cast<int32_t>(integer(key, value));
+  };
   while (rows.step()) {
     any = true;
     std::string_view key = rows.text(0), value = rows.text(1);
     if (key == k::schema_version)
-      meta.schema_version = std::stoi(std::string(value));
+      meta.schema_version = static_cast<int>(integer(key, value));
     else if (key == k::run_id)
-      meta.run_id = std::stoll(std::string(value));
+      meta.run_id = integer(key, value);
     else if (key == k::mode)
       meta.mode = value;
     else if (key == k::source_file)
@@ -31,15 +40,15 @@ SnapshotMeta load_meta(Database& db, const std::filesystem::path& path) {
     else if (key == k::report)
       meta.report_json = value;
     else if (key == k::movies)
-      meta.movies = std::stoll(std::string(value));
+      meta.movies = integer(key, value);
     else if (key == k::companies)
-      meta.companies = std::stoll(std::string(value));
+      meta.companies = integer(key, value);
     else if (key == k::genres)
-      meta.genres = std::stoll(std::string(value));
+      meta.genres = integer(key, value);
     else if (key == k::first_year)
-      meta.first_year = std::stoi(std::string(value));
+      meta.first_year = year(key, value);
     else if (key == k::last_year)
-      meta.last_year = std::stoi(std::string(value));
+      meta.last_year = year(key, value);
   }
   if (!any) throw StoreError(path.string() + " is not a reelstat snapshot (no meta)");
   if (meta.schema_version != kSnapshotSchemaVersion)
@@ -84,14 +93,14 @@ void load_catalog(Database& db, model::Catalog& catalog) {
     model::MovieInput in;
     in.id = rows.int64(0);
     in.title = rows.text(1);
-    auto date = model::parse_date(rows.text(2));
+    auto date = parse_date(rows.text(2));
     if (!date)
       throw StoreError("movie " + std::to_string(in.id) + " has a malformed release_date in the snapshot");
     in.release_date = *date;
     in.status = rows.text(3);
-    in.budget = rows.is_null(4) ? model::kUnknown : rows.int64(4);
-    in.revenue = rows.is_null(5) ? model::kUnknown : rows.int64(5);
-    in.popularity_micros = rows.is_null(6) ? model::kUnknown : rows.int64(6);
+    in.budget = rows.is_null(4) ? kUnknown : rows.int64(4);
+    in.revenue = rows.is_null(5) ? kUnknown : rows.int64(5);
+    in.popularity_micros = rows.is_null(6) ? kUnknown : rows.int64(6);
     in.source_run = rows.int64(7);
     in.source_line = static_cast<uint64_t>(rows.int64(8));
     genres.clear();

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "model/date.hpp"
+#include "common/date.hpp"
 #include "model/rollups.hpp"
 #include "store/snapshot_meta.hpp"
 
@@ -25,8 +25,8 @@ struct OwnerSummary {
 struct MovieListing {
   int64_t id;
   std::string title;
-  model::PackedDate release_date;              // 0 when unknown
-  int64_t budget, revenue, popularity_micros;  // model::kUnknown when unknown
+  PackedDate release_date;                     // 0 when unknown
+  int64_t budget, revenue, popularity_micros;  // kUnknown when unknown
   std::vector<int64_t> genre_ids;              // in the input's order
 };
 

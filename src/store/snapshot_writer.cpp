@@ -114,13 +114,13 @@ void write_movie_rows(Database& db, const model::Catalog& catalog) {
   for (const model::Movie& m : catalog.movies()) {
     movies.value(m.id).text(catalog.title(m));
     if (m.release_date != 0)
-      movies.text_copy(model::format_date(m.release_date)).value(static_cast<int64_t>(m.year()));
+      movies.text_copy(format_date(m.release_date)).value(static_cast<int64_t>(m.year()));
     else
       movies.null().null();
     movies.text(catalog.status(m))
-        .optional(m.budget, m.budget != model::kUnknown)
-        .optional(m.revenue, m.revenue != model::kUnknown)
-        .optional(m.popularity_micros, m.popularity_micros != model::kUnknown);
+        .optional(m.budget, m.budget != kUnknown)
+        .optional(m.revenue, m.revenue != kUnknown)
+        .optional(m.popularity_micros, m.popularity_micros != kUnknown);
     movies.value(static_cast<int64_t>(m.in_rollups()));
     if (m.in_rollups())
       movies.null();

@@ -221,8 +221,8 @@ std::optional<std::vector<MovieListing>> SqliteSnapshot::owner_year_movies(Owner
     rows->bind(1, movie_id);
     if (!rows->step())
       throw StoreError("movie " + std::to_string(movie_id) + " is listed but missing in " + path_.string());
-    auto optional = [&](int column) { return rows->is_null(column) ? model::kUnknown : rows->int64(column); };
-    const auto date = model::parse_date(rows->text(2));
+    auto optional = [&](int column) { return rows->is_null(column) ? kUnknown : rows->int64(column); };
+    const auto date = parse_date(rows->text(2));
     if (!date)
       throw StoreError("movie " + std::to_string(movie_id) + " has a malformed release_date in " +
                        path_.string());

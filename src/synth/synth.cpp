@@ -5,12 +5,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/date.hpp"
 #include "csv/record_reader.hpp"
 #include "ingest/columns.hpp"
 #include "ingest/input_file.hpp"
 #include "ingest/python_literal.hpp"
 #include "model/catalog.hpp"
-#include "model/date.hpp"
 
 namespace reelstat::synth {
 namespace {
@@ -213,8 +213,8 @@ Expectation generate(const SynthOptions& options, std::FILE* out) {
       f[c.release_date] = "";
     } else {
       int year = 1900 + static_cast<int>(random.below(126)), month = 1 + static_cast<int>(random.below(12));
-      int day = 1 + static_cast<int>(random.below(static_cast<uint64_t>(model::days_in_month(year, month))));
-      f[c.release_date] = model::format_date(year * 10000 + month * 100 + day);
+      int day = 1 + static_cast<int>(random.below(static_cast<uint64_t>(days_in_month(year, month))));
+      f[c.release_date] = format_date(year * 10000 + month * 100 + day);
     }
     f[c.budget] = scaled_amount(f[c.budget], 0.5 + 1.5 * random.unit(), false);
     f[c.revenue] = scaled_amount(f[c.revenue], 0.5 + 1.5 * random.unit(), random.chance(0.1));

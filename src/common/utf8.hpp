@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-namespace reelstat::ingest {
+namespace reelstat {
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
@@ -14,4 +14,4 @@ void append_repaired_utf8(std::string_view text, std::string& out);
 // Appends the UTF-8 encoding of a code point; false for surrogates and values above U+10FFFF.
 bool append_code_point(uint32_t code_point, std::string& out);
 
-}  // namespace reelstat::ingest
+}  // namespace reelstat

@@ -1,8 +1,8 @@
-#include "model/date.hpp"
+#include "common/date.hpp"
 
 #include <string>
 
-namespace reelstat::model {
+namespace reelstat {
 
 std::string format_date(PackedDate d) {
   if (d == 0) return {};
@@ -39,4 +39,4 @@ std::optional<PackedDate> parse_date(std::string_view text) {
   return y * 10000 + m * 100 + d;
 }
 
-}  // namespace reelstat::model
+}  // namespace reelstat

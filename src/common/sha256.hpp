@@ -4,7 +4,7 @@
 
 struct evp_md_ctx_st;
 
-namespace reelstat::ingest {
+namespace reelstat {
 
 // SHA-256, the one hash the project uses: input files (run ledger), API keys (stored hashed) and
 // response bodies (ETags). Throws std::runtime_error when a file cannot be read.
@@ -28,4 +28,4 @@ std::string sha256(std::string_view data);
 // Lower-case hex of `bytes`.
 std::string to_hex(std::string_view bytes);
 
-}  // namespace reelstat::ingest
+}  // namespace reelstat

@@ -1,10 +1,10 @@
-#include "ingest/digest.hpp"
+#include "common/sha256.hpp"
 
 #include <openssl/evp.h>
 
 #include <stdexcept>
 
-namespace reelstat::ingest {
+namespace reelstat {
 
 std::string to_hex(std::string_view bytes) {
   static constexpr char hex[] = "0123456789abcdef";
@@ -47,4 +47,4 @@ std::string Sha256::hex_digest() {
   return to_hex(std::string_view(reinterpret_cast<char*>(digest), length));
 }
 
-}  // namespace reelstat::ingest
+}  // namespace reelstat

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace reelstat::model {
+namespace reelstat {
 
 // A calendar date packed as YYYYMMDD (19951030); 0 means "no date".
 using PackedDate = int32_t;
@@ -29,4 +29,4 @@ std::string format_date(PackedDate d);
 // gives nullopt. No blanks and no other format are accepted.
 std::optional<PackedDate> parse_date(std::string_view text);
 
-}  // namespace reelstat::model
+}  // namespace reelstat

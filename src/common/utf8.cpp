@@ -1,6 +1,6 @@
-#include "ingest/utf8.hpp"
+#include "common/utf8.hpp"
 
-namespace reelstat::ingest {
+namespace reelstat {
 namespace {
 
 // Length of the well-formed sequence starting at text[i], or 0 if it is ill-formed.
@@ -78,4 +78,4 @@ bool append_code_point(uint32_t cp, std::string& out) {
   return true;
 }
 
-}  // namespace reelstat::ingest
+}  // namespace reelstat
