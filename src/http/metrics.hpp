@@ -5,32 +5,28 @@
 #include <string>
 #include <string_view>
 
+#include "query/route_table.hpp"
+
 namespace reelstat::http {
 
 class SnapshotHolder;
 class KeyRing;
 
+// The endpoints outside the API, answered without a key.
+inline constexpr std::array<std::string_view, 5> kOperationalRoutes = {"/healthz", "/readyz", "/metrics",
+                                                                       "/openapi.json", "/docs"};
+
 // Route labels: every API route template, the operational endpoints, and "unmatched".
-inline constexpr std::array<std::string_view, 18> kRouteLabels = {
-    "/v1/companies",
-    "/v1/companies/{id}/years",
-    "/v1/companies/{id}/years/{year}",
-    "/v1/companies/{id}/years/{year}/movies",
-    "/v1/genres",
-    "/v1/genres/most-popular",
-    "/v1/genres/{id}/years",
-    "/v1/genres/{id}/years/{year}",
-    "/v1/genres/{id}/years/{year}/movies",
-    "/v1/years/{year}/genres",
-    "/v1/years/{year}/companies",
-    "/v1/dataset",
-    "/healthz",
-    "/readyz",
-    "/metrics",
-    "/openapi.json",
-    "/docs",
-    "unmatched",
-};
+inline constexpr auto kRouteLabels = [] {
+  std::array<std::string_view, query::kApiRoutes.size() + kOperationalRoutes.size() + 1> labels{};
+  size_t i = 0;
+  for (auto route : query::kApiRoutes)
+    labels[i++] = route;
+  for (auto route : kOperationalRoutes)
+    labels[i++] = route;
+  labels[i] = "unmatched";
+  return labels;
+}();
 
 // Counters for /metrics, all lock-free so recording costs a few atomic adds per request.
 class Metrics {

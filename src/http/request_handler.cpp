@@ -75,9 +75,8 @@ Reply RequestHandler::handle(const Request& request) const {
 }
 
 Reply RequestHandler::operational(const Request& request, std::string_view path) const {
-  static constexpr std::string_view routes[] = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"};
-  const auto* route = std::find(std::begin(routes), std::end(routes), path);
-  if (route == std::end(routes)) return error_reply(404, "not_found", "no such route");
+  const auto route = std::find(kOperationalRoutes.begin(), kOperationalRoutes.end(), path);
+  if (route == kOperationalRoutes.end()) return error_reply(404, "not_found", "no such route");
   Reply reply;
   if (!is_read_method(request.method)) {
     reply = error_reply(405, "method_not_allowed", "this route answers GET and HEAD only");

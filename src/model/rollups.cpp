@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/int128_text.hpp"
 #include "model/owner_slots.hpp"
 #include "model/split_sum.hpp"
 
@@ -47,15 +48,6 @@ struct Buckets {
   std::vector<size_t> next_;
 };
 
-std::string to_decimal(__int128 v) {
-  if (v == 0) return "0";
-  const bool negative = v < 0;
-  std::string digits;
-  for (; v != 0; v /= 10)
-    digits.insert(digits.begin(), static_cast<char>('0' + (negative ? -(v % 10) : v % 10)));
-  return negative ? "-" + digits : digits;
-}
-
 // Which row a figure belongs to, for the message when it does not fit.
 struct RowName {
   bool company;
@@ -69,8 +61,8 @@ int64_t narrow(__int128 value, std::string_view figure, std::string_view unit, c
   if (value >= INT64_MIN && value <= INT64_MAX) return static_cast<int64_t>(value);
   throw RollupOverflow(
       "overflow: the " + std::string(figure) + " of " + (row.company ? "company " : "genre ") +
-      std::to_string(row.owner_id) + " in " + std::to_string(row.year) + " is " + to_decimal(value) + " " +
-      std::string(unit) +
+      std::to_string(row.owner_id) + " in " + std::to_string(row.year) + " is " + int128_to_string(value) +
+      " " + std::string(unit) +
       ", beyond the signed 64-bit range that every stored figure must fit; nothing published");
 }
 

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "common/int128_text.hpp"
 #include "common/utf8.hpp"
 
 namespace reelstat::query {
@@ -61,21 +62,16 @@ void append_string(std::string_view text, std::string& out) {
 Json exact_decimal(__int128 units, unsigned scale) {
   if (scale == 0 || scale > 18) throw std::invalid_argument("exact_decimal: scale must be 1-18");
   const bool negative = units < 0;
-  unsigned __int128 magnitude = negative ? static_cast<unsigned __int128>(-(units + 1)) + 1 : units;
-  std::string digits;  // least significant first
-  for (; magnitude != 0; magnitude /= 10)
-    digits += static_cast<char>('0' + static_cast<int>(magnitude % 10));
-  while (digits.size() <= scale)
-    digits += '0';
-  size_t drop = 0;  // trailing zeros of the fraction, keeping one digit
-  while (drop + 1 < scale && digits[drop] == '0')
-    ++drop;
+  std::string digits = int128_to_string(units);
+  if (negative) digits.erase(0, 1);
+  if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
+  size_t keep = scale;  // fraction digits, less trailing zeros, keeping one
+  while (keep > 1 && digits[digits.size() - scale + keep - 1] == '0')
+    --keep;
   std::string text = negative ? "-" : "";
-  for (size_t i = digits.size(); i-- > scale;)
-    text += digits[i];
+  text.append(digits, 0, digits.size() - scale);
   text += '.';
-  for (size_t i = scale; i-- > drop;)
-    text += digits[i];
+  text.append(digits, digits.size() - scale, keep);
   return Json::binary(Json::binary_t::container_type(text.begin(), text.end()), kExactDecimalSubtype);
 }
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "query/api_error.hpp"
+#include "query/route_table.hpp"
 #include "query/routes.hpp"
 
 namespace reelstat::query {
@@ -41,25 +42,24 @@ Json dispatch(const SnapshotView* index, const std::vector<std::string>& s, cons
   };
   const std::string& area = s[1];
   if (area == "dataset" && n == 2) {
-    route = "/v1/dataset";
+    route = route_template(Route::dataset);
     return dataset(need_snapshot(), params);
   }
   if (area == "companies" || area == "genres") {
     const bool companies = area == "companies";
     const OwnerKind kind = companies ? OwnerKind::company : OwnerKind::genre;
     if (n == 2) {
-      route = companies ? "/v1/companies" : "/v1/genres";
+      route = route_template(companies ? Route::companies : Route::genres);
       return companies ? list_companies(need_snapshot(), params) : list_genres(need_snapshot(), params);
     }
     if (!companies && n == 3 && s[2] == "most-popular") {
-      route = "/v1/genres/most-popular";
+      route = route_template(Route::genres_most_popular);
       return most_popular_genres(need_snapshot(), params);
     }
     if (n >= 4 && n <= 6 && s[3] == "years" && (n < 6 || s[5] == "movies")) {
-      route = n == 4   ? (companies ? "/v1/companies/{id}/years" : "/v1/genres/{id}/years")
-              : n == 5 ? (companies ? "/v1/companies/{id}/years/{year}" : "/v1/genres/{id}/years/{year}")
-                       : (companies ? "/v1/companies/{id}/years/{year}/movies"
-                                    : "/v1/genres/{id}/years/{year}/movies");
+      route = route_template(n == 4   ? (companies ? Route::company_years : Route::genre_years)
+                             : n == 5 ? (companies ? Route::company_year : Route::genre_year)
+                                      : (companies ? Route::company_year_movies : Route::genre_year_movies));
       const int64_t id = path_integer(s[2], companies ? "company id" : "genre id", kMinId, kMaxId);
       if (n == 4) return owner_years(need_snapshot(), params, kind, id);
       const int32_t year = year_segment(s[4]);
@@ -69,7 +69,7 @@ Json dispatch(const SnapshotView* index, const std::vector<std::string>& s, cons
   }
   if (area == "years" && n == 4 && (s[3] == "genres" || s[3] == "companies")) {
     const bool companies = s[3] == "companies";
-    route = companies ? "/v1/years/{year}/companies" : "/v1/years/{year}/genres";
+    route = route_template(companies ? Route::year_companies : Route::year_genres);
     return year_ranking(need_snapshot(), params, companies ? OwnerKind::company : OwnerKind::genre,
                         year_segment(s[2]));
   }
