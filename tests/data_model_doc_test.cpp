@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "store/data_dir.hpp"
 #include "store/snapshot_schema.hpp"
 #include "store/sqlite.hpp"
 #include "test_support.hpp"
@@ -104,6 +105,37 @@ TEST(DataModelDoc, DiagramMatchesTheSchema) {
   for (const auto& [table, columns] : documented)
     EXPECT_TRUE(real.count(table)) << "docs/data-model.md draws " << table << ", which the schema lacks";
   EXPECT_EQ(documented_links, real_links) << "relationship lines must match the foreign keys";
+}
+
+// Every ```sql block of the document, run against a snapshot of the bundled sample, returns the
+// ```text block that follows it.
+TEST(DataModelDoc, ExampleSqlReturnsTheRowsShown) {
+  const std::string doc =
+      reelstat::testing::read_file(std::filesystem::path(REELSTAT_SOURCE_DIR) / "docs/data-model.md");
+  TempDir dir;
+  ASSERT_EQ(reelstat::testing::run_reelstat(
+                "ingest " + reelstat::testing::shell_quote(reelstat::testing::sample_csv().string()) +
+                " --data-dir " + reelstat::testing::shell_quote((dir / "data").string()))
+                .exit_code,
+            0);
+  store::DataDir data(dir / "data");
+  store::Database db(data.snapshot_path(*data.current_run()), store::Database::Mode::read_only);
+  const std::regex example(R"(```sql\n([\s\S]*?)```\n```text\n([\s\S]*?)```)");
+  size_t examples = 0;
+  for (std::sregex_iterator it(doc.begin(), doc.end(), example), end; it != end; ++it, ++examples) {
+    const std::string sql = (*it)[1], expected = (*it)[2];
+    auto rows = db.prepare(sql);
+    std::string got;
+    while (rows.step()) {
+      for (int c = 0; c < sqlite3_column_count(rows.handle()); ++c) {
+        if (c) got += '|';
+        got += rows.text(c);
+      }
+      got += '\n';
+    }
+    EXPECT_EQ(got, expected) << sql;
+  }
+  EXPECT_GE(examples, 3u) << "the document's examples were not found";
 }
 
 }  // namespace

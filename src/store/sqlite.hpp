@@ -67,6 +67,7 @@ class Statement {
   int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
   double real(int column) const { return sqlite3_column_double(stmt_, column); }
   std::string_view text(int column) const;
+  sqlite3_stmt* handle() const { return stmt_; }
   std::string_view blob(int column) const;
 
  private:
