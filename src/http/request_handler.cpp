@@ -140,7 +140,7 @@ Reply RequestHandler::api(const Request& request) const {
     } else if (auto rendered = render(*live, request.target, reply)) {
       reply.route = rendered->route;
       // The gzip and identity representations differ, so their entity tags do too.
-      const bool gzip = !rendered->gzip_body.empty() && accepts_gzip(request.accept_encoding);
+      const bool gzip = rendered->has_gzip() && accepts_gzip(request.accept_encoding);
       const std::string_view etag = gzip ? rendered->gzip_etag : rendered->etag;
       reply.headers += fmt::format("ETag: {}\r\nCache-Control: {}\r\nVary: Accept-Encoding\r\n", etag,
                                    config_.cache_control);
@@ -173,18 +173,14 @@ std::shared_ptr<const RenderedResponse> RequestHandler::render(LiveSnapshot& liv
     error.route = response.route;
     return nullptr;
   }
-  RenderedResponse value;
-  value.etag = content_etag(live.run_id, response.body);
-  if (response.body.size() >= kGzipMinimum) {
-    value.gzip_body = gzip_compress(response.body);
-    value.gzip_etag = value.etag.substr(0, value.etag.size() - 1) + "-gzip\"";
-  }
-  value.body = std::move(response.body);
+  auto rendered = std::make_shared<RenderedResponse>();
+  rendered->etag = content_etag(live.run_id, response.body);
+  if (response.body.size() >= kGzipMinimum)
+    rendered->gzip_etag = rendered->etag.substr(0, rendered->etag.size() - 1) + "-gzip\"";
+  rendered->body = std::move(response.body);
   // Bodies grow by doubling while rendered; a cached one keeps only what it holds.
-  value.body.shrink_to_fit();
-  value.gzip_body.shrink_to_fit();
-  value.route = response.route;
-  auto rendered = std::make_shared<const RenderedResponse>(std::move(value));
+  rendered->body.shrink_to_fit();
+  rendered->route = response.route;
   live.cache.insert(key, rendered);
   return rendered;
 }

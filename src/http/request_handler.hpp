@@ -26,7 +26,7 @@ struct Reply {
   int status = 200;
   std::string_view content_type = "application/json";
   std::shared_ptr<const RenderedResponse> rendered;
-  bool gzip = false;  // send rendered->gzip_body with Content-Encoding: gzip
+  bool gzip = false;  // send rendered->gzip_body() with Content-Encoding: gzip
   std::string body;
   std::string headers;  // extra "Name: value\r\n" lines
   std::string_view route = "unmatched";
@@ -34,7 +34,7 @@ struct Reply {
 
   std::string_view body_view() const {
     if (!rendered) return body;
-    return gzip ? std::string_view(rendered->gzip_body) : std::string_view(rendered->body);
+    return gzip ? std::string_view(rendered->gzip_body()) : std::string_view(rendered->body);
   }
 };
 

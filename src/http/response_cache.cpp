@@ -1,5 +1,7 @@
 #include "http/response_cache.hpp"
 
+#include "http/gzip.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -24,9 +26,18 @@ std::shared_ptr<const RenderedResponse> ResponseCache::find(const std::string& k
   return it->second.value;
 }
 
+const std::string& RenderedResponse::gzip_body() const {
+  std::call_once(gzip_once_, [this] {
+    gzip_body_ = gzip_compress(body);
+    gzip_body_.shrink_to_fit();
+  });
+  return gzip_body_;
+}
+
 void ResponseCache::insert(const std::string& key, std::shared_ptr<const RenderedResponse> value) {
   // What the entry really holds in memory: allocated capacity, not length.
-  const size_t cost = key.capacity() * 2 + value->body.capacity() + value->gzip_body.capacity() +
+  // The gzip form, made later, is counted now at its bound: it is never larger than the body.
+  const size_t cost = key.capacity() * 2 + value->body.capacity() * (value->has_gzip() ? 2 : 1) +
                       value->etag.capacity() + value->gzip_etag.capacity() + 256;
   if (cost > shard_budget_) return;  // one huge body must not evict everything else
   Shard& s = shard_for(key);

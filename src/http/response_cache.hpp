@@ -14,10 +14,19 @@ namespace reelstat::http {
 // A successful response body, rendered once, with what every later request for it needs.
 struct RenderedResponse {
   std::string body;
-  std::string gzip_body;  // empty when the body is too small to gain from compression
   std::string etag;       // quoted, stable across servers for the same snapshot and body
-  std::string gzip_etag;  // the gzip representation's: etag with "-gzip" before the closing quote
+  std::string gzip_etag;  // the gzip representation's: etag with "-gzip" before the closing quote;
+                          // empty when the body is too small to gain from compression
   std::string_view route;
+
+  bool has_gzip() const { return !gzip_etag.empty(); }
+  // Compressed on first use, once, by whichever thread asks first: many clients never ask for
+  // gzip, and compressing every rendering cost a tenth of a cold sweep's CPU.
+  const std::string& gzip_body() const;
+
+ private:
+  mutable std::once_flag gzip_once_;
+  mutable std::string gzip_body_;
 };
 
 // A bounded LRU map from normalized request target to rendered response, sharded so threads
