@@ -115,7 +115,7 @@ struct Worker {
   net::steady_timer accept_retry;
   std::chrono::milliseconds accept_backoff{0};
   uint64_t accept_errors = 0;
-  Clock::time_point accept_error_logged{};
+  RepeatLimiter accept_log;               // the same failure at most once per 10 s
   std::unordered_set<Session*> sessions;  // touched only on this worker's thread
   bool stopping = false;
 
@@ -335,13 +335,11 @@ void Worker::open(const tcp::endpoint& endpoint) {
 void Worker::accept_failed(const boost::system::error_code& ec) {
   ++accept_errors;
   state.metrics.count_accept_error();
-  const auto now = Clock::now();
-  if (now - accept_error_logged >= std::chrono::seconds(10)) {
+  uint64_t held_back = 0;
+  if (accept_log.admit(ec.message(), held_back))
     std::cerr << fmt::format(
         "reelstat serve: cannot accept connections ({}); {} failures so far, retrying with backoff\n",
         ec.message(), accept_errors);
-    accept_error_logged = now;
-  }
   accept_backoff =
       std::clamp(accept_backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
   accept_retry.expires_after(accept_backoff);

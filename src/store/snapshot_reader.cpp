@@ -125,6 +125,13 @@ std::vector<model::YearRow> read_year_rows(Statement& rows) {
   return out;
 }
 
+std::vector<model::CompanyYearGenre> read_company_year_genres(Statement& rows) {
+  std::vector<model::CompanyYearGenre> out;
+  while (rows.step())
+    out.push_back({rows.int64(0), static_cast<int32_t>(rows.int64(1)), rows.int64(2), rows.int64(3)});
+  return out;
+}
+
 model::YearRow year_row(const Statement& rows) {
   model::YearRow r;
   r.owner_id = rows.int64(0);
@@ -155,11 +162,9 @@ LoadedSnapshot read_snapshot(const std::filesystem::path& path) {
     *rows = read_year_rows(select);
   }
   {
-    auto rows =
-        db.prepare("SELECT company_id, year, genre_id, releases FROM company_year_genres ORDER BY 1, 2, 3");
-    while (rows.step())
-      out.rollups.company_year_genres.push_back(
-          {rows.int64(0), static_cast<int32_t>(rows.int64(1)), rows.int64(2), rows.int64(3)});
+    auto rows = db.prepare("SELECT " + tables.company_year_genres.select_list() +
+                           " FROM company_year_genres ORDER BY 1, 2, 3");
+    out.rollups.company_year_genres = read_company_year_genres(rows);
   }
   db.exec("COMMIT");
   return out;

@@ -21,6 +21,8 @@ SnapshotMeta load_meta(Database& db, const std::filesystem::path& path);
 // A rollup row from a statement selecting TableSpec::select_list() of a year table.
 model::YearRow year_row(const Statement& rows);
 std::vector<model::YearRow> read_year_rows(Statement& rows);
+// The rows of a statement selecting TableSpec::select_list() of company_year_genres.
+std::vector<model::CompanyYearGenre> read_company_year_genres(Statement& rows);
 
 // Reads only the `meta` table: cheap, for listings and checks.
 SnapshotMeta read_snapshot_meta(const std::filesystem::path& path);

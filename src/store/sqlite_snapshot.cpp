@@ -59,8 +59,9 @@ const std::array<std::string, kQueries * 2>& query_texts() {
       t[query_index(kYearMovieIds, kind)] =
           "SELECT movie_ids FROM " + year_movies_table(kind).name + " WHERE " + owner + " = ? AND year = ?";
       t[query_index(kCompanyYearGenres, kind)] =
-          "SELECT company_id, year, genre_id, releases FROM company_year_genres WHERE company_id = ? AND "
-          "year = ? ORDER BY genre_id";
+          "SELECT " + snapshot_tables().company_year_genres.select_list() +
+          " FROM company_year_genres WHERE company_id = ? AND year = ? "
+          "ORDER BY genre_id";
       t[query_index(kGenreRowsByYear, kind)] = "SELECT " + snapshot_tables().genre_years.select_list() +
                                                " FROM genre_years ORDER BY year, genre_id";
       // A row per genre of the movie (one with NULLs when it has none); the position orders them
@@ -196,10 +197,7 @@ std::vector<model::CompanyYearGenre> SqliteSnapshot::company_year_genres(int64_t
   auto c = lease();
   auto rows = c.query(kCompanyYearGenres);
   rows->bind(1, company_id).bind(2, int64_t{year});
-  std::vector<model::CompanyYearGenre> out;
-  while (rows->step())
-    out.push_back({rows->int64(0), static_cast<int32_t>(rows->int64(1)), rows->int64(2), rows->int64(3)});
-  return out;
+  return read_company_year_genres(*rows);
 }
 
 std::optional<std::vector<MovieListing>> SqliteSnapshot::owner_year_movies(OwnerKind kind, int64_t id,
