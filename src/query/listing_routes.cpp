@@ -21,15 +21,14 @@ bool by_releases(const OwnerSummary* a, const OwnerSummary* b) {
   return a->releases != b->releases ? a->releases > b->releases : a->id < b->id;
 }
 
-Json owner_item(const OwnerSummary& o) {
-  Json j = owner_ref(o);
-  j["releases"] = o.releases;
-  return j;
+void write_owner_item(JsonWriter& out, const OwnerSummary& o) {
+  out.begin_object().key("id").value(o.id).key("name").value(o.name);
+  out.key("releases").value(o.releases).end_object();
 }
 
 }  // namespace
 
-Json list_companies(const SnapshotView& index, const Params& params) {
+void list_companies(JsonWriter& out, const SnapshotView& index, const Params& params) {
   params.allow_only({"q", "limit", "offset"});
   const int64_t limit = params.integer("limit", 50, 0, 1000);
   const int64_t offset = params.integer("offset", 0, 0, INT32_MAX);
@@ -39,47 +38,50 @@ Json list_companies(const SnapshotView& index, const Params& params) {
   for (const OwnerSummary& o : index.owners(OwnerKind::company))
     if (needle.empty() || folded(o.name).find(needle) != std::string::npos) matches.push_back(&o);
   std::sort(matches.begin(), matches.end(), by_releases);
-  Json list = Json::array();
-  for (size_t i = static_cast<size_t>(offset); i < matches.size() && list.size() < static_cast<size_t>(limit);
-       ++i)
-    list.push_back(owner_item(*matches[i]));
-  Json j = Json::object();
-  j["total"] = matches.size();
-  j["companies"] = std::move(list);
-  return j;
+  out.begin_object().key("total").value(matches.size());
+  out.key("companies").begin_array();
+  const size_t end = std::min(matches.size(), static_cast<size_t>(offset) + static_cast<size_t>(limit));
+  for (size_t i = static_cast<size_t>(offset); i < end; ++i)
+    write_owner_item(out, *matches[i]);
+  out.end_array().end_object();
 }
 
-Json list_genres(const SnapshotView& index, const Params& params) {
+void list_genres(JsonWriter& out, const SnapshotView& index, const Params& params) {
   params.allow_only({});
   std::vector<const OwnerSummary*> all;
   for (const OwnerSummary& o : index.owners(OwnerKind::genre))
     all.push_back(&o);
   std::sort(all.begin(), all.end(), by_releases);
-  Json list = Json::array();
+  out.begin_object().key("genres").begin_array();
   for (const OwnerSummary* o : all)
-    list.push_back(owner_item(*o));
-  Json j = Json::object();
-  j["genres"] = std::move(list);
-  return j;
+    write_owner_item(out, *o);
+  out.end_array().end_object();
 }
 
-Json dataset(const SnapshotView& index, const Params& params) {
+void dataset(JsonWriter& out, const SnapshotView& index, const Params& params) {
   params.allow_only({});
   const auto& meta = index.meta();
-  Json j = Json::object();
-  j["run_id"] = meta.run_id;
-  Json source = Json::object();
-  source["file"] = meta.source_file;
-  source["sha256"] = meta.source_sha256;
-  j["source"] = std::move(source);
-  j["ingested_at"] = meta.ingested_at;
-  j["mode"] = meta.mode;
-  j["movies"] = meta.movies;
-  j["companies"] = meta.companies;
-  j["genres"] = meta.genres;
-  j["first_year"] = meta.first_year ? Json(*meta.first_year) : Json(nullptr);
-  j["last_year"] = meta.last_year ? Json(*meta.last_year) : Json(nullptr);
-  return j;
+  auto optional_year = [&](const std::optional<int32_t>& year) {
+    if (year)
+      out.value(*year);
+    else
+      out.null();
+  };
+  out.begin_object();
+  out.key("run_id").value(meta.run_id);
+  out.key("source").begin_object();
+  out.key("file").value(meta.source_file).key("sha256").value(meta.source_sha256);
+  out.end_object();
+  out.key("ingested_at").value(meta.ingested_at);
+  out.key("mode").value(meta.mode);
+  out.key("movies").value(meta.movies);
+  out.key("companies").value(meta.companies);
+  out.key("genres").value(meta.genres);
+  out.key("first_year");
+  optional_year(meta.first_year);
+  out.key("last_year");
+  optional_year(meta.last_year);
+  out.end_object();
 }
 
 }  // namespace reelstat::query

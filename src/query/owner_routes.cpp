@@ -32,35 +32,34 @@ model::YearRow find_row(const SnapshotView& index, OwnerKind kind, const store::
   return *row;
 }
 
-Json year_json(const SnapshotView& index, OwnerKind kind, const model::YearRow& row,
-               Attribution attribution) {
-  Json j = Json::object();
-  j["year"] = row.year;
-  append_metrics(j, row.metrics, attribution);
+void write_year(JsonWriter& out, const SnapshotView& index, OwnerKind kind, const model::YearRow& row,
+                Attribution attribution) {
+  out.begin_object().key("year").value(row.year);
+  write_metrics(out, row.metrics, attribution);
   if (kind == OwnerKind::company) {
     auto sorted = index.company_year_genres(row.owner_id, row.year);
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
       return a.releases != b.releases ? a.releases > b.releases : a.genre_id < b.genre_id;
     });
-    Json list = Json::array();
+    out.key("releases_by_genre").begin_array();
     for (const auto& g : sorted) {
       const auto genre = index.owner(OwnerKind::genre, g.genre_id);
       if (!genre) continue;
-      Json item = Json::object();
-      item["genre"] = owner_ref(*genre);
-      item["releases"] = g.releases;
-      list.push_back(std::move(item));
+      out.begin_object();
+      write_owner_ref(out.key("genre"), *genre);
+      out.key("releases").value(g.releases).end_object();
     }
-    j["releases_by_genre"] = std::move(list);
+    out.end_array();
   }
-  return j;
+  out.end_object();
 }
 
-Json owner_header(OwnerKind kind, const store::OwnerSummary& owner, Attribution attribution) {
-  Json j = Json::object();
-  j[kind_name(kind)] = owner_ref(owner);
-  j["attribution"] = attribution_name(attribution);
-  return j;
+// Opens the body's object with the owner and the attribution.
+void begin_owner_body(JsonWriter& out, OwnerKind kind, const store::OwnerSummary& owner,
+                      Attribution attribution) {
+  out.begin_object();
+  write_owner_ref(out.key(kind_name(kind)), owner);
+  out.key("attribution").value(attribution_name(attribution));
 }
 
 Attribution attribution_of(const Params& params) {
@@ -69,44 +68,45 @@ Attribution attribution_of(const Params& params) {
 
 }  // namespace
 
-Json owner_years(const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id) {
+void owner_years(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
+                 int64_t id) {
   params.allow_only({"from", "to", "attribution"});
   const int64_t from = params.integer("from", kMinYear, kMinYear, kMaxYear);
   const int64_t to = params.integer("to", kMaxYear, kMinYear, kMaxYear);
   if (from > to) throw ApiError::bad_request("parameter 'from' must not be after 'to'");
   const Attribution attribution = attribution_of(params);
   const auto owner = find_owner(index, kind, id);
-  Json j = owner_header(kind, owner, attribution);
-  Json years = Json::array();
+  begin_owner_body(out, kind, owner, attribution);
+  out.key("years").begin_array();
   for (const auto& row : index.owner_years(kind, id))
-    if (row.year >= from && row.year <= to) years.push_back(year_json(index, kind, row, attribution));
-  j["years"] = std::move(years);
-  return j;
+    if (row.year >= from && row.year <= to) write_year(out, index, kind, row, attribution);
+  out.end_array().end_object();
 }
 
-Json owner_year(const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id, int32_t year) {
+void owner_year(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id,
+                int32_t year) {
   params.allow_only({"attribution"});
   const Attribution attribution = attribution_of(params);
   const auto owner = find_owner(index, kind, id);
-  Json j = owner_header(kind, owner, attribution);
-  j["year"] = year_json(index, kind, find_row(index, kind, owner, year), attribution);
-  return j;
+  const model::YearRow row = find_row(index, kind, owner, year);
+  begin_owner_body(out, kind, owner, attribution);
+  write_year(out.key("year"), index, kind, row, attribution);
+  out.end_object();
 }
 
-Json owner_year_movies(const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id,
-                       int32_t year) {
+void owner_year_movies(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
+                       int64_t id, int32_t year) {
   params.allow_only({});
   const auto owner = find_owner(index, kind, id);
   const auto list = index.owner_year_movies(kind, id, year);
   if (!list) throw no_figure(kind, owner, year);
-  Json j = Json::object();
-  j[kind_name(kind)] = owner_ref(owner);
-  j["year"] = year;
-  Json movies = Json::array();
+  out.begin_object();
+  write_owner_ref(out.key(kind_name(kind)), owner);
+  out.key("year").value(year);
+  out.key("movies").begin_array();
   for (const auto& m : *list)
-    movies.push_back(movie_json(index, m));
-  j["movies"] = std::move(movies);
-  return j;
+    write_movie(out, index, m);
+  out.end_array().end_object();
 }
 
 }  // namespace reelstat::query

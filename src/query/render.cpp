@@ -6,20 +6,14 @@ namespace reelstat::query {
 namespace {
 
 // Money in split mode is exact cents, shown as a decimal number of dollars.
-Json money(int64_t whole_dollars, int64_t cents, Attribution attribution) {
-  if (attribution == Attribution::full) return whole_dollars;
-  return exact_decimal(cents, 2);
-}
-
-Json figure(int64_t total, int64_t split_cents, int64_t movies, Attribution attribution) {
-  Json j = Json::object();
-  j["total"] = money(total, split_cents, attribution);
-  j["movies"] = movies;
-  return j;
-}
-
-Json micros(int64_t value) {
-  return exact_decimal(value, 6);
+void write_figure(JsonWriter& out, int64_t total, int64_t split_cents, int64_t movies,
+                  Attribution attribution) {
+  out.begin_object().key("total");
+  if (attribution == Attribution::full)
+    out.value(total);
+  else
+    out.decimal(split_cents, 2);
+  out.key("movies").value(movies).end_object();
 }
 
 // total / count rounded half up to a millionth.
@@ -86,53 +80,57 @@ bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, A
   return a.owner_id < b.owner_id;
 }
 
-Json owner_ref(const store::OwnerSummary& owner) {
-  Json j = Json::object();
-  j["id"] = owner.id;
-  j["name"] = owner.name;
-  return j;
+void write_owner_ref(JsonWriter& out, const store::OwnerSummary& owner) {
+  out.begin_object().key("id").value(owner.id).key("name").value(owner.name).end_object();
 }
 
-Json popularity_json(const model::Metrics& m) {
-  Json j = Json::object();
-  j["average"] = m.popularity_movies > 0
-                     ? micros(average_micros(m.popularity_micros_total, m.popularity_movies))
-                     : Json(nullptr);
-  j["total"] = micros(m.popularity_micros_total);
-  j["movies"] = m.popularity_movies;
-  return j;
+void write_popularity(JsonWriter& out, const model::Metrics& m) {
+  out.begin_object().key("average");
+  if (m.popularity_movies > 0)
+    out.decimal(average_micros(m.popularity_micros_total, m.popularity_movies), 6);
+  else
+    out.null();
+  out.key("total").decimal(m.popularity_micros_total, 6);
+  out.key("movies").value(m.popularity_movies).end_object();
 }
 
-void append_metrics(Json& object, const model::Metrics& m, Attribution attribution) {
-  object["releases"] = m.releases;
-  object["budget"] = figure(m.budget_total, m.budget_split_cents, m.budget_movies, attribution);
-  object["revenue"] = figure(m.revenue_total, m.revenue_split_cents, m.revenue_movies, attribution);
-  object["profit"] = figure(m.profit_total, m.profit_split_cents, m.profit_movies, attribution);
-  object["popularity"] = popularity_json(m);
+void write_metrics(JsonWriter& out, const model::Metrics& m, Attribution attribution) {
+  out.key("releases").value(m.releases);
+  write_figure(out.key("budget"), m.budget_total, m.budget_split_cents, m.budget_movies, attribution);
+  write_figure(out.key("revenue"), m.revenue_total, m.revenue_split_cents, m.revenue_movies, attribution);
+  write_figure(out.key("profit"), m.profit_total, m.profit_split_cents, m.profit_movies, attribution);
+  write_popularity(out.key("popularity"), m);
 }
 
-Json movie_json(const store::SnapshotView& index, const store::MovieListing& movie) {
-  auto optional_amount = [](int64_t v) { return v == kUnknown ? Json(nullptr) : Json(v); };
-  Json j = Json::object();
-  j["id"] = movie.id;
-  j["title"] = movie.title;
-  j["release_date"] = movie.release_date ? Json(format_date(movie.release_date)) : Json(nullptr);
-  j["budget"] = optional_amount(movie.budget);
-  j["revenue"] = optional_amount(movie.revenue);
-  j["popularity"] = movie.popularity_micros == kUnknown ? Json(nullptr) : micros(movie.popularity_micros);
-  Json genres = Json::array();
+void write_movie(JsonWriter& out, const store::SnapshotView& index, const store::MovieListing& movie) {
+  auto optional_amount = [&](int64_t v) {
+    if (v == kUnknown)
+      out.null();
+    else
+      out.value(v);
+  };
+  out.begin_object();
+  out.key("id").value(movie.id);
+  out.key("title").value(movie.title);
+  out.key("release_date");
+  if (movie.release_date)
+    out.value(format_date(movie.release_date));
+  else
+    out.null();
+  out.key("budget");
+  optional_amount(movie.budget);
+  out.key("revenue");
+  optional_amount(movie.revenue);
+  out.key("popularity");
+  if (movie.popularity_micros == kUnknown)
+    out.null();
+  else
+    out.decimal(movie.popularity_micros, 6);
+  out.key("genres").begin_array();
   for (int64_t g : movie.genre_ids) {
-    if (const auto genre = index.owner(store::OwnerKind::genre, g)) genres.push_back(owner_ref(*genre));
+    if (const auto genre = index.owner(store::OwnerKind::genre, g)) write_owner_ref(out, *genre);
   }
-  j["genres"] = std::move(genres);
-  return j;
-}
-
-std::string to_body(const Json& json) {
-  std::string body;
-  append_json(json, body);
-  body += '\n';
-  return body;
+  out.end_array().end_object();
 }
 
 }  // namespace reelstat::query

@@ -2,7 +2,7 @@
 #include <string_view>
 
 #include "model/rollups.hpp"
-#include "query/json_text.hpp"
+#include "query/json_writer.hpp"
 #include "store/snapshot_view.hpp"
 
 namespace reelstat::query {
@@ -19,13 +19,13 @@ RankBy parse_rank_by(std::string_view text);
 // larger value, then more releases, then the lower id.
 bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, Attribution attribution);
 
-Json owner_ref(const store::OwnerSummary& owner);  // {"id", "name"}
-Json popularity_json(const model::Metrics& m);
-// Appends "releases", "budget", "revenue", "profit", "popularity" to `object`.
-void append_metrics(Json& object, const model::Metrics& m, Attribution attribution);
-Json movie_json(const store::SnapshotView& index, const store::MovieListing& movie);
+// Each writes one value (an object) at the writer's position.
+void write_owner_ref(JsonWriter& out, const store::OwnerSummary& owner);  // {"id", "name"}
+void write_popularity(JsonWriter& out, const model::Metrics& m);
+void write_movie(JsonWriter& out, const store::SnapshotView& index, const store::MovieListing& movie);
 
-// The body as served: compact JSON and a newline.
-std::string to_body(const Json& json);
+// Writes the members "releases", "budget", "revenue", "profit", "popularity" into the object
+// the writer is in.
+void write_metrics(JsonWriter& out, const model::Metrics& m, Attribution attribution);
 
 }  // namespace reelstat::query

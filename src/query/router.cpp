@@ -31,8 +31,8 @@ int32_t year_segment(const std::string& s) {
   return static_cast<int32_t>(path_integer(s, "year", 1, 9999));
 }
 
-Json dispatch(const SnapshotView* index, const std::vector<std::string>& s, const Params& params,
-              std::string_view& route) {
+void dispatch(JsonWriter& out, const SnapshotView* index, const std::vector<std::string>& s,
+              const Params& params, std::string_view& route) {
   const size_t n = s.size();
   if (n < 2 || s[0] != "v1") throw ApiError::not_found("no such route");
   auto need_snapshot = [&]() -> const SnapshotView& {
@@ -43,34 +43,35 @@ Json dispatch(const SnapshotView* index, const std::vector<std::string>& s, cons
   const std::string& area = s[1];
   if (area == "dataset" && n == 2) {
     route = route_template(Route::dataset);
-    return dataset(need_snapshot(), params);
+    return dataset(out, need_snapshot(), params);
   }
   if (area == "companies" || area == "genres") {
     const bool companies = area == "companies";
     const OwnerKind kind = companies ? OwnerKind::company : OwnerKind::genre;
     if (n == 2) {
       route = route_template(companies ? Route::companies : Route::genres);
-      return companies ? list_companies(need_snapshot(), params) : list_genres(need_snapshot(), params);
+      return companies ? list_companies(out, need_snapshot(), params)
+                       : list_genres(out, need_snapshot(), params);
     }
     if (!companies && n == 3 && s[2] == "most-popular") {
       route = route_template(Route::genres_most_popular);
-      return most_popular_genres(need_snapshot(), params);
+      return most_popular_genres(out, need_snapshot(), params);
     }
     if (n >= 4 && n <= 6 && s[3] == "years" && (n < 6 || s[5] == "movies")) {
       route = route_template(n == 4   ? (companies ? Route::company_years : Route::genre_years)
                              : n == 5 ? (companies ? Route::company_year : Route::genre_year)
                                       : (companies ? Route::company_year_movies : Route::genre_year_movies));
       const int64_t id = path_integer(s[2], companies ? "company id" : "genre id", kMinId, kMaxId);
-      if (n == 4) return owner_years(need_snapshot(), params, kind, id);
+      if (n == 4) return owner_years(out, need_snapshot(), params, kind, id);
       const int32_t year = year_segment(s[4]);
-      if (n == 5) return owner_year(need_snapshot(), params, kind, id, year);
-      return owner_year_movies(need_snapshot(), params, kind, id, year);
+      if (n == 5) return owner_year(out, need_snapshot(), params, kind, id, year);
+      return owner_year_movies(out, need_snapshot(), params, kind, id, year);
     }
   }
   if (area == "years" && n == 4 && (s[3] == "genres" || s[3] == "companies")) {
     const bool companies = s[3] == "companies";
     route = route_template(companies ? Route::year_companies : Route::year_genres);
-    return year_ranking(need_snapshot(), params, companies ? OwnerKind::company : OwnerKind::genre,
+    return year_ranking(out, need_snapshot(), params, companies ? OwnerKind::company : OwnerKind::genre,
                         year_segment(s[2]));
   }
   throw ApiError::not_found("no such route");
@@ -79,12 +80,13 @@ Json dispatch(const SnapshotView* index, const std::vector<std::string>& s, cons
 }  // namespace
 
 std::string error_body(std::string_view code, std::string_view message) {
-  Json error = Json::object();
-  error["code"] = code;
-  error["message"] = message;
-  Json j = Json::object();
-  j["error"] = std::move(error);
-  return to_body(j);
+  std::string body;
+  JsonWriter out(body);
+  out.begin_object().key("error").begin_object();
+  out.key("code").value(code).key("message").value(message);
+  out.end_object().end_object();
+  body += '\n';
+  return body;
 }
 
 std::string_view route_template(std::string_view target) {
@@ -101,7 +103,10 @@ Response respond(const SnapshotView* index, std::string_view target) {
         question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
     const auto segments = split_path(path);
     const Params params(query);
-    response.body = to_body(dispatch(index, segments, params, response.route));
+    JsonWriter out(response.body);
+    dispatch(out, index, segments, params, response.route);
+    if (!out.complete()) throw std::logic_error("a route left its JSON body unfinished");
+    response.body += '\n';
   } catch (const ApiError& e) {
     response.status = e.status();
     response.body = error_body(e.code(), e.what());

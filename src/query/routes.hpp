@@ -11,15 +11,19 @@ namespace reelstat::query {
 using store::OwnerKind;
 using store::SnapshotView;
 
-// Each handler returns the response body of one route, or throws ApiError.
-Json list_companies(const SnapshotView& index, const Params& params);
-Json list_genres(const SnapshotView& index, const Params& params);
-Json owner_years(const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id);
-Json owner_year(const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id, int32_t year);
-Json owner_year_movies(const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id,
-                       int32_t year);
-Json year_ranking(const SnapshotView& index, const Params& params, OwnerKind kind, int32_t year);
-Json most_popular_genres(const SnapshotView& index, const Params& params);
-Json dataset(const SnapshotView& index, const Params& params);
+// Each handler writes the response body of one route, or throws ApiError (whatever it wrote by
+// then is discarded).
+void list_companies(JsonWriter& out, const SnapshotView& index, const Params& params);
+void list_genres(JsonWriter& out, const SnapshotView& index, const Params& params);
+void owner_years(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
+                 int64_t id);
+void owner_year(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id,
+                int32_t year);
+void owner_year_movies(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
+                       int64_t id, int32_t year);
+void year_ranking(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
+                  int32_t year);
+void most_popular_genres(JsonWriter& out, const SnapshotView& index, const Params& params);
+void dataset(JsonWriter& out, const SnapshotView& index, const Params& params);
 
 }  // namespace reelstat::query

@@ -6,7 +6,8 @@
 
 namespace reelstat::query {
 
-Json year_ranking(const SnapshotView& index, const Params& params, OwnerKind kind, int32_t year) {
+void year_ranking(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
+                  int32_t year) {
   const bool companies = kind == OwnerKind::company;
   if (companies)
     params.allow_only({"by", "attribution", "limit", "offset"});
@@ -29,26 +30,28 @@ Json year_ranking(const SnapshotView& index, const Params& params, OwnerKind kin
     return ranks_before(a, b, by, attribution);
   });
 
-  Json list = Json::array();
-  for (size_t i = static_cast<size_t>(offset); i < rows.size() && list.size() < static_cast<size_t>(limit);
-       ++i) {
+  out.begin_object();
+  out.key("year").value(year);
+  out.key("by").value(by_text);
+  out.key("attribution").value(attribution_name(attribution));
+  if (companies) out.key("total").value(rows.size());
+  out.key(companies ? "companies" : "genres").begin_array();
+  const size_t end = std::min(rows.size(), static_cast<size_t>(offset) + static_cast<size_t>(limit));
+  for (size_t i = static_cast<size_t>(offset); i < end; ++i) {
     const auto owner = index.owner(kind, rows[i].owner_id);
-    Json item = Json::object();
-    item["rank"] = i + 1;
-    item[companies ? "company" : "genre"] = owner ? owner_ref(*owner) : Json(nullptr);
-    append_metrics(item, rows[i].metrics, attribution);
-    list.push_back(std::move(item));
+    out.begin_object().key("rank").value(i + 1);
+    out.key(companies ? "company" : "genre");
+    if (owner)
+      write_owner_ref(out, *owner);
+    else
+      out.null();
+    write_metrics(out, rows[i].metrics, attribution);
+    out.end_object();
   }
-  Json j = Json::object();
-  j["year"] = year;
-  j["by"] = by_text;
-  j["attribution"] = attribution_name(attribution);
-  if (companies) j["total"] = rows.size();
-  j[companies ? "companies" : "genres"] = std::move(list);
-  return j;
+  out.end_array().end_object();
 }
 
-Json most_popular_genres(const SnapshotView& index, const Params& params) {
+void most_popular_genres(JsonWriter& out, const SnapshotView& index, const Params& params) {
   params.allow_only({"from", "to", "by"});
   const int64_t from = params.integer("from", 1, 1, 9999);
   const int64_t to = params.integer("to", 9999, 1, 9999);
@@ -56,7 +59,8 @@ Json most_popular_genres(const SnapshotView& index, const Params& params) {
   const std::string_view by_text =
       params.choice("by", "avg_popularity", {"avg_popularity", "total_popularity", "releases"});
   const RankBy by = parse_rank_by(by_text);
-  Json years = Json::array();
+  out.begin_object().key("by").value(by_text);
+  out.key("years").begin_array();
   const auto rows = index.genre_rows_by_year();
   for (auto first = rows.begin(); first != rows.end();) {
     auto last =
@@ -67,17 +71,17 @@ Json most_popular_genres(const SnapshotView& index, const Params& params) {
     first = last;
     if (year < from || year > to) continue;
     const auto genre = index.owner(OwnerKind::genre, best.owner_id);
-    Json item = Json::object();
-    item["year"] = year;
-    item["genre"] = genre ? owner_ref(*genre) : Json(nullptr);
-    item["releases"] = best.metrics.releases;
-    item["popularity"] = popularity_json(best.metrics);
-    years.push_back(std::move(item));
+    out.begin_object().key("year").value(year);
+    out.key("genre");
+    if (genre)
+      write_owner_ref(out, *genre);
+    else
+      out.null();
+    out.key("releases").value(best.metrics.releases);
+    write_popularity(out.key("popularity"), best.metrics);
+    out.end_object();
   }
-  Json j = Json::object();
-  j["by"] = by_text;
-  j["years"] = std::move(years);
-  return j;
+  out.end_array().end_object();
 }
 
 }  // namespace reelstat::query

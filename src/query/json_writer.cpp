@@ -1,0 +1,157 @@
+#include "query/json_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "common/int128_text.hpp"
+#include "common/utf8.hpp"
+
+namespace reelstat::query {
+
+void append_json_string(std::string_view text, std::string& out) {
+  std::string repaired;
+  if (!is_valid_utf8(text)) {
+    append_repaired_utf8(text, repaired);
+    text = repaired;
+  }
+  out += '"';
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.substr(run, i - run));
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
+    }
+  }
+  out.append(text.substr(run));
+  out += '"';
+}
+
+void append_exact_decimal(__int128 units, unsigned scale, std::string& out) {
+  if (scale == 0 || scale > 18) throw std::invalid_argument("exact_decimal: scale must be 1-18");
+  const bool negative = units < 0;
+  std::string digits = int128_to_string(units);
+  if (negative) digits.erase(0, 1);
+  if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
+  size_t keep = scale;  // fraction digits, less trailing zeros, keeping one
+  while (keep > 1 && digits[digits.size() - scale + keep - 1] == '0')
+    --keep;
+  if (negative) out += '-';
+  out.append(digits, 0, digits.size() - scale);
+  out += '.';
+  out.append(digits, digits.size() - scale, keep);
+}
+
+void JsonWriter::separate() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (depth_ == 0) return;
+  if (!first_[depth_ - 1]) out_ += ',';
+  first_[depth_ - 1] = false;
+}
+
+void JsonWriter::open(char bracket) {
+  if (depth_ == kMaxDepth) throw std::logic_error("JsonWriter: nested too deep");
+  separate();
+  out_ += bracket;
+  first_[depth_++] = true;
+}
+
+void JsonWriter::close(char bracket) {
+  if (depth_ == 0 || after_key_) throw std::logic_error("JsonWriter: nothing open to close");
+  --depth_;
+  out_ += bracket;
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  open('{');
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  close('}');
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  open('[');
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  close(']');
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  separate();
+  append_json_string(name, out_);
+  out_ += ':';
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(int64_t number) {
+  separate();
+  fmt::format_to(std::back_inserter(out_), "{}", number);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(uint64_t number) {
+  separate();
+  fmt::format_to(std::back_inserter(out_), "{}", number);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view text) {
+  separate();
+  append_json_string(text, out_);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(bool flag) {
+  separate();
+  out_ += flag ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  separate();
+  out_ += "null";
+  return *this;
+}
+
+JsonWriter& JsonWriter::decimal(__int128 units, unsigned scale) {
+  separate();
+  append_exact_decimal(units, scale, out_);
+  return *this;
+}
+
+}  // namespace reelstat::query

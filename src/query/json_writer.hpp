@@ -1,0 +1,64 @@
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace reelstat::query {
+
+// Writes compact JSON straight into a string, in the order the calls come, without building a
+// document first: a response body is written once and never read back, and a cold request
+// spent a third of its time building and freeing a document tree.
+//
+//   JsonWriter w(body);
+//   w.begin_object();
+//   w.key("year").value(int64_t{1995});
+//   w.key("total").decimal(1250, 2);  // 12.5, exactly
+//   w.end_object();
+//
+// Commas and colons are placed by the writer; the caller only keeps objects and arrays balanced.
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  JsonWriter& begin_object();
+  JsonWriter& end_object();
+  JsonWriter& begin_array();
+  JsonWriter& end_array();
+  JsonWriter& key(std::string_view name);
+
+  JsonWriter& value(int64_t number);
+  JsonWriter& value(uint64_t number);
+  JsonWriter& value(int32_t number) { return value(int64_t{number}); }
+  JsonWriter& value(std::string_view text);
+  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+  JsonWriter& value(bool flag);
+  JsonWriter& null();
+  // units / 10^scale as an exact decimal number (see append_exact_decimal).
+  JsonWriter& decimal(__int128 units, unsigned scale);
+
+  // True when every object and array begun has ended.
+  bool complete() const { return depth_ == 0; }
+
+ private:
+  void separate();
+  void open(char bracket);
+  void close(char bracket);
+
+  static constexpr size_t kMaxDepth = 32;
+  std::string& out_;
+  std::array<bool, kMaxDepth> first_{};  // per open level: nothing written in it yet
+  size_t depth_ = 0;
+  bool after_key_ = false;
+};
+
+// units / 10^scale (cents with scale 2, millionths with 6) printed without going through a
+// double: 123456789012345678.91 stays what it is. Trailing zeros are dropped down to one decimal
+// ("12.5", "7.0"), as a double would print. Throws std::invalid_argument unless 1 <= scale <= 18.
+void append_exact_decimal(__int128 units, unsigned scale, std::string& out);
+
+// `text` as a JSON string literal. Invalid UTF-8 (never in a snapshot, which the ingest repairs)
+// is replaced by U+FFFD instead of failing.
+void append_json_string(std::string_view text, std::string& out);
+
+}  // namespace reelstat::query
