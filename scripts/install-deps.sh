@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
   prometheus                # promtool checks /metrics in the server tests
   util-linux                # prlimit, for the out-of-descriptors server test
+  libpq-dev postgresql-15   # the shared store; its tests start their own PostgreSQL
 )
 # Node.js and npm lint the OpenAPI document (tests/openapi, from its lockfile); a machine that has
 # them already keeps its own.

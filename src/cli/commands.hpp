@@ -5,15 +5,17 @@
 
 #include "http/serve_config.hpp"
 #include "ingest/ingest_run.hpp"
+#include "store/run_store.hpp"
 #include "synth/synth.hpp"
 
 namespace reelstat::cli {
 
 // Each returns the process exit code.
 int ingest_command(ingest::IngestOptions options, bool json_report);
-int runs_command(const std::filesystem::path& data_dir, bool json);
-int publish_command(const std::filesystem::path& data_dir, int64_t run_id);
-int query_command(const std::filesystem::path& data_dir, const std::string& target);
+int runs_command(const store::StoreLocation& location, bool json);
+int publish_command(const store::StoreLocation& location, int64_t run_id);
+int store_init_command(const store::StoreLocation& location);
+int query_command(const store::StoreLocation& location, const std::string& target);
 int serve_command(const http::ServeConfig& config);
 int keys_create_command(const std::filesystem::path& data_dir, const std::string& name, double rate,
                         int64_t burst);
@@ -23,5 +25,7 @@ int keys_revoke_command(const std::filesystem::path& data_dir, const std::string
 
 // --data-dir, else $REELSTAT_DATA_DIR, else ./reelstat-data.
 std::filesystem::path resolve_data_dir(const std::string& flag);
+// --store, else $REELSTAT_STORE, else empty (the SQLite store).
+std::string resolve_store_url(const std::string& flag);
 
 }  // namespace reelstat::cli

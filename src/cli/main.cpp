@@ -13,16 +13,29 @@ std::filesystem::path resolve_data_dir(const std::string& flag) {
   return "reelstat-data";
 }
 
+std::string resolve_store_url(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("REELSTAT_STORE"); env != nullptr && *env != '\0') return env;
+  return "";
+}
+
 }  // namespace reelstat::cli
 
 int main(int argc, char** argv) {
   using namespace reelstat;
   CLI::App app{"reelstat: The Movies Dataset as year-by-year figures per production company and genre"};
   app.require_subcommand(1);
-  std::string data_dir_flag;
+  std::string data_dir_flag, store_flag;
   auto add_data_dir = [&](CLI::App* cmd) {
     cmd->add_option("--data-dir", data_dir_flag,
-                    "Data directory (default: $REELSTAT_DATA_DIR or ./reelstat-data)");
+                    "Data directory (default: $REELSTAT_DATA_DIR or ./reelstat-data); with --store, "
+                    "the local copy of the shared store's snapshots");
+  };
+  auto add_store = [&](CLI::App* cmd) {
+    add_data_dir(cmd);
+    cmd->add_option("--store", store_flag,
+                    "The shared PostgreSQL store, a libpq URL such as postgresql://user@host:5432/db "
+                    "(default: $REELSTAT_STORE; none: the SQLite store in the data directory)");
   };
 
   ingest::IngestOptions ingest_options;
@@ -34,7 +47,7 @@ int main(int argc, char** argv) {
       ->add_option("FILE", input,
                    "The input: .csv, .csv.gz, a .zip holding movies_metadata.csv, or - for standard input")
       ->required();
-  add_data_dir(ingest_cmd);
+  add_store(ingest_cmd);
   ingest_cmd
       ->add_option("--mode", ingest_options.mode,
                    "full: the file is the whole dataset; delta: new or changed movies only")
@@ -55,7 +68,7 @@ int main(int argc, char** argv) {
 
   bool runs_json = false;
   auto* runs_cmd = app.add_subcommand("runs", "List the run ledger: one line per ingest");
-  add_data_dir(runs_cmd);
+  add_store(runs_cmd);
   runs_cmd->add_flag("--json", runs_json, "Print the ledger as JSON");
 
   int64_t publish_run = 0;
@@ -64,13 +77,19 @@ int main(int argc, char** argv) {
   publish_cmd->add_option("RUN_ID", publish_run, "Run id, from `reelstat runs`")
       ->required()
       ->check(CLI::PositiveNumber);
-  add_data_dir(publish_cmd);
+  add_store(publish_cmd);
+
+  auto* store_cmd = app.add_subcommand("store", "Manage the shared PostgreSQL store");
+  store_cmd->require_subcommand(1);
+  auto* store_init = store_cmd->add_subcommand(
+      "init", "Create the store's schema, or migrate it to this version (safe to run again)");
+  add_store(store_init);
 
   std::string target;
   auto* query_cmd =
       app.add_subcommand("query", "Print the JSON that GET PATH returns, from the current snapshot");
   query_cmd->add_option("PATH", target, "e.g. '/v1/companies/3/years?from=1995&to=2000'")->required();
-  add_data_dir(query_cmd);
+  add_store(query_cmd);
 
   http::ServeConfig serve_config;
   std::string config_file, listen_flag;
@@ -123,14 +142,17 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     const auto data_dir = cli::resolve_data_dir(data_dir_flag);
+    const store::StoreLocation location{cli::resolve_store_url(store_flag), data_dir};
     if (ingest_cmd->parsed()) {
       ingest_options.input = input;
       ingest_options.data_dir = data_dir;
+      ingest_options.store_url = location.url;
       return cli::ingest_command(ingest_options, json_report);
     }
-    if (runs_cmd->parsed()) return cli::runs_command(data_dir, runs_json);
-    if (publish_cmd->parsed()) return cli::publish_command(data_dir, publish_run);
-    if (query_cmd->parsed()) return cli::query_command(data_dir, target);
+    if (runs_cmd->parsed()) return cli::runs_command(location, runs_json);
+    if (publish_cmd->parsed()) return cli::publish_command(location, publish_run);
+    if (store_init->parsed()) return cli::store_init_command(location);
+    if (query_cmd->parsed()) return cli::query_command(location, target);
     if (serve_cmd->parsed()) {
       if (!config_file.empty()) serve_config = http::load_serve_config(config_file, serve_config);
       // Flags override the file; the data dir comes from the file only when no flag or env names one.

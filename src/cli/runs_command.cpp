@@ -4,22 +4,16 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "store/data_dir.hpp"
-#include "store/ledger.hpp"
+#include "store/run_store.hpp"
 
 namespace reelstat::cli {
 
-int runs_command(const std::filesystem::path& data_dir, bool json) {
-  store::DataDir dir(data_dir);
-  store::Ledger ledger(dir.ledger_path());
-  const auto current = dir.current_run();
-  // A read-only command never takes the writer lock (taking it, even for a moment, made a
-  // concurrent ingest fail). A run still marked running whose writer is gone was killed: it is
-  // shown so here, and the next writer records it.
-  auto runs = ledger.all();
-  const bool writer_alive = store::writer_alive(dir);
-  for (auto& r : runs)
-    if (r.outcome == "running" && !writer_alive) r.outcome = "interrupted";
+int runs_command(const store::StoreLocation& location, bool json) {
+  const auto store = store::open_run_store(location, store::StoreAccess::reader);
+  const auto current = store->current_run();
+  // A run still marked running whose writer is gone was killed: it is shown as interrupted, and
+  // the next writer records it.
+  const auto runs = store->all();
   if (json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& r : runs) {
@@ -36,14 +30,14 @@ int runs_command(const std::filesystem::path& data_dir, bool json) {
                       {"outcome", r.outcome},
                       {"published", r.published},
                       {"current", current && *current == r.id},
-                      {"snapshot_on_disk", std::filesystem::exists(dir.snapshot_path(r.id))},
+                      {"snapshot_on_disk", store->has_snapshot(r.id)},
                       {"message", r.message}});
     }
     std::cout << list.dump(2) << "\n";
     return 0;
   }
   if (runs.empty()) {
-    std::cout << "no runs yet in " << dir.root().string() << "\n";
+    std::cout << "no runs yet in " << store->describe() << "\n";
     return 0;
   }
   std::cout << fmt::format(

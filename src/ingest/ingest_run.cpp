@@ -5,8 +5,7 @@
 #include "ingest/input_file.hpp"
 #include "model/rollups.hpp"
 #include "store/data_dir.hpp"
-#include "store/fsync.hpp"
-#include "store/ledger.hpp"
+#include "store/run_store.hpp"
 #include "store/snapshot_builder.hpp"
 #include "store/snapshot_reader.hpp"
 #include "store/snapshot_writer.hpp"
@@ -22,8 +21,8 @@ bool is_standard_input(const std::filesystem::path& input) {
 
 class Run {
  public:
-  Run(const IngestOptions& options, const store::DataDir& dir, store::Ledger& ledger)
-      : options_(options), dir_(dir), ledger_(ledger) {
+  Run(const IngestOptions& options, store::RunStore& store)
+      : options_(options), store_(store), dir_(store.local()) {
     record_.started_at = utc_now();
     record_.mode = options.mode;
     std::error_code ec;
@@ -51,6 +50,13 @@ class Run {
   // Before that, everything the run made is removed first (which frees the space a full disk
   // needs for the ledger line), and the current snapshot was never touched.
   int settle_failure(const std::string& error) {
+    if (!current_named_ && publishing_) {
+      // publish() threw: whether its atomic step happened is the store's to say.
+      try {
+        current_named_ = store_.current_run() == record_.id;
+      } catch (const std::exception&) {
+      }
+    }
     if (current_named_) {
       const std::string message = "run " + std::to_string(record_.id) +
                                   " is now current, but a step after publishing failed: " + error;
@@ -77,7 +83,7 @@ class Run {
   }
 
   int attempt() {
-    const auto current = dir_.current_run();
+    const auto current = store_.current_run();
     if (options_.mode != "full" && options_.mode != "delta")
       throw std::runtime_error("mode must be full or delta, not '" + options_.mode + "'");
     if (options_.mode == "delta" && !current)
@@ -111,7 +117,7 @@ class Run {
     source_.reset();
     lap("read");
     if (!options_.force) {
-      if (auto previous = ledger_.find_published(record_.sha256, options_.mode)) {
+      if (auto previous = store_.find_published(record_.sha256, options_.mode)) {
         if (builder) builder->abandon();
         std::filesystem::remove(report_.rejects_file);
         report_.rejects_file.clear();
@@ -142,7 +148,7 @@ class Run {
     model::Catalog merged;
     const model::Catalog* catalog = &fresh;
     if (options_.mode == "delta") {
-      auto base = store::read_snapshot(dir_.snapshot_path(*current));
+      auto base = store::read_snapshot(store_.local_snapshot(*current));
       report_.base_run = *current;
       count_delta(base.catalog, fresh);
       merged = model::Catalog::merged(base.catalog, fresh);
@@ -188,21 +194,17 @@ class Run {
     meta.report_json = report_.to_json().dump();
 
     const auto partial = dir_.unfinished_snapshot_path(record_.id);
-    const auto final_path = dir_.snapshot_path(record_.id);
     if (builder)
       builder->finish(catalog, rollups, meta);
     else
       store::write_snapshot(partial, catalog, rollups, meta);
     lap("write");
-    std::filesystem::rename(partial, final_path);
-    store::fsync_directory(final_path.parent_path());
-    // The one step that changes what readers see: an atomic rename of CURRENT.
-    dir_.make_current(record_.id);
+    publishing_ = true;
+    store_.publish(record_.id, "ingest");
     current_named_ = true;
     lap("publish");
-    ledger_.record_publication(record_.id, "ingest");
     std::string pruned;
-    for (int64_t id : dir_.prune(options_.keep_snapshots))
+    for (int64_t id : store_.prune(options_.keep_snapshots))
       pruned += (pruned.empty() ? "" : ", ") + std::to_string(id);
     finish("published",
            "run " + std::to_string(record_.id) + " is now current" +
@@ -217,7 +219,7 @@ class Run {
   }
 
   void begin() {
-    record_.id = ledger_.begin_run(record_);
+    record_.id = store_.begin_run(record_);
     report_.run_id = record_.id;
   }
 
@@ -235,10 +237,7 @@ class Run {
     record_.outcome = outcome;
     record_.published = published;
     record_.message = message;
-    ledger_.finish_run(record_);
-    const auto run_dir = dir_.run_dir(record_.id);
-    std::filesystem::create_directories(run_dir);
-    store::replace_file_atomically(run_dir / "report.json", report_.to_json().dump(2) + "\n");
+    store_.finish_run(record_, report_.to_json().dump(2) + "\n");
   }
 
   void lap(const char* phase) {
@@ -251,11 +250,12 @@ class Run {
 
   const IngestOptions& options_;
   std::unique_ptr<InputStream> source_;
+  store::RunStore& store_;
   const store::DataDir& dir_;
-  store::Ledger& ledger_;
   store::RunRecord record_;
   IngestReport report_;
-  bool current_named_ = false;  // CURRENT points at this run
+  bool publishing_ = false;     // publish() was called
+  bool current_named_ = false;  // the store's current run is this one
   Clock::time_point started_ = Clock::now();
   Clock::time_point last_lap_ = started_;
 };
@@ -263,12 +263,8 @@ class Run {
 }  // namespace
 
 IngestResult run_ingest(const IngestOptions& options) {
-  store::DataDir dir(options.data_dir);
-  store::WriterLock lock(dir);
-  store::Ledger ledger(dir.ledger_path());
-  ledger.settle_interrupted(dir.current_run());
-  dir.remove_unfinished_snapshots();
-  return Run(options, dir, ledger).execute();
+  const auto store = store::open_run_store({options.store_url, options.data_dir}, store::StoreAccess::writer);
+  return Run(options, *store).execute();
 }
 
 }  // namespace reelstat::ingest

@@ -11,9 +11,10 @@ namespace reelstat::ingest {
 
 struct IngestOptions {
   std::filesystem::path input;
-  std::filesystem::path data_dir;
-  std::string mode = "full";  // full | delta
-  bool force = false;         // ingest even a file already published
+  std::filesystem::path data_dir;  // the SQLite store, or the PostgreSQL store's local cache
+  std::string store_url;           // a libpq URL: the shared PostgreSQL store; empty: data_dir
+  std::string mode = "full";       // full | delta
+  bool force = false;              // ingest even a file already published
   double max_reject_rate = 0.05;
   size_t keep_snapshots = 5;
   uint64_t max_rejects_bytes = RejectsFile::kDefaultMaxBytes;

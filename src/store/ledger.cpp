@@ -121,11 +121,11 @@ void Ledger::settle_interrupted(std::optional<int64_t> current_run) {
     if (current_run && *current_run == r.id) {
       settled.outcome = "published";
       settled.published = true;
-      settled.message = "the process ended after publishing, before it could record so";
+      settled.message = kEndedAfterPublishing;
       record_publication(r.id, "ingest");
     } else {
       settled.outcome = "aborted";
-      settled.message = "the process ended before publishing (killed or crashed); nothing was published";
+      settled.message = kEndedBeforePublishing;
     }
     finish_run(settled);
   }

@@ -25,6 +25,12 @@ struct RunRecord {
   std::string message;
 };
 
+// How a run killed mid-way is recorded by the next writer, in either store.
+inline constexpr const char* kEndedAfterPublishing =
+    "the process ended after publishing, before it could record so";
+inline constexpr const char* kEndedBeforePublishing =
+    "the process ended before publishing (killed or crashed); nothing was published";
+
 // The run ledger (DIR/ledger.sqlite): every ingest, and every change of the current snapshot.
 class Ledger {
  public:

@@ -1,0 +1,89 @@
+#include <fmt/format.h>
+
+#include "store/data_dir.hpp"
+#include "store/fsync.hpp"
+#include "store/run_store.hpp"
+#include "store/snapshot_reader.hpp"
+#include "store/sqlite.hpp"
+
+namespace reelstat::store {
+namespace {
+
+class LocalRunStore final : public RunStore {
+ public:
+  LocalRunStore(const std::filesystem::path& root, StoreAccess access) : dir_(root) {
+    if (access != StoreAccess::writer) return;
+    lock_ = std::make_unique<WriterLock>(dir_);
+    ledger().settle_interrupted(dir_.current_run());
+    dir_.remove_unfinished_snapshots();
+  }
+
+  std::string describe() const override { return dir_.root().string(); }
+  const DataDir& local() const override { return dir_; }
+  std::optional<int64_t> current_run() override { return dir_.current_run(); }
+  int64_t begin_run(const RunRecord& run) override { return ledger().begin_run(run); }
+
+  void finish_run(const RunRecord& run, const std::string& report_json) override {
+    ledger().finish_run(run);
+    const auto run_dir = dir_.run_dir(run.id);
+    std::filesystem::create_directories(run_dir);
+    replace_file_atomically(run_dir / "report.json", report_json);
+  }
+
+  std::optional<RunRecord> find(int64_t run_id) override { return ledger().find(run_id); }
+
+  std::vector<RunRecord> all() override {
+    // A reader never takes the writer lock (taking it, even for a moment, made a concurrent
+    // ingest fail): a run still running whose writer is gone was killed, and is shown so.
+    auto runs = ledger().all();
+    const bool alive = lock_ != nullptr || writer_alive(dir_);
+    for (auto& r : runs)
+      if (r.outcome == "running" && !alive) r.outcome = "interrupted";
+    return runs;
+  }
+
+  std::optional<RunRecord> find_published(const std::string& sha256, const std::string& mode) override {
+    return ledger().find_published(sha256, mode);
+  }
+
+  bool has_snapshot(int64_t run_id) override { return std::filesystem::exists(dir_.snapshot_path(run_id)); }
+
+  void publish(int64_t run_id, const std::string& action) override {
+    const auto partial = dir_.unfinished_snapshot_path(run_id);
+    const auto final_path = dir_.snapshot_path(run_id);
+    if (std::filesystem::exists(partial)) {
+      std::filesystem::rename(partial, final_path);
+      fsync_directory(final_path.parent_path());
+    } else {
+      // Refuse a file that is not a readable snapshot of that run before anyone is pointed at it.
+      const auto meta = read_snapshot_meta(final_path);
+      if (meta.run_id != run_id)
+        throw StoreError(fmt::format("{} claims to be run {}", final_path.string(), meta.run_id));
+    }
+    // The one step that changes what readers see: an atomic rename of CURRENT.
+    dir_.make_current(run_id);
+    ledger().record_publication(run_id, action);
+  }
+
+  std::filesystem::path local_snapshot(int64_t run_id) override { return dir_.snapshot_path(run_id); }
+  std::vector<int64_t> prune(size_t keep) override { return dir_.prune(keep); }
+
+ private:
+  // Opened on first use: `query` reads CURRENT and a snapshot, never the ledger.
+  Ledger& ledger() {
+    if (!ledger_) ledger_ = std::make_unique<Ledger>(dir_.ledger_path());
+    return *ledger_;
+  }
+
+  DataDir dir_;
+  std::unique_ptr<WriterLock> lock_;
+  std::unique_ptr<Ledger> ledger_;
+};
+
+}  // namespace
+
+std::unique_ptr<RunStore> open_local_run_store(const std::filesystem::path& data_dir, StoreAccess access) {
+  return std::make_unique<LocalRunStore>(data_dir, access);
+}
+
+}  // namespace reelstat::store

@@ -1,0 +1,290 @@
+#include "store/postgres/pg_run_store.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "common/utc_time.hpp"
+#include "store/data_dir.hpp"
+#include "store/fsync.hpp"
+#include "store/postgres/pg_connection.hpp"
+#include "store/postgres/pg_schema.hpp"
+#include "store/postgres/pg_snapshot_files.hpp"
+#include "store/sqlite.hpp"
+
+namespace reelstat::store::pg {
+namespace {
+
+// The writer lock: pg_try_advisory_lock(int4, int4) with these keys ("reel", 1). A session lock,
+// so the server drops it when the writer's connection ends, killed or not.
+constexpr int kLockClass = 0x7265656c, kLockObject = 1;
+
+std::string application_name(StoreAccess access) {
+  char host[256] = "?";
+  ::gethostname(host, sizeof host - 1);
+  return fmt::format("reelstat {} on {} pid {}", access == StoreAccess::writer ? "writer" : "reader", host,
+                     ::getpid());
+}
+
+constexpr const char* kRunColumns =
+    "id, started_at, finished_at, file, sha256, mode, records_read, loaded, rejected, excluded, outcome, "
+    "published, message";
+
+RunRecord run_from(const Result& r, int row) {
+  RunRecord run;
+  run.id = r.int64(row, 0);
+  run.started_at = r.text(row, 1);
+  run.finished_at = r.text(row, 2);
+  run.file = r.text(row, 3);
+  run.sha256 = r.text(row, 4);
+  run.mode = r.text(row, 5);
+  run.records_read = r.int64(row, 6);
+  run.loaded = r.int64(row, 7);
+  run.rejected = r.int64(row, 8);
+  run.excluded = r.int64(row, 9);
+  run.outcome = r.text(row, 10);
+  run.published = r.boolean(row, 11);
+  run.message = r.text(row, 12);
+  return run;
+}
+
+class PgRunStore final : public RunStore {
+ public:
+  PgRunStore(const std::string& url, const std::filesystem::path& data_dir, StoreAccess access)
+      : url_(url),
+        conn_(url, application_name(access)),
+        dir_(data_dir),
+        writer_(access == StoreAccess::writer) {
+    require_schema(conn_, redact_url(url));
+    if (!writer_) return;
+    if (conn_.in_recovery())
+      throw StoreError(
+          "the PostgreSQL store " + conn_.describe() +
+          " is a read-only standby; a writer needs the primary (target_session_attrs=read-write)");
+    take_writer_lock();
+    settle_interrupted();
+  }
+
+  std::string describe() const override { return "PostgreSQL " + conn_.describe(); }
+  const DataDir& local() const override { return dir_; }
+
+  std::optional<int64_t> current_run() override {
+    const auto r = conn_.exec("SELECT run_id FROM reelstat_store.current_run");
+    return r.rows() ? std::optional<int64_t>(r.int64(0, 0)) : std::nullopt;
+  }
+
+  int64_t begin_run(const RunRecord& run) override {
+    const auto r = conn_.exec(
+        "INSERT INTO reelstat_store.runs (started_at, file, sha256, mode, outcome, writer) "
+        "VALUES ($1, $2, $3, $4, 'running', current_setting('application_name')) RETURNING id",
+        {run.started_at, run.file, run.sha256, run.mode});
+    return r.int64(0, 0);
+  }
+
+  void finish_run(const RunRecord& run, const std::string& report_json) override {
+    conn_.exec(
+        "UPDATE reelstat_store.runs SET finished_at = $2, sha256 = $3, records_read = $4, loaded = $5, "
+        "rejected = $6, excluded = $7, outcome = $8, published = $9, message = $10, report = $11::jsonb "
+        "WHERE id = $1",
+        {std::to_string(run.id), run.finished_at, run.sha256, std::to_string(run.records_read),
+         std::to_string(run.loaded), std::to_string(run.rejected), std::to_string(run.excluded), run.outcome,
+         run.published ? "true" : "false", run.message, report_json});
+    // The same report beside the rejects file, for whoever ran the ingest.
+    const auto run_dir = dir_.run_dir(run.id);
+    std::filesystem::create_directories(run_dir);
+    replace_file_atomically(run_dir / "report.json", report_json);
+  }
+
+  std::optional<RunRecord> find(int64_t run_id) override {
+    const auto r = conn_.exec(fmt::format("SELECT {} FROM reelstat_store.runs WHERE id = $1", kRunColumns),
+                              {std::to_string(run_id)});
+    return r.rows() ? std::optional<RunRecord>(run_from(r, 0)) : std::nullopt;
+  }
+
+  std::vector<RunRecord> all() override {
+    const auto r = conn_.exec(fmt::format("SELECT {} FROM reelstat_store.runs ORDER BY id", kRunColumns));
+    std::vector<RunRecord> runs;
+    for (int i = 0; i < r.rows(); ++i)
+      runs.push_back(run_from(r, i));
+    const bool alive = writer_ || writer_holder().has_value();
+    for (auto& run : runs)
+      if (run.outcome == "running" && !alive) run.outcome = "interrupted";
+    return runs;
+  }
+
+  std::optional<RunRecord> find_published(const std::string& sha256, const std::string& mode) override {
+    const auto r =
+        conn_.exec(fmt::format("SELECT {} FROM reelstat_store.runs WHERE sha256 = $1 AND mode = $2 "
+                               "AND published ORDER BY id DESC LIMIT 1",
+                               kRunColumns),
+                   {sha256, mode});
+    return r.rows() ? std::optional<RunRecord>(run_from(r, 0)) : std::nullopt;
+  }
+
+  bool has_snapshot(int64_t run_id) override {
+    return conn_
+               .exec("SELECT count(*) FROM reelstat_store.snapshot_files WHERE run_id = $1 AND chunks > 0",
+                     {std::to_string(run_id)})
+               .int64(0, 0) > 0;
+  }
+
+  void publish(int64_t run_id, const std::string& action) override {
+    const auto partial = dir_.unfinished_snapshot_path(run_id);
+    const bool fresh = std::filesystem::exists(partial);
+    if (fresh) {
+      // Uploaded outside the publishing transaction: if the writer dies here, nothing is
+      // attached or current, and the next writer drops what was left.
+      load_model_tables(conn_, run_id, partial);
+      upload_snapshot_file(conn_, run_id, partial);
+    } else if (!has_snapshot(run_id)) {
+      throw StoreError(fmt::format("run {} has no snapshot in {}", run_id, describe()));
+    }
+    transaction([&] {
+      if (fresh) {
+        for (const TableSpec* t : model_tables())
+          conn_.exec(fmt::format("ALTER TABLE reelstat_store.{} ATTACH PARTITION {} FOR VALUES IN ({})",
+                                 t->name, partition_name(*t, run_id), run_id));
+      }
+      conn_.exec(
+          "INSERT INTO reelstat_store.current_run (run_id) VALUES ($1) "
+          "ON CONFLICT (only_row) DO UPDATE SET run_id = excluded.run_id, changed_at = now()",
+          {std::to_string(run_id)});
+      conn_.exec("INSERT INTO reelstat_store.publications (run_id, action, at) VALUES ($1, $2, $3)",
+                 {std::to_string(run_id), action, utc_now()});
+      if (fresh)
+        conn_.exec("UPDATE reelstat_store.runs SET published = true WHERE id = $1", {std::to_string(run_id)});
+      conn_.exec("SELECT pg_notify($1, $2)", {kPublishChannel, std::to_string(run_id)});
+    });
+    // The file just uploaded is a verified local copy (the base of the next delta).
+    if (fresh) std::filesystem::rename(partial, dir_.snapshot_path(run_id));
+  }
+
+  std::filesystem::path local_snapshot(int64_t run_id) override {
+    const auto path = dir_.snapshot_path(run_id);
+    if (!std::filesystem::exists(path)) fetch_snapshot_file(conn_, run_id, path);
+    return path;
+  }
+
+  std::vector<int64_t> prune(size_t keep) override {
+    const auto current = current_run();
+    const auto r = conn_.exec("SELECT run_id FROM reelstat_store.snapshot_files ORDER BY run_id DESC");
+    std::vector<int64_t> pruned;
+    size_t kept = 0;
+    for (int i = 0; i < r.rows(); ++i) {
+      const int64_t id = r.int64(i, 0);
+      if ((current && *current == id) || kept < keep) {
+        ++kept;
+        continue;
+      }
+      drop_run_data(id);
+      std::error_code ignored;
+      std::filesystem::remove(dir_.snapshot_path(id), ignored);
+      pruned.push_back(id);
+    }
+    return pruned;
+  }
+
+ private:
+  template <typename F>
+  void transaction(F&& body) {
+    conn_.exec("BEGIN");
+    try {
+      body();
+      conn_.exec("COMMIT");
+    } catch (...) {
+      try {
+        conn_.exec("ROLLBACK");
+      } catch (const PgError&) {
+      }
+      throw;
+    }
+  }
+
+  // Who holds the writer lock: their application name and since when, if anyone.
+  std::optional<std::string> writer_holder() {
+    const auto r = conn_.exec(fmt::format(
+        "SELECT a.application_name, coalesce(host(a.client_addr), 'local socket'), "
+        "to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {} AND l.objid = {} AND l.objsubid = 2",
+        kLockClass, kLockObject));
+    if (r.rows() == 0) return std::nullopt;
+    return fmt::format("{} (from {}, connected since {})", r.text(0, 0), r.text(0, 1), r.text(0, 2));
+  }
+
+  void take_writer_lock() {
+    // A writer killed a moment ago holds the lock until its backend notices the closed socket:
+    // a short wait tells that apart from a writer that is really running.
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      if (conn_.exec(fmt::format("SELECT pg_try_advisory_lock({}, {})", kLockClass, kLockObject))
+              .boolean(0, 0))
+        return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const auto holder = writer_holder();
+    throw StoreError(
+        fmt::format("another writer is using the PostgreSQL store {}: {}; try again when it ends",
+                    conn_.describe(), holder.value_or("a session that just ended")));
+  }
+
+  // Runs left as running were killed (this writer holds the lock, so their writer is gone). A
+  // run that is current died after its publishing transaction; any other is aborted, and what it
+  // uploaded is dropped.
+  void settle_interrupted() {
+    const auto current = current_run();
+    const auto r = conn_.exec("SELECT id FROM reelstat_store.runs WHERE outcome = 'running'");
+    for (int i = 0; i < r.rows(); ++i) {
+      const int64_t id = r.int64(i, 0);
+      const bool published = current && *current == id;
+      conn_.exec(
+          "UPDATE reelstat_store.runs SET outcome = $2, published = $3, finished_at = $4, message = $5 "
+          "WHERE id = $1",
+          {std::to_string(id), published ? "published" : "aborted", published ? "true" : "false", utc_now(),
+           published ? kEndedAfterPublishing : kEndedBeforePublishing});
+    }
+    // Whatever belongs to no published run: partitions never attached, files never finished.
+    const auto leftovers = conn_.exec(
+        "SELECT DISTINCT substring(c.relname from '_run_([0-9]+)$')::bigint AS run "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'reelstat_store' AND c.relkind = 'r' AND c.relname ~ '_run_[0-9]+$' "
+        "UNION SELECT run_id FROM reelstat_store.snapshot_files");
+    for (int i = 0; i < leftovers.rows(); ++i) {
+      const int64_t id = leftovers.int64(i, 0);
+      const auto run = find(id);
+      if (!run || !run->published) drop_run_data(id);
+    }
+    dir_.remove_unfinished_snapshots();
+  }
+
+  void drop_run_data(int64_t run_id) {
+    transaction([&] {
+      for (const TableSpec* t : model_tables())
+        conn_.exec(fmt::format("DROP TABLE IF EXISTS {}", partition_name(*t, run_id)));
+      conn_.exec("DELETE FROM reelstat_store.snapshot_files WHERE run_id = $1", {std::to_string(run_id)});
+    });
+  }
+
+  std::string url_;
+  Connection conn_;
+  DataDir dir_;
+  bool writer_;
+};
+
+}  // namespace
+
+std::string redact_url(const std::string& url) {
+  static const std::regex uri_password(R"(^(postgres(?:ql)?://[^:@/]*:)[^@/]*@)");
+  static const std::regex keyword_password(R"((\bpassword\s*=\s*)('[^']*'|\S+))");
+  std::string out = std::regex_replace(url, uri_password, "$1***@");
+  return std::regex_replace(out, keyword_password, "$1***");
+}
+
+std::unique_ptr<RunStore> open_pg_run_store(const std::string& url, const std::filesystem::path& data_dir,
+                                            StoreAccess access) {
+  return std::make_unique<PgRunStore>(url, data_dir, access);
+}
+
+}  // namespace reelstat::store::pg

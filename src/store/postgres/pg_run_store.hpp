@@ -1,0 +1,22 @@
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "store/run_store.hpp"
+
+namespace reelstat::store::pg {
+
+// Servers LISTEN on this channel; publishing notifies it with the run id, in its transaction.
+inline constexpr const char* kPublishChannel = "reelstat_publish";
+
+// The shared store: the ledger and the current run in PostgreSQL, one writer across machines by an
+// advisory lock, snapshots built locally in `data_dir` and uploaded before the publishing
+// transaction.
+std::unique_ptr<RunStore> open_pg_run_store(const std::string& url, const std::filesystem::path& data_dir,
+                                            StoreAccess access);
+
+// A libpq URL with its password (if any) replaced by "***", for messages and logs.
+std::string redact_url(const std::string& url);
+
+}  // namespace reelstat::store::pg

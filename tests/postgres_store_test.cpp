@@ -1,0 +1,219 @@
+// The shared PostgreSQL store through the real CLI, against a real PostgreSQL 15 started for
+// this suite (tests/postgres_server.hpp).
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+#include "postgres_server.hpp"
+#include "store/postgres/pg_connection.hpp"
+
+namespace reelstat::testing {
+namespace {
+
+using Json = nlohmann::json;
+
+class PostgresStoreTest : public CliTest {
+ protected:
+  static void SetUpTestSuite() { server_ = new PostgresServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  // Each test gets a database of its own, named after it.
+  void SetUp() override {
+    database_ = "t_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    for (auto& c : database_)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    database_ = database_.substr(0, 60);
+    ASSERT_EQ(server_->psql("CREATE DATABASE " + database_).exit_code, 0);
+  }
+
+  std::string url() const { return server_->url(database_); }
+  CommandResult pg(const std::string& args) { return reelstat(args + " --store " + shell_quote(url())); }
+  CommandResult sql(const std::string& statement) { return server_->psql(statement, database_); }
+  void init() { ASSERT_EQ(pg("store init").exit_code, 0); }
+
+  static PostgresServer* server_;
+  std::string database_;
+};
+PostgresServer* PostgresStoreTest::server_ = nullptr;
+
+std::string sample() {
+  return shell_quote(sample_csv().string());
+}
+
+TEST_F(PostgresStoreTest, InitCreatesTheSchemaOnceAndCommandsRefuseAStoreWithoutIt) {
+  merge_stderr_ = true;
+  auto refused = pg("runs");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.out.find("no reelstat schema; run `reelstat store init --store"), std::string::npos)
+      << refused.out;
+
+  auto first = pg("store init");
+  EXPECT_EQ(first.exit_code, 0) << first.out;
+  EXPECT_NE(first.out.find("applied migration 1"), std::string::npos) << first.out;
+  auto again = pg("store init");
+  EXPECT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_NE(again.out.find("up to date"), std::string::npos) << again.out;
+  EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.schema_migrations").out, "1\n");
+
+  // A store migrated by a newer reelstat is refused, not misread.
+  ASSERT_EQ(sql("INSERT INTO reelstat_store.schema_migrations (version, description) VALUES (99, 'future')")
+                .exit_code,
+            0);
+  auto newer = pg("runs");
+  EXPECT_EQ(newer.exit_code, 1);
+  EXPECT_NE(newer.out.find("schema version 99, newer than this reelstat"), std::string::npos) << newer.out;
+}
+
+TEST_F(PostgresStoreTest, IngestGivesTheSameReportAndAnswersAsTheSqliteStore) {
+  init();
+  TempDir sqlite_dir;
+  const auto local =
+      run_reelstat("ingest " + sample() + " --json --data-dir " + shell_quote(sqlite_dir.path()));
+  const auto shared = pg("ingest " + sample() + " --json");
+  ASSERT_EQ(local.exit_code, 0);
+  ASSERT_EQ(shared.exit_code, 0) << shared.out;
+  Json a = Json::parse(local.out), b = Json::parse(shared.out);
+  for (const char* key : {"records", "rejected_by_reason", "excluded_from_rollups", "snapshot", "sha256",
+                          "outcome", "published"}) {
+    EXPECT_EQ(a.value(key, Json()), b.value(key, Json())) << key;
+  }
+  EXPECT_EQ(b["outcome"], "published");
+
+  // Every answer but the run's own identity is the same, byte for byte.
+  for (const std::string route :
+       {"/v1/companies?limit=1000", "/v1/genres", "/v1/companies/3/years",
+        "/v1/companies/3/years?attribution=split", "/v1/companies/3/years/1995/movies", "/v1/genres/18/years",
+        "/v1/years/1995/companies?by=revenue", "/v1/years/1995/genres", "/v1/genres/most-popular",
+        "/v1/companies/999999999/years"}) {
+    const auto from_sqlite =
+        run_reelstat("query " + shell_quote(route) + " --data-dir " + shell_quote(sqlite_dir.path()));
+    const auto from_pg = pg("query " + shell_quote(route));
+    EXPECT_EQ(from_sqlite.exit_code, from_pg.exit_code) << route;
+    EXPECT_EQ(from_sqlite.out, from_pg.out) << route;
+  }
+  // The snapshot a server would fetch is the one the ingest built: same SHA-256 as the local copy.
+  const auto recorded = sql("SELECT sha256 FROM reelstat_store.snapshot_files");
+  const auto local_copy =
+      run_command("sha256sum " + shell_quote((dir_ / "data/snapshots").string()) + "/run-*.sqlite");
+  EXPECT_EQ(recorded.out.substr(0, 64), local_copy.out.substr(0, 64));
+}
+
+TEST_F(PostgresStoreTest, AnalystViewsShowTheCurrentRun) {
+  init();
+  ASSERT_EQ(pg("ingest " + sample()).exit_code, 0);
+  const Json report = Json::parse(read_file(dir_ / "data/runs/000001/report.json"));
+  EXPECT_EQ(sql("SELECT count(*) FROM reelstat.movies").out,
+            std::to_string(report["snapshot"]["movies"].get<int64_t>()) + "\n");
+  EXPECT_EQ(sql("SELECT count(*) FROM reelstat.company_years").out,
+            std::to_string(report["snapshot"]["company_year_rows"].get<int64_t>()) + "\n");
+  // Pixar (company 3) in 1995: Toy Story alone, budget $30,000,000 (the sample's first record).
+  EXPECT_EQ(
+      sql("SELECT releases, budget_total FROM reelstat.company_years WHERE company_id = 3 AND year = 1995")
+          .out,
+      "1|30000000\n");
+  EXPECT_EQ(sql("SELECT id, outcome, published, current FROM reelstat.runs").out, "1|published|t|t\n");
+}
+
+TEST_F(PostgresStoreTest, RollbackDeltaAndPrune) {
+  init();
+  ASSERT_EQ(pg("ingest " + sample()).exit_code, 0);
+  // Run 2: Toy Story's budget changed, as a delta of one record.
+  const auto lines = read_file(sample_csv());
+  const size_t header_end = lines.find('\n') + 1;
+  const size_t first_end = lines.find('\n', header_end) + 1;
+  std::string toy_story = lines.substr(header_end, first_end - header_end);
+  const size_t at = toy_story.find("30000000");
+  ASSERT_NE(at, std::string::npos);
+  toy_story.replace(at, 8, "31000000");
+  const auto delta = file("delta.csv", lines.substr(0, header_end) + toy_story);
+  std::filesystem::remove_all(dir_ / "data/snapshots");  // the delta's base must come from the store
+  const auto run2 = pg("ingest " + delta + " --mode delta --json");
+  ASSERT_EQ(run2.exit_code, 0) << run2.out;
+  EXPECT_EQ(sql("SELECT budget_total FROM reelstat.company_years WHERE company_id = 3 AND year = 1995").out,
+            "31000000\n");
+  // Rollback to run 1: the views and the API follow.
+  const auto back = pg("publish 1");
+  ASSERT_EQ(back.exit_code, 0);
+  EXPECT_EQ(back.out, "run 1 is now current (was run 2)\n");
+  EXPECT_EQ(sql("SELECT budget_total FROM reelstat.company_years WHERE company_id = 3 AND year = 1995").out,
+            "30000000\n");
+  const auto years = Json::parse(pg("query /v1/companies/3/years/1995").out);
+  EXPECT_EQ(years["year"]["budget"]["total"], 30000000);
+  // --keep 1 keeps the current run (1) and drops run 2's file and partitions, never run 1's.
+  ASSERT_EQ(pg("ingest " + sample() + " --force --keep 1").exit_code, 0);  // run 3, current
+  EXPECT_EQ(
+      sql("SELECT string_agg(run_id::text, ',' ORDER BY run_id) FROM reelstat_store.snapshot_files").out,
+      "3\n");
+  EXPECT_EQ(
+      sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'reelstat_store' AND tablename ~ '_run_(1|2)$'")
+          .out,
+      "0\n");
+  merge_stderr_ = true;
+  const auto gone = pg("publish 2");
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_NE(gone.out.find("has no snapshot"), std::string::npos) << gone.out;
+}
+
+TEST_F(PostgresStoreTest, ASecondWriterIsToldWhoHoldsTheLock) {
+  init();
+  store::pg::Connection holder(url(), "test holder");
+  ASSERT_TRUE(holder.exec("SELECT pg_try_advisory_lock(1919247724, 1)").boolean(0, 0));
+  merge_stderr_ = true;
+  const auto refused = pg("ingest " + sample());
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.out.find("another writer is using the PostgreSQL store"), std::string::npos)
+      << refused.out;
+  EXPECT_NE(refused.out.find("test holder"), std::string::npos) << refused.out;
+  holder.exec("SELECT pg_advisory_unlock(1919247724, 1)");
+  EXPECT_EQ(pg("ingest " + sample()).exit_code, 0);
+}
+
+TEST_F(PostgresStoreTest, AKilledIngestLeavesTheCurrentRunAndTheNextOneWorks) {
+  init();
+  ASSERT_EQ(pg("ingest " + sample()).exit_code, 0);
+  const std::string before = pg("query /v1/companies/3/years").out;
+  const auto big = dir_ / "big.csv";
+  ASSERT_EQ(
+      run_reelstat("synth --rows 60000 --seed 5 -o " + shell_quote(big.string()) + " --sample " + sample())
+          .exit_code,
+      0);
+  // Killed at several moments: while reading, while loading PostgreSQL, around publishing.
+  for (int delay_ms : {100, 400, 700, 1000, 1300}) {
+    const pid_t pid =
+        spawn_reelstat({"ingest", big.string(), "--data-dir", (dir_ / "data").string(), "--store", url()},
+                       dir_ / "out.txt", dir_ / "err.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    const auto current = sql("SELECT run_id FROM reelstat_store.current_run").out;
+    if (current == "1\n") {
+      EXPECT_EQ(pg("query /v1/companies/3/years").out, before) << delay_ms;
+    }
+  }
+  // The next writer settles every killed run and drops what they left; its own run publishes.
+  merge_stderr_ = true;
+  const auto next = pg("ingest " + sample() + " --force");
+  ASSERT_EQ(next.exit_code, 0) << next.out;
+  EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.runs WHERE outcome = 'running'").out, "0\n");
+  // Partitions exist for published runs only, attached ones.
+  EXPECT_EQ(sql("SELECT count(*) FROM pg_tables t WHERE schemaname = 'reelstat_store' AND tablename ~ "
+                "'_run_[0-9]+$' "
+                "AND NOT EXISTS (SELECT 1 FROM reelstat_store.runs r WHERE r.published "
+                "AND t.tablename ~ ('_run_' || r.id || '$'))")
+                .out,
+            "0\n");
+  EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.snapshot_files f JOIN reelstat_store.runs r ON r.id = "
+                "f.run_id "
+                "WHERE NOT r.published")
+                .out,
+            "0\n");
+}
+
+}  // namespace
+}  // namespace reelstat::testing
