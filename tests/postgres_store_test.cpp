@@ -159,6 +159,21 @@ TEST_F(PostgresStoreTest, RollbackDeltaAndPrune) {
   EXPECT_NE(gone.out.find("has no snapshot"), std::string::npos) << gone.out;
 }
 
+TEST_F(PostgresStoreTest, AFetchedSnapshotThatDoesNotMatchItsRecordIsRefusedAndNotKept) {
+  init();
+  ASSERT_EQ(pg("ingest " + sample()).exit_code, 0);
+  ASSERT_EQ(sql("UPDATE reelstat_store.snapshot_chunks "
+                "SET data = set_byte(data, 5000, (get_byte(data, 5000) + 1) % 256) WHERE seq = 0")
+                .exit_code,
+            0);
+  std::filesystem::remove_all(dir_ / "data/snapshots");  // the next query must fetch it
+  merge_stderr_ = true;
+  const auto refused = pg("query /v1/genres");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.out.find("does not match its record"), std::string::npos) << refused.out;
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "data/snapshots"));
+}
+
 TEST_F(PostgresStoreTest, ASecondWriterIsToldWhoHoldsTheLock) {
   init();
   store::pg::Connection holder(url(), "test holder");

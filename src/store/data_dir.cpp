@@ -55,6 +55,12 @@ std::filesystem::path DataDir::run_dir(int64_t run_id) const {
   return root_ / "runs" / name;
 }
 
+void DataDir::write_run_report(int64_t run_id, const std::string& report_json) const {
+  const auto dir = run_dir(run_id);
+  std::filesystem::create_directories(dir);
+  replace_file_atomically(dir / "report.json", report_json);
+}
+
 std::optional<int64_t> DataDir::current_run() const {
   std::ifstream in(current_pointer());
   if (!in) return std::nullopt;

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace reelstat::store {
@@ -20,6 +21,8 @@ class DataDir {
   const std::filesystem::path& root() const { return root_; }
   std::filesystem::path snapshot_path(int64_t run_id) const;
   std::filesystem::path run_dir(int64_t run_id) const;
+  // Writes (or replaces, atomically) DIR/runs/N/report.json.
+  void write_run_report(int64_t run_id, const std::string& report_json) const;
   std::filesystem::path ledger_path() const { return root_ / "ledger.sqlite"; }
   std::filesystem::path keys_path() const { return root_ / "keys.sqlite"; }
   std::filesystem::path current_pointer() const { return root_ / "CURRENT"; }

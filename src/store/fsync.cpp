@@ -36,26 +36,54 @@ void fsync_directory(const std::filesystem::path& dir) {
   fsync_path(dir, O_RDONLY | O_DIRECTORY);
 }
 
-void replace_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  std::filesystem::path temp = path;
-  temp += ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("cannot create", temp);
-  size_t written = 0;
-  while (written < content.size()) {
-    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+AtomicFile::AtomicFile(std::filesystem::path path, const std::string& suffix) : path_(std::move(path)) {
+  temp_ = path_;
+  temp_ += suffix;
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) fail("cannot create", temp_);
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  std::error_code ignored;
+  std::filesystem::remove(temp_, ignored);
+}
+
+void AtomicFile::write(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      errno = err;
-      fail("cannot write", temp);
-    }
-    written += static_cast<size_t>(n);
+    if (n < 0) fail("cannot write", temp_);
+    bytes.remove_prefix(static_cast<size_t>(n));
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) fail("cannot flush", temp);
-  if (::rename(temp.c_str(), path.c_str()) != 0) fail("cannot rename into", path);
-  fsync_directory(path.parent_path().empty() ? "." : path.parent_path());
+}
+
+void AtomicFile::commit() {
+  const int fd = fd_;
+  fd_ = -1;  // from here on the temporary file is this function's to remove
+  auto give_up = [&](const std::string& what, const std::filesystem::path& path) {
+    const int err = errno;
+    std::error_code ignored;
+    std::filesystem::remove(temp_, ignored);
+    errno = err;
+    fail(what, path);
+  };
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    errno = err;
+    give_up("cannot flush", temp_);
+  }
+  if (::close(fd) != 0) give_up("cannot flush", temp_);
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) give_up("cannot rename into", path_);
+  fsync_directory(path_.parent_path().empty() ? "." : path_.parent_path());
+}
+
+void replace_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  AtomicFile file(path);
+  file.write(content);
+  file.commit();
 }
 
 }  // namespace reelstat::store

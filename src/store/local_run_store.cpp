@@ -25,20 +25,16 @@ class LocalRunStore final : public RunStore {
 
   void finish_run(const RunRecord& run, const std::string& report_json) override {
     ledger().finish_run(run);
-    const auto run_dir = dir_.run_dir(run.id);
-    std::filesystem::create_directories(run_dir);
-    replace_file_atomically(run_dir / "report.json", report_json);
+    dir_.write_run_report(run.id, report_json);
   }
 
   std::optional<RunRecord> find(int64_t run_id) override { return ledger().find(run_id); }
 
   std::vector<RunRecord> all() override {
     // A reader never takes the writer lock (taking it, even for a moment, made a concurrent
-    // ingest fail): a run still running whose writer is gone was killed, and is shown so.
+    // ingest fail); it asks whether the last writer's process is alive.
     auto runs = ledger().all();
-    const bool alive = lock_ != nullptr || writer_alive(dir_);
-    for (auto& r : runs)
-      if (r.outcome == "running" && !alive) r.outcome = "interrupted";
+    if (!lock_ && !writer_alive(dir_)) mark_interrupted(runs);
     return runs;
   }
 

@@ -4,6 +4,11 @@
 
 namespace reelstat::store {
 
+void mark_interrupted(std::vector<RunRecord>& runs) {
+  for (auto& r : runs)
+    if (r.outcome == "running") r.outcome = "interrupted";
+}
+
 std::unique_ptr<RunStore> open_run_store(const StoreLocation& location, StoreAccess access) {
   if (location.shared()) return pg::open_pg_run_store(location.url, location.data_dir, access);
   return open_local_run_store(location.data_dir, access);

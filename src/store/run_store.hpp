@@ -48,6 +48,10 @@ class RunStore {
   virtual std::vector<int64_t> prune(size_t keep) = 0;
 };
 
+// Shows runs still marked running as "interrupted": for a reader that found no live writer, so
+// they were killed (the next writer records them as aborted or published).
+void mark_interrupted(std::vector<RunRecord>& runs);
+
 // How a command was told where the store is: --store / REELSTAT_STORE / config `store` (a libpq
 // URL), else the data directory alone.
 struct StoreLocation {

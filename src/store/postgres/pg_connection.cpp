@@ -152,12 +152,4 @@ int64_t CopyIn::finish() {
   return rows_;
 }
 
-std::string quote_identifier(Connection& connection, std::string_view name) {
-  char* quoted = PQescapeIdentifier(connection.handle(), name.data(), name.size());
-  if (!quoted) throw PgError("PostgreSQL: " + trimmed_message(PQerrorMessage(connection.handle())));
-  std::string out(quoted);
-  PQfreemem(quoted);
-  return out;
-}
-
 }  // namespace reelstat::store::pg

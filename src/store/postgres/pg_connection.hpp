@@ -94,7 +94,4 @@ class CopyIn {
   bool open_ = true;
 };
 
-// SQL text literal quoting for the few statements that cannot take parameters (DDL).
-std::string quote_identifier(Connection& connection, std::string_view name);
-
 }  // namespace reelstat::store::pg

@@ -9,8 +9,8 @@
 
 #include "common/utc_time.hpp"
 #include "store/data_dir.hpp"
-#include "store/fsync.hpp"
 #include "store/postgres/pg_connection.hpp"
+#include "store/postgres/pg_model_load.hpp"
 #include "store/postgres/pg_schema.hpp"
 #include "store/postgres/pg_snapshot_files.hpp"
 #include "store/sqlite.hpp"
@@ -54,10 +54,7 @@ RunRecord run_from(const Result& r, int row) {
 class PgRunStore final : public RunStore {
  public:
   PgRunStore(const std::string& url, const std::filesystem::path& data_dir, StoreAccess access)
-      : url_(url),
-        conn_(url, application_name(access)),
-        dir_(data_dir),
-        writer_(access == StoreAccess::writer) {
+      : conn_(url, application_name(access)), dir_(data_dir), writer_(access == StoreAccess::writer) {
     require_schema(conn_, redact_url(url));
     if (!writer_) return;
     if (conn_.in_recovery())
@@ -93,9 +90,7 @@ class PgRunStore final : public RunStore {
          std::to_string(run.loaded), std::to_string(run.rejected), std::to_string(run.excluded), run.outcome,
          run.published ? "true" : "false", run.message, report_json});
     // The same report beside the rejects file, for whoever ran the ingest.
-    const auto run_dir = dir_.run_dir(run.id);
-    std::filesystem::create_directories(run_dir);
-    replace_file_atomically(run_dir / "report.json", report_json);
+    dir_.write_run_report(run.id, report_json);
   }
 
   std::optional<RunRecord> find(int64_t run_id) override {
@@ -109,9 +104,7 @@ class PgRunStore final : public RunStore {
     std::vector<RunRecord> runs;
     for (int i = 0; i < r.rows(); ++i)
       runs.push_back(run_from(r, i));
-    const bool alive = writer_ || writer_holder().has_value();
-    for (auto& run : runs)
-      if (run.outcome == "running" && !alive) run.outcome = "interrupted";
+    if (!writer_ && !writer_holder()) mark_interrupted(runs);
     return runs;
   }
 
@@ -267,7 +260,6 @@ class PgRunStore final : public RunStore {
     });
   }
 
-  std::string url_;
   Connection conn_;
   DataDir dir_;
   bool writer_;

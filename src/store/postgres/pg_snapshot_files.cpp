@@ -12,7 +12,6 @@
 #include "common/sha256.hpp"
 #include "common/unique_fd.hpp"
 #include "store/fsync.hpp"
-#include "store/postgres/pg_schema.hpp"
 #include "store/sqlite.hpp"
 
 namespace reelstat::store::pg {
@@ -23,17 +22,6 @@ constexpr int kChunksPerFetch = 16;  // 16 MiB per round trip: few round trips, 
 
 [[noreturn]] void io_failure(const std::string& what, const std::filesystem::path& path) {
   throw StoreError(fmt::format("{} {}: {}", what, path.string(), std::strerror(errno)));
-}
-
-void write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      io_failure("cannot write", path);
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
 }
 
 }  // namespace
@@ -83,81 +71,32 @@ void fetch_snapshot_file(Connection& c, int64_t run_id, const std::filesystem::p
   const int64_t expected_bytes = file.int64(0, 1);
   const int64_t chunks = file.int64(0, 2);
 
-  auto partial = dest;
-  partial += ".fetch";
   std::filesystem::create_directories(dest.parent_path());
-  UniqueFd fd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd) io_failure("cannot create", partial);
+  AtomicFile out(dest, ".fetch");
   Sha256 hash;
   int64_t bytes = 0;
-  try {
-    for (int64_t first = 0; first < chunks; first += kChunksPerFetch) {
-      const auto rows = c.exec_binary(
-          "SELECT data FROM reelstat_store.snapshot_chunks WHERE run_id = $1 AND seq >= $2 AND seq < $3 "
-          "ORDER BY seq",
-          {std::to_string(run_id), std::to_string(first), std::to_string(first + kChunksPerFetch)});
-      const int64_t want = std::min<int64_t>(kChunksPerFetch, chunks - first);
-      if (rows.rows() != want)
-        throw StoreError(fmt::format("run {}'s snapshot in the store is missing chunks", run_id));
-      for (int r = 0; r < rows.rows(); ++r) {
-        const auto piece = rows.text(r, 0);
-        hash.update(piece.data(), piece.size());
-        write_all(fd.get(), piece, partial);
-        bytes += static_cast<int64_t>(piece.size());
-      }
+  for (int64_t first = 0; first < chunks; first += kChunksPerFetch) {
+    const auto rows = c.exec_binary(
+        "SELECT data FROM reelstat_store.snapshot_chunks WHERE run_id = $1 AND seq >= $2 AND seq < $3 "
+        "ORDER BY seq",
+        {std::to_string(run_id), std::to_string(first), std::to_string(first + kChunksPerFetch)});
+    const int64_t want = std::min<int64_t>(kChunksPerFetch, chunks - first);
+    if (rows.rows() != want)
+      throw StoreError(fmt::format("run {}'s snapshot in the store is missing chunks", run_id));
+    for (int r = 0; r < rows.rows(); ++r) {
+      const auto piece = rows.text(r, 0);
+      hash.update(piece.data(), piece.size());
+      out.write(piece);
+      bytes += static_cast<int64_t>(piece.size());
     }
-    const std::string sha = hash.hex_digest();
-    if (bytes != expected_bytes || sha != expected_sha)
-      throw StoreError(
-          fmt::format("run {}'s snapshot from the store does not match its record: {} bytes with "
-                      "SHA-256 {}, expected {} bytes with {}",
-                      run_id, bytes, sha, expected_bytes, expected_sha));
-    if (::fsync(fd.get()) != 0) io_failure("cannot fsync", partial);
-    fd.reset();
-    std::filesystem::rename(partial, dest);
-    fsync_directory(dest.parent_path());
-  } catch (...) {
-    fd.reset();
-    std::error_code ignored;
-    std::filesystem::remove(partial, ignored);
-    throw;
   }
-}
-
-int64_t load_model_tables(Connection& c, int64_t run_id, const std::filesystem::path& path) {
-  Database snapshot(path, Database::Mode::read_only);
-  int64_t rows = 0;
-  for (const TableSpec* t : model_tables()) {
-    const std::string partition = partition_name(*t, run_id);
-    c.exec(
-        fmt::format("DROP TABLE IF EXISTS {0}; CREATE TABLE {0} (LIKE reelstat_store.{1}); "
-                    "ALTER TABLE {0} ADD CHECK (run_id = {2})",
-                    partition, t->name, run_id));
-    CopyIn copy(c, fmt::format("{} (run_id, {})", partition, t->select_list()));
-    auto select = snapshot.prepare("SELECT " + t->select_list() + " FROM " + t->name);
-    const int columns = static_cast<int>(t->columns.size());
-    while (select.step()) {
-      copy.begin_row(columns + 1);
-      copy.add_int64(run_id);
-      for (int i = 0; i < columns; ++i) {
-        const auto& type = t->columns[static_cast<size_t>(i)].type;
-        if (select.is_null(i))
-          copy.add_null();
-        else if (type == "INTEGER")
-          copy.add_int64(select.int64(i));
-        else if (type == "BLOB")
-          copy.add_bytes(select.blob(i));
-        else
-          copy.add_text(select.text(i));
-      }
-    }
-    rows += copy.finish();
-    // The primary key after the rows (faster than row by row); ATTACH adopts it as the
-    // partition's index instead of building another under the publishing transaction.
-    c.exec(fmt::format("ALTER TABLE {} ADD PRIMARY KEY (run_id, {})", partition,
-                       fmt::join(t->primary_key, ", ")));
-  }
-  return rows;
+  const std::string sha = hash.hex_digest();
+  if (bytes != expected_bytes || sha != expected_sha)
+    throw StoreError(
+        fmt::format("run {}'s snapshot from the store does not match its record: {} bytes with "
+                    "SHA-256 {}, expected {} bytes with {}",
+                    run_id, bytes, sha, expected_bytes, expected_sha));
+  out.commit();
 }
 
 }  // namespace reelstat::store::pg

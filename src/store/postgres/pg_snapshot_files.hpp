@@ -17,8 +17,4 @@ std::string upload_snapshot_file(Connection& connection, int64_t run_id, const s
 // no snapshot, and StoreError when the bytes do not match (nothing is left at `dest` then).
 void fetch_snapshot_file(Connection& connection, int64_t run_id, const std::filesystem::path& dest);
 
-// Copies the model tables of the SQLite snapshot at `path` into run `run_id`'s partitions (not
-// yet attached: publishing attaches them, in its transaction). Returns the rows copied.
-int64_t load_model_tables(Connection& connection, int64_t run_id, const std::filesystem::path& path);
-
 }  // namespace reelstat::store::pg
