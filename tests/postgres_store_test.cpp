@@ -58,7 +58,21 @@ TEST_F(PostgresStoreTest, InitCreatesTheSchemaOnceAndCommandsRefuseAStoreWithout
   auto again = pg("store init");
   EXPECT_EQ(again.exit_code, 0) << again.out;
   EXPECT_NE(again.out.find("up to date"), std::string::npos) << again.out;
-  EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.schema_migrations").out, "1\n");
+  EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.schema_migrations").out, "2\n");
+
+  // A store left at version 1 (as an earlier reelstat made it) is refused until it is migrated.
+  ASSERT_EQ(sql("DROP TABLE reelstat_store.api_keys, reelstat_store.servers; "
+                "DELETE FROM reelstat_store.schema_migrations WHERE version = 2")
+                .exit_code,
+            0);
+  auto older = pg("keys list");
+  EXPECT_EQ(older.exit_code, 1);
+  EXPECT_NE(older.out.find("has schema version 1, this reelstat needs 2; run `reelstat store init --store"),
+            std::string::npos)
+      << older.out;
+  auto migrated = pg("store init");
+  EXPECT_NE(migrated.out.find("applied migration 2"), std::string::npos) << migrated.out;
+  EXPECT_EQ(pg("keys list").exit_code, 0);
 
   // A store migrated by a newer reelstat is refused, not misread.
   ASSERT_EQ(sql("INSERT INTO reelstat_store.schema_migrations (version, description) VALUES (99, 'future')")

@@ -121,6 +121,24 @@ TEST_F(Serve, EveryRouteAnswersByteForByteWhatQueryPrints) {
   EXPECT_EQ(server->terminate(), 0);
 }
 
+// Uses are counted per key in memory and written to the key store in batches (every 5 s, and at
+// shutdown), so `keys list` tells who uses the API without a write per request.
+TEST_F(Serve, KeyUseIsCountedAndReportedInBatches) {
+  const std::string counted = create_key("counted", "");
+  auto server = start();
+  HttpClient client(server->port());
+  for (int i = 0; i < 7; ++i)
+    ASSERT_EQ(client.get("/v1/genres", {{"X-API-Key", counted}}).status, 200);
+  ASSERT_EQ(client.get("/v1/genres", {{"X-API-Key", counted + "x"}}).status, 401);  // not this key's use
+  ASSERT_EQ(server->terminate(), 0);
+  const auto list = run_reelstat("keys list --data-dir " + data_arg());
+  const std::regex row(R"(counted\s+rsk_\S+\s+50\s+100\s+(\d+)\s+(\S+))");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(list.out, m, row)) << list.out;
+  EXPECT_EQ(m[1], "7");
+  EXPECT_NE(m[2], "never");
+}
+
 TEST_F(Serve, AuthenticationMissingWrongAndRevoked) {
   auto server = start();
   HttpClient client(server->port());

@@ -17,11 +17,11 @@ int publish_command(const store::StoreLocation& location, int64_t run_id);
 int store_init_command(const store::StoreLocation& location);
 int query_command(const store::StoreLocation& location, const std::string& target);
 int serve_command(const http::ServeConfig& config);
-int keys_create_command(const std::filesystem::path& data_dir, const std::string& name, double rate,
+int keys_create_command(const store::StoreLocation& location, const std::string& name, double rate,
                         int64_t burst);
-int keys_list_command(const std::filesystem::path& data_dir);
+int keys_list_command(const store::StoreLocation& location);
 int synth_command(synth::SynthOptions options, const std::string& output, const std::string& expect_file);
-int keys_revoke_command(const std::filesystem::path& data_dir, const std::string& name);
+int keys_revoke_command(const store::StoreLocation& location, const std::string& name);
 
 // --data-dir, else $REELSTAT_DATA_DIR, else ./reelstat-data.
 std::filesystem::path resolve_data_dir(const std::string& flag);

@@ -96,13 +96,13 @@ int main(int argc, char** argv) {
   unsigned threads_flag = 0;
   bool no_auth = false;
   auto* serve_cmd = app.add_subcommand("serve", "Serve the API over HTTP from the current snapshot");
-  add_data_dir(serve_cmd);
+  add_store(serve_cmd);
   serve_cmd->add_option("--listen", listen_flag, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   serve_cmd->add_option("--threads", threads_flag, "Worker threads (default: one per core)")
       ->check(CLI::Range(1, 256));
   serve_cmd
       ->add_option("--config", config_file,
-                   "TOML file with listen, threads, data_dir, cache_bytes, limits...")
+                   "TOML file with listen, threads, data_dir, store, cache_bytes, limits...")
       ->check(CLI::ExistingFile);
   serve_cmd->add_flag("--no-auth", no_auth,
                       "Answer without API keys (local use only; rate limits per address)");
@@ -117,12 +117,12 @@ int main(int argc, char** argv) {
   keys_create->add_option("--rate", key_rate, "Requests per second (default 50)")->check(CLI::PositiveNumber);
   keys_create->add_option("--burst", key_burst, "Requests allowed at once (default 100)")
       ->check(CLI::PositiveNumber);
-  add_data_dir(keys_create);
+  add_store(keys_create);
   auto* keys_list = keys_cmd->add_subcommand("list", "List keys (never the keys themselves)");
-  add_data_dir(keys_list);
+  add_store(keys_list);
   auto* keys_revoke = keys_cmd->add_subcommand("revoke", "Revoke a key by name");
   keys_revoke->add_option("NAME", key_name, "The key's name")->required();
-  add_data_dir(keys_revoke);
+  add_store(keys_revoke);
 
   synth::SynthOptions synth_options;
   std::string synth_output, synth_expect, synth_sample;
@@ -158,6 +158,7 @@ int main(int argc, char** argv) {
       // Flags override the file; the data dir comes from the file only when no flag or env names one.
       if (!data_dir_flag.empty() || std::getenv("REELSTAT_DATA_DIR") || serve_config.data_dir.empty())
         serve_config.data_dir = data_dir;
+      if (!location.url.empty()) serve_config.store_url = location.url;
       if (!listen_flag.empty()) serve_config.listen = listen_flag;
       if (threads_flag) serve_config.threads = threads_flag;
       if (no_auth) serve_config.auth = false;
@@ -167,9 +168,9 @@ int main(int argc, char** argv) {
       synth_options.sample = synth_sample;
       return cli::synth_command(synth_options, synth_output, synth_expect);
     }
-    if (keys_create->parsed()) return cli::keys_create_command(data_dir, key_name, key_rate, key_burst);
-    if (keys_list->parsed()) return cli::keys_list_command(data_dir);
-    if (keys_revoke->parsed()) return cli::keys_revoke_command(data_dir, key_name);
+    if (keys_create->parsed()) return cli::keys_create_command(location, key_name, key_rate, key_burst);
+    if (keys_list->parsed()) return cli::keys_list_command(location);
+    if (keys_revoke->parsed()) return cli::keys_revoke_command(location, key_name);
   } catch (const std::exception& e) {
     std::cerr << "reelstat: " << e.what() << "\n";
     return 1;

@@ -2,15 +2,24 @@
 
 #include <openssl/crypto.h>
 
+#include <chrono>
+
+#include "common/utc_time.hpp"
+
 namespace reelstat::http {
+
 KeyRing::KeyRing() {
   keys_.store(std::make_shared<const Map>());
 }
 
 void KeyRing::replace(const std::vector<store::ApiKey>& active) {
+  const auto old = keys_.load();
   auto map = std::make_shared<Map>();
-  for (const auto& k : active)
-    map->emplace(k.hash, KeyInfo{k.name, k.rate, k.burst});
+  for (const auto& k : active) {
+    auto previous = old->find(k.hash);
+    auto usage = previous != old->end() ? previous->second.usage : std::make_shared<KeyUsage>();
+    map->emplace(k.hash, KeyInfo{k.name, k.rate, k.burst, std::move(usage)});
+  }
   keys_.store(std::move(map));
 }
 
@@ -21,7 +30,32 @@ std::optional<KeyInfo> KeyRing::authenticate(std::string_view presented) const {
   auto it = map->find(d);
   // The map finds the candidate by its digest; the constant-time compare confirms it.
   if (it == map->end() || CRYPTO_memcmp(it->first.data(), d.data(), d.size()) != 0) return std::nullopt;
+  KeyUsage& usage = *it->second.usage;
+  usage.requests.fetch_add(1, std::memory_order_relaxed);
+  usage.last_used_unix.store(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count(),
+      std::memory_order_relaxed);
   return it->second;
+}
+
+std::vector<store::KeyUse> KeyRing::take_usage() {
+  std::vector<store::KeyUse> uses;
+  for (const auto& [hash, info] : *keys_.load()) {
+    const int64_t n = info.usage->requests.exchange(0, std::memory_order_relaxed);
+    if (n == 0) continue;
+    const auto last = std::chrono::system_clock::time_point(
+        std::chrono::seconds(info.usage->last_used_unix.load(std::memory_order_relaxed)));
+    uses.push_back(store::KeyUse{hash, n, utc_iso8601(last)});
+  }
+  return uses;
+}
+
+void KeyRing::restore_usage(const std::vector<store::KeyUse>& uses) {
+  const auto map = keys_.load();
+  for (const auto& u : uses)
+    if (auto it = map->find(u.hash); it != map->end())
+      it->second.usage->requests.fetch_add(u.requests, std::memory_order_relaxed);
 }
 
 }  // namespace reelstat::http

@@ -12,14 +12,21 @@
 
 namespace reelstat::http {
 
+// Requests made with one key since its use was last reported to the key store.
+struct KeyUsage {
+  std::atomic<int64_t> requests{0};
+  std::atomic<int64_t> last_used_unix{0};
+};
+
 struct KeyInfo {
   std::string name;
   double rate;
   int64_t burst;
+  std::shared_ptr<KeyUsage> usage;  // kept across replace(), so no count is lost to a reload
 };
 
 // The active API keys as the server knows them, replaced whole when the key store changes so a
-// revocation takes effect at the next poll. Lookups take no lock.
+// revocation takes effect at the next poll. Lookups take no lock; each successful one counts a use.
 class KeyRing {
  public:
   KeyRing();
@@ -28,6 +35,11 @@ class KeyRing {
   // time, so response timing tells nothing about how close a guess was.
   std::optional<KeyInfo> authenticate(std::string_view presented) const;
   size_t size() const { return keys_.load()->size(); }
+
+  // The uses counted since the last call, reset to zero: the batch a server reports.
+  std::vector<store::KeyUse> take_usage();
+  // Puts back a batch that could not be reported, to go with the next one.
+  void restore_usage(const std::vector<store::KeyUse>& uses);
 
  private:
   using Map = std::unordered_map<std::string, KeyInfo>;  // hash_api_key(key), as stored -> owner

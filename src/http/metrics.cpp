@@ -6,6 +6,7 @@
 
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
+#include "http/store_follower.hpp"
 
 namespace reelstat::http {
 
@@ -32,7 +33,39 @@ void Metrics::record(size_t route, int status, double seconds, size_t bytes) {
   bytes_.fetch_add(bytes, std::memory_order_relaxed);
 }
 
-std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys) const {
+namespace {
+
+template <typename Help>
+void render_store(std::string& out, const StoreStatus& s, Help& help) {
+  help("reelstat_store_up", "gauge", "1 while the shared store answers, 0 while it is unreachable.");
+  out += fmt::format("reelstat_store_up {}\n", s.state == "connected" ? 1 : 0);
+  help("reelstat_store_standby", "gauge", "1 when the store session is on a read-only hot standby.");
+  out += fmt::format("reelstat_store_standby {}\n", s.standby ? 1 : 0);
+  help("reelstat_store_last_contact_timestamp_seconds", "gauge",
+       "Unix time of the last successful exchange with the store (0: none yet).");
+  out += fmt::format("reelstat_store_last_contact_timestamp_seconds {:.3f}\n", s.last_contact_unix);
+  help("reelstat_store_connects_total", "counter", "Sessions opened with the store.");
+  out += fmt::format("reelstat_store_connects_total {}\n", s.connects);
+  help("reelstat_store_failures_total", "counter", "Failed connects and lost sessions.");
+  out += fmt::format("reelstat_store_failures_total {}\n", s.connection_failures);
+  help("reelstat_store_snapshot_fetches_total", "counter", "Snapshots fetched from the store and checked.");
+  out += fmt::format("reelstat_store_snapshot_fetches_total {}\n", s.fetches);
+  help("reelstat_store_snapshot_fetch_failures_total", "counter",
+       "Fetched snapshots refused because their size or SHA-256 did not match.");
+  out += fmt::format("reelstat_store_snapshot_fetch_failures_total {}\n", s.fetch_failures);
+  if (s.store_run) {
+    help("reelstat_store_current_run", "gauge", "The store's current run, as last seen.");
+    out += fmt::format("reelstat_store_current_run {}\n", *s.store_run);
+  }
+  help("reelstat_fleet_servers", "gauge",
+       "Live API servers sharing each key's rate limit, this one included.");
+  out += fmt::format("reelstat_fleet_servers {}\n", s.fleet_servers);
+}
+
+}  // namespace
+
+std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys,
+                            const StoreFollower* follower) const {
   std::string out;
   auto help = [&](std::string_view name, std::string_view type, std::string_view text) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, text, name, type);
@@ -117,6 +150,7 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys) c
     help("reelstat_snapshot_movies", "gauge", "Movies in the served snapshot.");
     out += fmt::format("reelstat_snapshot_movies {}\n", live->index->meta().movies);
   }
+  if (follower) render_store(out, follower->status(), help);
   return out;
 }
 

@@ -11,6 +11,7 @@ namespace reelstat::http {
 
 class SnapshotHolder;
 class KeyRing;
+class StoreFollower;
 
 // The endpoints outside the API, answered without a key.
 inline constexpr std::array<std::string_view, 5> kOperationalRoutes = {"/healthz", "/readyz", "/metrics",
@@ -42,8 +43,9 @@ class Metrics {
   void count_accept_error() { accept_errors_.fetch_add(1, std::memory_order_relaxed); }
   int64_t connections() const { return connections_.load(std::memory_order_relaxed); }
 
-  // Prometheus text exposition format 0.0.4.
-  std::string render(const SnapshotHolder& holder, const KeyRing& keys) const;
+  // Prometheus text exposition format 0.0.4; `follower` (or null) adds the shared store's state.
+  std::string render(const SnapshotHolder& holder, const KeyRing& keys,
+                     const StoreFollower* follower = nullptr) const;
 
  private:
   static constexpr std::array<int, 14> kStatuses = {200, 304, 400, 401, 404, 405, 408,

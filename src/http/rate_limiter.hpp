@@ -1,5 +1,6 @@
 #pragma once
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -23,6 +24,11 @@ class RateLimiter {
   using Clock = std::chrono::steady_clock;
   RateDecision take(const std::string& client, double rate, int64_t burst,
                     Clock::time_point now = Clock::now());
+  // A key's limit holds for a fleet: each of N live servers allows its 1/N share of the rate and
+  // burst (the balancer spreads a client's requests evenly). 1 for a server on its own.
+  void set_fleet_share(double share) { fleet_share_.store(share, std::memory_order_relaxed); }
+  double fleet_share() const { return fleet_share_.load(std::memory_order_relaxed); }
+
   // Drops buckets that would be full by now (forgetting them changes nothing), so one-off clients
   // do not pile up.
   void forget_idle(Clock::time_point now = Clock::now());
@@ -40,6 +46,7 @@ class RateLimiter {
     std::unordered_map<std::string, Bucket> buckets;
   };
   std::array<Shard, kShards> shards_;
+  std::atomic<double> fleet_share_{1.0};
 };
 
 }  // namespace reelstat::http

@@ -1,8 +1,11 @@
 #include "http/request_handler.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
 
 #include "common/sha256.hpp"
 #include "http/gzip.hpp"
@@ -47,6 +50,25 @@ std::string_view presented_key(const Request& r) {
   return r.api_key;
 }
 
+// Ready: the run served, and with a shared store how it is doing. A store that is down does not
+// make a server unready: it goes on answering from the run it has.
+std::string readiness_body(int64_t run_id, const StoreFollower* follower) {
+  using Json = nlohmann::ordered_json;
+  Json body = {{"status", "ready"}, {"run_id", run_id}};
+  if (follower) {
+    const StoreStatus s = follower->status();
+    const auto text_or_null = [](const std::string& text) { return text.empty() ? Json() : Json(text); };
+    body["store"] = {{"state", s.state},
+                     {"server", s.server},
+                     {"standby", s.standby},
+                     {"current_run", s.store_run ? Json(*s.store_run) : Json()},
+                     {"last_contact", text_or_null(s.last_contact)},
+                     {"fleet_servers", s.fleet_servers},
+                     {"error", text_or_null(s.last_error)}};
+  }
+  return body.dump() + "\n";
+}
+
 void add_rate_headers(Reply& reply, const RateDecision& d) {
   reply.headers += fmt::format("RateLimit-Limit: {}\r\nRateLimit-Remaining: {}\r\nRateLimit-Reset: {}\r\n",
                                d.limit, d.remaining, d.reset_seconds);
@@ -62,8 +84,13 @@ Reply error_reply(int status, std::string_view code, std::string_view message) {
 }
 
 RequestHandler::RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, KeyRing& keys,
-                               RateLimiter& limiter, Metrics& metrics)
-    : config_(config), snapshots_(snapshots), keys_(keys), limiter_(limiter), metrics_(metrics) {}
+                               RateLimiter& limiter, Metrics& metrics, const StoreFollower* follower)
+    : config_(config),
+      snapshots_(snapshots),
+      keys_(keys),
+      limiter_(limiter),
+      metrics_(metrics),
+      follower_(follower) {}
 
 Reply RequestHandler::handle(const Request& request) const {
   if (request.target.size() > config_.max_target_bytes)
@@ -86,12 +113,15 @@ Reply RequestHandler::operational(const Request& request, std::string_view path)
   } else if (path == "/readyz") {
     auto live = snapshots_.current();
     if (live->index)
-      reply.body = fmt::format("{{\"status\":\"ready\",\"run_id\":{}}}\n", live->run_id);
+      reply.body = readiness_body(live->run_id, follower_);
     else
-      reply = error_reply(503, "not_ready", "no snapshot is loaded yet");
+      reply = error_reply(
+          503, "not_ready",
+          follower_ ? fmt::format("no snapshot is loaded yet (shared store: {})", follower_->status().state)
+                    : std::string("no snapshot is loaded yet"));
   } else if (path == "/metrics") {
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    reply.body = metrics_.render(snapshots_, keys_);
+    reply.body = metrics_.render(snapshots_, keys_, follower_);
   } else if (path == "/openapi.json") {
     reply.body = std::string(openapi_document());
   } else {
@@ -120,7 +150,9 @@ Reply RequestHandler::api(const Request& request) const {
       return r;
     }
     key_name = owner->name;
-    decision = limiter_.take(owner->name, owner->rate, owner->burst);
+    const double share = limiter_.fleet_share();
+    decision = limiter_.take(owner->name, owner->rate * share,
+                             std::max<int64_t>(1, std::llround(static_cast<double>(owner->burst) * share)));
   } else {
     decision = limiter_.take(std::string(request.client), config_.anonymous_rate, config_.anonymous_burst);
   }

@@ -10,6 +10,7 @@
 #include "http/rate_limiter.hpp"
 #include "http/response_cache.hpp"
 #include "http/serve_config.hpp"
+#include "http/store_follower.hpp"
 
 namespace reelstat::http {
 
@@ -42,8 +43,9 @@ struct Reply {
 // limiting, the response cache, ETag revalidation and gzip. No sockets here, so it is easy to test.
 class RequestHandler {
  public:
+  // `follower` is null unless the server follows a shared store.
   RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, KeyRing& keys, RateLimiter& limiter,
-                 Metrics& metrics);
+                 Metrics& metrics, const StoreFollower* follower = nullptr);
   Reply handle(const Request& request) const;
 
  private:
@@ -57,6 +59,7 @@ class RequestHandler {
   KeyRing& keys_;
   RateLimiter& limiter_;
   Metrics& metrics_;
+  const StoreFollower* follower_;
 };
 
 // A complete error reply with the JSON error body.

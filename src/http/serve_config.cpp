@@ -38,6 +38,8 @@ ServeConfig load_serve_config(const std::filesystem::path& file, ServeConfig c) 
       c.threads = static_cast<unsigned>(positive(node, key));
     else if (key == "data_dir")
       c.data_dir = required_type<std::string>(node, key);
+    else if (key == "store")
+      c.store_url = required_type<std::string>(node, key);
     else if (key == "auth")
       c.auth = required_type<bool>(node, key);
     else if (key == "cache_bytes")

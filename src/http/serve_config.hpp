@@ -11,8 +11,9 @@ namespace reelstat::http {
 // them; command-line flags override the file.
 struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
-  unsigned threads = 0;  // 0: one per core
-  std::filesystem::path data_dir;
+  unsigned threads = 0;            // 0: one per core
+  std::filesystem::path data_dir;  // with a store: this server's local copies of its snapshots
+  std::string store_url;           // a libpq URL: follow the shared PostgreSQL store (`store` key)
   bool auth = true;
   size_t cache_bytes = 256u << 20;  // rendered responses kept per snapshot
   size_t max_connections = 10000;

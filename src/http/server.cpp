@@ -4,6 +4,7 @@
 #include <malloc.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -28,6 +29,7 @@
 #include "http/repeat_limiter.hpp"
 #include "http/request_handler.hpp"
 #include "http/request_head.hpp"
+#include "http/store_follower.hpp"
 #include "store/key_store.hpp"
 
 namespace reelstat::http {
@@ -41,6 +43,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kSweepInterval = std::chrono::milliseconds(250);
+// How often the key uses counted here go to the key store: batched, never per request.
+constexpr auto kUsageReportInterval = std::chrono::seconds(5);
 
 std::string_view reason_phrase(int status) {
   switch (status) {
@@ -131,7 +135,11 @@ struct Server::State {
       : config(std::move(c)),
         data_dir(config.data_dir),
         snapshots(data_dir, config.cache_bytes),
-        handler(config, snapshots, keys, limiter, metrics),
+        follower(config.store_url.empty()
+                     ? nullptr
+                     : std::make_unique<StoreFollower>(config.store_url, config.poll_interval, config.auth,
+                                                       data_dir, keys, limiter, [this] { wake_watcher(); })),
+        handler(config, snapshots, keys, limiter, metrics, follower.get()),
         access_log(config.access_log) {
     for (unsigned i = 0; i < config.threads; ++i)
       workers.push_back(std::make_unique<Worker>(*this));
@@ -146,6 +154,7 @@ struct Server::State {
   std::unique_ptr<store::KeyStore> key_store;
   RateLimiter limiter;
   Metrics metrics;
+  std::unique_ptr<StoreFollower> follower;  // with --store: keeps data_dir and keys in step
   RequestHandler handler;
   AccessLog access_log;
   std::vector<std::unique_ptr<Worker>> workers;
@@ -157,11 +166,14 @@ struct Server::State {
   std::condition_variable watch_cv;
   bool watch_stop = false;
   bool force_reload = false;
+  bool check_now = false;  // the follower made a new run current in data_dir
 
   void begin_shutdown();
   void finish_watcher();
   void watch();
+  void wake_watcher();
   void refresh_keys();
+  void report_key_use();
   void refresh_snapshot(bool force);
   // Failures that recur at every poll are logged once per 10 s, watcher thread only.
   void log_repeated(RepeatLimiter& limiter, const std::string& message);
@@ -410,13 +422,30 @@ void Server::State::begin_shutdown() {
     net::post(w->ioc, [worker = w.get()] { worker->shutdown(); });
 }
 
+void Server::State::wake_watcher() {
+  std::lock_guard lock(watch_mutex);
+  check_now = true;
+  watch_cv.notify_all();
+}
+
 void Server::State::refresh_keys() {
-  if (!config.auth) return;
+  if (!config.auth || follower) return;  // a follower reads the shared store's keys
   try {
-    if (!key_store) key_store = std::make_unique<store::KeyStore>(data_dir.keys_path());
+    if (!key_store) key_store = store::open_sqlite_key_store(data_dir.keys_path());
     keys.replace(key_store->active());
   } catch (...) {
     key_store.reset();  // reopened at the next poll
+    throw;
+  }
+}
+
+void Server::State::report_key_use() {
+  if (!key_store) return;
+  const auto uses = keys.take_usage();
+  try {
+    key_store->record_use(uses);
+  } catch (...) {
+    keys.restore_usage(uses);
     throw;
   }
 }
@@ -445,17 +474,21 @@ void Server::State::log_repeated(RepeatLimiter& limiter, const std::string& mess
 }
 
 void Server::State::watch() {
-  auto last_cleanup = Clock::now(), last_trim = Clock::now();
+  auto last_cleanup = Clock::now(), last_trim = Clock::now(), last_usage_report = Clock::now();
   std::unique_lock lock(watch_mutex);
   while (!watch_stop) {
-    watch_cv.wait_for(lock, config.poll_interval, [this] { return watch_stop || force_reload; });
+    watch_cv.wait_for(lock, config.poll_interval, [this] { return watch_stop || force_reload || check_now; });
     if (watch_stop) break;
     const bool force = force_reload;
-    force_reload = false;
+    force_reload = check_now = false;
     lock.unlock();
     refresh_snapshot(force);
     try {
       refresh_keys();
+      if (Clock::now() - last_usage_report > kUsageReportInterval) {
+        last_usage_report = Clock::now();
+        report_key_use();
+      }
       key_failures.clear();
     } catch (const std::exception& e) {
       log_repeated(key_failures,
@@ -484,6 +517,12 @@ Server::Server(ServeConfig config) {
 Server::~Server() = default;
 
 namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
+  return name;
+}
 
 // Each connection is a descriptor: take all the kernel allows this process, and say so when the
 // configured connection limit cannot fit in it (accepts would fail, with backoff, before it).
@@ -517,6 +556,10 @@ int Server::run() {
   endpoint.port(s.workers[0]->acceptor.local_endpoint().port());
   for (size_t i = 1; i < s.workers.size(); ++i)
     s.workers[i]->open(endpoint);
+  if (s.follower) {
+    s.follower->start(fmt::format("{}:{}", host_name(), endpoint.port()));
+    s.refresh_snapshot(false);  // the run the first exchange with the store made current
+  }
 
   if (!s.config.auth) {
     std::cerr << "\n"
@@ -524,7 +567,7 @@ int Server::run() {
                  "  *  WARNING: --no-auth: the API answers anyone, without keys *\n"
                  "  *  (rate limits apply per client address). Local use only.  *\n"
                  "  ************************************************************\n\n";
-  } else if (s.keys.size() == 0) {
+  } else if (s.keys.size() == 0 && !s.follower) {
     std::cerr << "reelstat serve: no API keys yet; create one with `reelstat keys create --name NAME`\n";
   }
   {
@@ -579,6 +622,12 @@ int Server::run() {
     t.join();
   s.finish_watcher();
   watcher.join();
+  if (s.follower) s.follower->stop();
+  try {
+    s.report_key_use();
+  } catch (const std::exception& e) {
+    std::cerr << "reelstat serve: could not record the last key uses: " << e.what() << "\n";
+  }
   s.access_log.flush();
   std::cerr << "reelstat serve: stopped\n";
   return 0;

@@ -13,6 +13,7 @@ namespace reelstat::store {
 //   DIR/runs/000042/                 a run's rejects.csv and report.json
 //   DIR/ledger.sqlite                the run ledger
 //   DIR/keys.sqlite                  API keys (hashes only)
+//   DIR/fleet-keys.tsv               with a shared store: a server's copy of the fleet's keys
 //   DIR/writer.lock                  held by whoever ingests or publishes
 class DataDir {
  public:
@@ -25,6 +26,8 @@ class DataDir {
   void write_run_report(int64_t run_id, const std::string& report_json) const;
   std::filesystem::path ledger_path() const { return root_ / "ledger.sqlite"; }
   std::filesystem::path keys_path() const { return root_ / "keys.sqlite"; }
+  // A server following a shared store: its copy of the fleet's keys (save_key_mirror).
+  std::filesystem::path key_mirror_path() const { return root_ / "fleet-keys.tsv"; }
   std::filesystem::path current_pointer() const { return root_ / "CURRENT"; }
 
   // The run whose snapshot is current, if any. Throws when CURRENT exists but is unreadable.

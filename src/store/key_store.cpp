@@ -1,15 +1,24 @@
 #include "store/key_store.hpp"
 
+#include <fmt/format.h>
 #include <openssl/rand.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "common/sha256.hpp"
+#include "store/data_dir.hpp"
+#include "store/fsync.hpp"
 #include "store/ledger.hpp"
+#include "store/postgres/pg_key_store.hpp"
+#include "store/run_store.hpp"
 #include "store/sqlite.hpp"
 
 namespace reelstat::store {
 namespace {
 
-constexpr std::string_view kColumns = "id, name, hash, prefix, rate, burst, created_at, revoked_at";
+constexpr std::string_view kColumns =
+    "id, name, hash, prefix, rate, burst, created_at, revoked_at, requests, last_used_at";
 
 ApiKey read_key(const Statement& row) {
   ApiKey k;
@@ -21,6 +30,8 @@ ApiKey read_key(const Statement& row) {
   k.burst = row.int64(5);
   k.created_at = row.text(6);
   k.revoked_at = row.text(7);
+  k.requests = row.int64(8);
+  k.last_used_at = row.text(9);
   return k;
 }
 
@@ -44,65 +55,134 @@ std::string random_token() {
   return out;
 }
 
+// DIR/keys.sqlite. user_version 1 added the use counts to files made by earlier versions.
+class SqliteKeyStore final : public KeyStore {
+ public:
+  explicit SqliteKeyStore(const std::filesystem::path& path) : db_(path, Database::Mode::read_write_create) {
+    db_.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+    db_.exec("BEGIN IMMEDIATE");
+    db_.exec(R"sql(
+      CREATE TABLE IF NOT EXISTS api_keys (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        name       TEXT NOT NULL,
+        hash       TEXT NOT NULL UNIQUE,
+        prefix     TEXT NOT NULL,
+        rate       REAL NOT NULL,
+        burst      INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT NOT NULL DEFAULT ''
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS one_active_key_per_name ON api_keys (name) WHERE revoked_at = '';
+    )sql");
+    auto version = db_.prepare("PRAGMA user_version");
+    version.step();
+    if (version.int64(0) < 1)
+      db_.exec(
+          "ALTER TABLE api_keys ADD COLUMN requests INTEGER NOT NULL DEFAULT 0;"
+          "ALTER TABLE api_keys ADD COLUMN last_used_at TEXT NOT NULL DEFAULT '';"
+          "PRAGMA user_version = 1;");
+    db_.exec("COMMIT");
+  }
+
+  std::string create(const std::string& name, double rate, int64_t burst) override {
+    check_key_name(name);
+    for (const auto& k : active())
+      if (k.name == name) throw StoreError("key '" + name + "' exists already; revoke it first");
+    const std::string key = new_api_key();
+    auto insert = db_.prepare(
+        "INSERT INTO api_keys (name, hash, prefix, rate, burst, created_at) VALUES (?,?,?,?,?,?)");
+    insert.bind(1, name).bind(2, hash_api_key(key)).bind(3, key.substr(0, 10)).bind(4, rate).bind(5, burst);
+    insert.bind(6, utc_now()).run();
+    return key;
+  }
+
+  bool revoke(const std::string& name) override {
+    auto update = db_.prepare("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at = ''");
+    update.bind(1, utc_now()).bind(2, name).run();
+    return sqlite3_changes(db_.handle()) > 0;
+  }
+
+  std::vector<ApiKey> list() override { return select(""); }
+  std::vector<ApiKey> active() override { return select("WHERE revoked_at = ''"); }
+
+  void record_use(const std::vector<KeyUse>& uses) override {
+    if (uses.empty()) return;
+    db_.exec("BEGIN IMMEDIATE");
+    try {
+      auto update = db_.prepare(
+          "UPDATE api_keys SET requests = requests + ?, last_used_at = max(last_used_at, ?) WHERE hash = ?");
+      for (const auto& u : uses) {
+        update.bind(1, u.requests).bind(2, u.last_used_at).bind(3, u.hash).run();
+      }
+      db_.exec("COMMIT");
+    } catch (...) {
+      db_.exec("ROLLBACK");
+      throw;
+    }
+  }
+
+ private:
+  std::vector<ApiKey> select(std::string_view where) {
+    std::vector<ApiKey> out;
+    auto q = db_.prepare("SELECT " + std::string(kColumns) + " FROM api_keys " + std::string(where) +
+                         " ORDER BY id");
+    while (q.step())
+      out.push_back(read_key(q));
+    return out;
+  }
+
+  Database db_;
+};
+
 }  // namespace
+
+std::string new_api_key() {
+  return "rsk_" + random_token();
+}
+
+void check_key_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) throw StoreError("a key name has 1 to 64 characters");
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f) throw StoreError("a key name has no control characters");
+}
+
+void save_key_mirror(const std::filesystem::path& path, const std::vector<ApiKey>& active) {
+  std::string text = "# reelstat: the fleet's active keys as this server last read them\n";
+  for (const auto& k : active)
+    text += fmt::format("{}\t{}\t{}\t{}\n", k.hash, k.rate, k.burst, k.name);
+  replace_file_atomically(path, text);
+}
+
+std::vector<ApiKey> load_key_mirror(const std::filesystem::path& path) {
+  std::vector<ApiKey> keys;
+  std::ifstream in(path);
+  if (!in) return keys;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    ApiKey k;
+    if (!std::getline(fields, k.hash, '\t') || !(fields >> k.rate >> k.burst) || fields.get() != '\t' ||
+        !std::getline(fields, k.name) || k.hash.size() != 64)
+      throw StoreError(fmt::format("{} line {} is damaged", path.string(), number));
+    keys.push_back(std::move(k));
+  }
+  return keys;
+}
 
 std::string hash_api_key(std::string_view key) {
   return to_hex(sha256(key));
 }
 
-KeyStore::KeyStore(const std::filesystem::path& path)
-    : db_(std::make_unique<Database>(path, Database::Mode::read_write_create)) {
-  db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-  db_->exec(R"sql(
-    CREATE TABLE IF NOT EXISTS api_keys (
-      id         INTEGER PRIMARY KEY AUTOINCREMENT,
-      name       TEXT NOT NULL,
-      hash       TEXT NOT NULL UNIQUE,
-      prefix     TEXT NOT NULL,
-      rate       REAL NOT NULL,
-      burst      INTEGER NOT NULL,
-      created_at TEXT NOT NULL,
-      revoked_at TEXT NOT NULL DEFAULT ''
-    );
-    CREATE UNIQUE INDEX IF NOT EXISTS one_active_key_per_name ON api_keys (name) WHERE revoked_at = '';
-  )sql");
+std::unique_ptr<KeyStore> open_sqlite_key_store(const std::filesystem::path& path) {
+  return std::make_unique<SqliteKeyStore>(path);
 }
 
-KeyStore::~KeyStore() = default;
-
-std::string KeyStore::create(const std::string& name, double rate, int64_t burst) {
-  if (name.empty() || name.size() > 64) throw StoreError("a key name has 1 to 64 characters");
-  for (const auto& k : active())
-    if (k.name == name) throw StoreError("key '" + name + "' exists already; revoke it first");
-  const std::string key = "rsk_" + random_token();
-  auto insert =
-      db_->prepare("INSERT INTO api_keys (name, hash, prefix, rate, burst, created_at) VALUES (?,?,?,?,?,?)");
-  insert.bind(1, name).bind(2, hash_api_key(key)).bind(3, key.substr(0, 10)).bind(4, rate).bind(5, burst);
-  insert.bind(6, utc_now()).run();
-  return key;
-}
-
-bool KeyStore::revoke(const std::string& name) {
-  auto update = db_->prepare("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at = ''");
-  update.bind(1, utc_now()).bind(2, name).run();
-  return sqlite3_changes(db_->handle()) > 0;
-}
-
-std::vector<ApiKey> KeyStore::list() {
-  std::vector<ApiKey> out;
-  auto q = db_->prepare("SELECT " + std::string(kColumns) + " FROM api_keys ORDER BY id");
-  while (q.step())
-    out.push_back(read_key(q));
-  return out;
-}
-
-std::vector<ApiKey> KeyStore::active() {
-  std::vector<ApiKey> out;
-  auto q =
-      db_->prepare("SELECT " + std::string(kColumns) + " FROM api_keys WHERE revoked_at = '' ORDER BY id");
-  while (q.step())
-    out.push_back(read_key(q));
-  return out;
+std::unique_ptr<KeyStore> open_key_store(const StoreLocation& location) {
+  if (location.shared()) return pg::open_pg_key_store(location.url);
+  return open_sqlite_key_store(DataDir(location.data_dir).keys_path());
 }
 
 }  // namespace reelstat::store

@@ -4,11 +4,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace reelstat::store {
 
-class Database;
+struct StoreLocation;
 
 struct ApiKey {
   int64_t id = 0;
@@ -18,27 +19,48 @@ struct ApiKey {
   double rate = 50;    // requests per second
   int64_t burst = 100;
   std::string created_at, revoked_at;  // revoked_at empty while active
+  int64_t requests = 0;                // requests made with it, as servers last reported them
+  std::string last_used_at;            // empty until a server reports a use
   bool active() const { return revoked_at.empty(); }
 };
 
-// API keys (DIR/keys.sqlite). A name has at most one active key.
-class KeyStore {
- public:
-  explicit KeyStore(const std::filesystem::path& path);
-  ~KeyStore();
-
-  // Creates a key and returns it in clear text: the only time it is ever shown.
-  // Throws StoreError if `name` already has an active key.
-  std::string create(const std::string& name, double rate, int64_t burst);
-  // False when `name` has no active key.
-  bool revoke(const std::string& name);
-  std::vector<ApiKey> list();
-  std::vector<ApiKey> active();
-
- private:
-  std::unique_ptr<Database> db_;
+// Requests a server saw with one key since its last report.
+struct KeyUse {
+  std::string hash;
+  int64_t requests = 0;
+  std::string last_used_at;
 };
 
+// API keys: DIR/keys.sqlite for one server, or the shared PostgreSQL store for a fleet. A name has
+// at most one active key.
+class KeyStore {
+ public:
+  virtual ~KeyStore() = default;
+  // Creates a key and returns it in clear text: the only time it is ever shown.
+  // Throws StoreError if `name` already has an active key.
+  virtual std::string create(const std::string& name, double rate, int64_t burst) = 0;
+  // False when `name` has no active key.
+  virtual bool revoke(const std::string& name) = 0;
+  virtual std::vector<ApiKey> list() = 0;
+  virtual std::vector<ApiKey> active() = 0;
+  // Adds servers' batched use counts (keys unknown here are skipped).
+  virtual void record_use(const std::vector<KeyUse>& uses) = 0;
+};
+
+std::unique_ptr<KeyStore> open_sqlite_key_store(const std::filesystem::path& path);
+// The key store of a location: its PostgreSQL store, else DIR/keys.sqlite.
+std::unique_ptr<KeyStore> open_key_store(const StoreLocation& location);
+
+// A server's copy of the fleet's active keys (hashes, names, limits; never a key), so that it can
+// authenticate after a restart while the shared store is down. One key per line.
+void save_key_mirror(const std::filesystem::path& path, const std::vector<ApiKey>& active);
+// Empty when the file does not exist; throws StoreError when it is damaged.
+std::vector<ApiKey> load_key_mirror(const std::filesystem::path& path);
+
+// A new key in clear text: "rsk_" and 256 random bits in base64url.
+std::string new_api_key();
+// Throws StoreError unless `name` can name a key: 1 to 64 characters, no control characters.
+void check_key_name(const std::string& name);
 // Lower-case hex SHA-256 of a presented key.
 std::string hash_api_key(std::string_view key);
 

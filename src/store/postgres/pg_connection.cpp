@@ -2,7 +2,10 @@
 
 #include <endian.h>
 
+#include <poll.h>
 #include <charconv>
+
+#include <cerrno>
 #include <cstring>
 
 namespace reelstat::store::pg {
@@ -51,9 +54,13 @@ int64_t Result::int64(int row, int column) const {
 
 Connection::Connection(const std::string& url, const std::string& application_name)
     : conn_(nullptr, &PQfinish) {
-  // connect_timeout keeps a dead host from hanging a command; application_name names the caller.
-  const char* keys[] = {"dbname", "application_name", "connect_timeout", nullptr};
-  const char* values[] = {url.c_str(), application_name.c_str(), "5", nullptr};
+  // connect_timeout keeps a dead host from hanging a command, and the keepalives and
+  // tcp_user_timeout notice within about ten seconds a host that vanished mid-session (a server
+  // following the store must fail over to the standby, not wait on a dead socket);
+  // application_name names the caller. Values in `url` override these.
+  const char* keys[] = {"application_name", "connect_timeout",  "keepalives_idle", "keepalives_interval",
+                        "keepalives_count", "tcp_user_timeout", "dbname",          nullptr};
+  const char* values[] = {application_name.c_str(), "5", "5", "2", "2", "10000", url.c_str(), nullptr};
   conn_.reset(PQconnectdbParams(keys, values, 1));  // expand_dbname: `url` may be a URI
   if (!conn_) throw PgError("PostgreSQL: out of memory while connecting");
   if (PQstatus(conn_.get()) != CONNECTION_OK)
@@ -79,6 +86,27 @@ std::string Connection::describe() const {
 
 bool Connection::in_recovery() {
   return exec("SELECT pg_is_in_recovery()").boolean(0, 0);
+}
+
+bool Connection::wait_for_notification(std::chrono::milliseconds timeout, int wake_fd) {
+  PGconn* c = conn_.get();
+  auto drain = [c] {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(c)) {
+      any = true;
+      PQfreemem(n);
+    }
+    return any;
+  };
+  if (drain()) return true;
+  pollfd fds[2] = {{PQsocket(c), POLLIN, 0}, {wake_fd, POLLIN, 0}};
+  const int ready = ::poll(fds, wake_fd >= 0 ? 2 : 1, static_cast<int>(timeout.count()));
+  if (ready < 0 && errno != EINTR) throw PgError(std::string("poll: ") + std::strerror(errno));
+  if (ready > 0 && (fds[0].revents & (POLLIN | POLLERR | POLLHUP))) {
+    if (!PQconsumeInput(c))
+      throw PgError("lost the connection to the PostgreSQL store: " + trimmed_message(PQerrorMessage(c)));
+  }
+  return drain();
 }
 
 CopyIn::CopyIn(Connection& connection, const std::string& table_and_columns) : connection_(connection) {

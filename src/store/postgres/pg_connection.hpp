@@ -4,6 +4,7 @@
 // server's message and SQLSTATE.
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -61,6 +62,10 @@ class Connection {
   // Where this connection went: host:port/dbname, never the password.
   std::string describe() const;
   bool in_recovery();  // a hot standby
+  // Waits until a notification arrives on a channel this session LISTENs on (true), `timeout`
+  // passes or `wake_fd` (if not -1) becomes readable (false). Throws PgError if the connection
+  // is lost meanwhile.
+  bool wait_for_notification(std::chrono::milliseconds timeout, int wake_fd);
   PGconn* handle() const { return conn_.get(); }
 
  private:

@@ -107,6 +107,33 @@ CREATE VIEW reelstat.runs AS
   return sql;
 }
 
+// API keys for the whole fleet, and the servers' heartbeats (each takes its share of a key's rate
+// limit from the number of live servers).
+std::string migration_2() {
+  return R"(
+CREATE TABLE reelstat_store.api_keys (
+  id bigserial PRIMARY KEY,
+  name text NOT NULL,
+  hash text NOT NULL UNIQUE,
+  prefix text NOT NULL,
+  rate double precision NOT NULL,
+  burst bigint NOT NULL,
+  created_at text NOT NULL,
+  revoked_at text NOT NULL DEFAULT '',
+  requests bigint NOT NULL DEFAULT 0,
+  last_used_at text NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX one_active_key_per_name ON reelstat_store.api_keys (name) WHERE revoked_at = '';
+CREATE TABLE reelstat_store.servers (
+  name text PRIMARY KEY,
+  application text NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  heartbeat_at timestamptz NOT NULL DEFAULT now(),
+  run_id bigint
+);
+)";
+}
+
 struct Migration {
   int version;
   const char* description;
@@ -116,6 +143,7 @@ struct Migration {
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
       {1, "runs, snapshot files, model tables partitioned by run, analysts' views", &migration_1},
+      {2, "API keys with use counts, API servers' heartbeats", &migration_2},
   };
   return list;
 }

@@ -2,7 +2,7 @@
 // The PostgreSQL store's schema, in versioned migrations:
 //   reelstat_store  what reelstat reads and writes: the run ledger, the current run, each
 //                   published run's snapshot file (the bytes API servers fetch) and its normalized
-//                   model and rollups, partitioned by run;
+//                   model and rollups, partitioned by run; API keys; the API servers' heartbeats;
 //   reelstat        views over the current run, for analysts (docs/data-model.md).
 #include <string>
 #include <vector>
@@ -12,7 +12,7 @@
 
 namespace reelstat::store::pg {
 
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 // The snapshot tables that are also loaded into PostgreSQL, in load order: the normalized model
 // and the rollups. (meta is the runs table there; the id lists behind figures are only for the

@@ -1,0 +1,229 @@
+#include "http/store_follower.hpp"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "common/utc_time.hpp"
+#include "store/sqlite.hpp"
+
+namespace reelstat::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds kFirstBackoff{250}, kMaxBackoff{5000};
+constexpr std::chrono::seconds kUsageReportInterval{5};
+// Local copies kept, the current one included: a rollback to a recent run needs no fetch.
+constexpr size_t kLocalSnapshotsKept = 3;
+
+std::string application_name(const std::string& server) {
+  return "reelstat serve " + server;
+}
+
+}  // namespace
+
+StoreFollower::StoreFollower(std::string url, std::chrono::milliseconds poll_interval, bool follow_keys,
+                             store::DataDir local, KeyRing& keys, RateLimiter& limiter,
+                             std::function<void()> snapshot_changed)
+    : url_(std::move(url)),
+      poll_interval_(poll_interval),
+      follow_keys_(follow_keys),
+      local_(std::move(local)),
+      keys_(keys),
+      limiter_(limiter),
+      snapshot_changed_(std::move(snapshot_changed)) {
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd_ < 0) throw std::runtime_error("eventfd failed");
+  if (!follow_keys_) return;
+  // The keys as last read from the store: a server restarted while the store is down still
+  // knows them.
+  try {
+    mirrored_keys_ = store::load_key_mirror(local_.key_mirror_path());
+    keys_.replace(mirrored_keys_);
+  } catch (const std::exception& e) {
+    log(fmt::format("ignoring the local copy of the keys: {}", e.what()));
+  }
+}
+
+StoreFollower::~StoreFollower() {
+  stop();
+  ::close(wake_fd_);
+}
+
+void StoreFollower::start(std::string server_name) {
+  server_name_ = std::move(server_name);
+  thread_ = std::thread([this] { run(); });
+  std::unique_lock lock(status_mutex_);
+  first_attempt_done_.wait(lock, [this] { return attempted_; });
+}
+
+void StoreFollower::stop() {
+  if (!thread_.joinable()) return;
+  stopping_ = true;
+  const uint64_t one = 1;
+  [[maybe_unused]] auto written = ::write(wake_fd_, &one, sizeof one);
+  thread_.join();
+}
+
+StoreStatus StoreFollower::status() const {
+  std::lock_guard lock(status_mutex_);
+  return status_;
+}
+
+void StoreFollower::mark_attempted() {
+  std::lock_guard lock(status_mutex_);
+  if (attempted_) return;
+  attempted_ = true;
+  first_attempt_done_.notify_all();
+}
+
+void StoreFollower::log(const std::string& message) {
+  std::cerr << "reelstat serve: " << message << "\n";
+}
+
+void StoreFollower::sleep_for(std::chrono::milliseconds duration) {
+  pollfd fd{wake_fd_, POLLIN, 0};
+  ::poll(&fd, 1, static_cast<int>(duration.count()));
+}
+
+void StoreFollower::run() {
+  while (!stopping_) {
+    try {
+      if (!link_) connect();
+      sync();
+      mark_attempted();
+      link_->wait_for_notice(poll_interval_, wake_fd_);
+    } catch (const std::exception& e) {
+      lost(e.what());
+      mark_attempted();
+      if (stopping_) break;
+      sleep_for(backoff_);
+      backoff_ = std::clamp(backoff_ * 2, kFirstBackoff, kMaxBackoff);
+    }
+  }
+  if (!link_) return;
+  try {
+    report_usage();
+    if (!link_->standby()) link_->leave(server_name_);
+  } catch (const std::exception& e) {
+    log(fmt::format("could not report the last key uses to the store: {}", e.what()));
+  }
+}
+
+void StoreFollower::connect() {
+  update([](StoreStatus& s) { s.state = s.connects ? "unreachable" : "connecting"; });
+  link_ = store::connect_fleet_link(url_, application_name(server_name_));
+  const bool standby = link_->standby();
+  const std::string where = link_->describe();
+  update([&](StoreStatus& s) {
+    s.state = "connected";
+    s.server = where;
+    s.standby = standby;
+    s.last_error.clear();
+    ++s.connects;
+  });
+  backoff_ = std::chrono::milliseconds(0);
+  next_heartbeat_ = next_usage_report_ = Clock::now();
+  failures_.clear();
+  log(fmt::format(
+      "following the shared store at {}{}", where,
+      standby ? " (a read-only standby: polling every poll_interval)" : " (listening for publishes)"));
+}
+
+void StoreFollower::lost(const std::string& error) {
+  const bool was_connected = link_ != nullptr;
+  link_.reset();
+  update([&](StoreStatus& s) {
+    s.state = "unreachable";
+    s.last_error = error;
+    ++s.connection_failures;
+  });
+  uint64_t repeats = 0;
+  const auto served = local_.current_run();
+  const std::string message = fmt::format(
+      "{} the shared store: {}; {}, reconnecting with backoff", was_connected ? "lost" : "cannot reach",
+      error, served ? fmt::format("still serving run {}", *served) : std::string("nothing to serve yet"));
+  if (failures_.admit(message, repeats))
+    log(repeats ? fmt::format("{} (and {} more times since last logged)", message, repeats) : message);
+}
+
+void StoreFollower::sync() {
+  const auto run = link_->current_run();
+  update([&](StoreStatus& s) { s.store_run = run; });
+  if (run && local_.current_run() != run) fetch_and_switch(*run);
+  if (follow_keys_) replace_keys(link_->active_keys());
+  const auto now = Clock::now();
+  if (!link_->standby() && now >= next_heartbeat_) {
+    // A server is counted alive for three polls after its last heartbeat.
+    const int64_t live = link_->heartbeat(server_name_, local_.current_run(), 3 * poll_interval_);
+    limiter_.set_fleet_share(1.0 / static_cast<double>(live));
+    update([&](StoreStatus& s) { s.fleet_servers = live; });
+    next_heartbeat_ = now + poll_interval_;
+  }
+  if (!link_->standby() && now >= next_usage_report_) {
+    report_usage();
+    next_usage_report_ = now + kUsageReportInterval;
+  }
+  const auto wall = std::chrono::system_clock::now();
+  update([&](StoreStatus& s) {
+    s.state = "connected";
+    s.last_contact = utc_iso8601(wall);
+    s.last_contact_unix = std::chrono::duration<double>(wall.time_since_epoch()).count();
+  });
+}
+
+void StoreFollower::fetch_and_switch(int64_t run_id) {
+  const auto path = local_.snapshot_path(run_id);
+  if (!std::filesystem::exists(path)) {
+    const auto started = Clock::now();
+    try {
+      link_->fetch_snapshot(run_id, path);
+    } catch (const store::StoreError& e) {
+      // The bytes do not match their recorded SHA-256: nothing was kept; the next poll tries
+      // again, and the server serves what it has meanwhile.
+      update([&](StoreStatus& s) {
+        ++s.fetch_failures;
+        s.last_error = e.what();
+      });
+      log(fmt::format("could not fetch the snapshot of run {}: {}", run_id, e.what()));
+      return;
+    }
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    update([](StoreStatus& s) { ++s.fetches; });
+    log(fmt::format("fetched the snapshot of run {} ({} bytes, SHA-256 checked) in {:.0f} ms", run_id,
+                    std::filesystem::file_size(path), ms));
+  }
+  local_.make_current(run_id);
+  snapshot_changed_();
+  local_.prune(kLocalSnapshotsKept);
+}
+
+void StoreFollower::replace_keys(std::vector<store::ApiKey> active) {
+  keys_.replace(active);
+  const auto same = [](const store::ApiKey& a, const store::ApiKey& b) {
+    return a.hash == b.hash && a.name == b.name && a.rate == b.rate && a.burst == b.burst;
+  };
+  if (std::equal(active.begin(), active.end(), mirrored_keys_.begin(), mirrored_keys_.end(), same)) return;
+  try {
+    store::save_key_mirror(local_.key_mirror_path(), active);
+    mirrored_keys_ = std::move(active);
+  } catch (const std::exception& e) {
+    log(fmt::format("could not keep a local copy of the keys: {}", e.what()));
+  }
+}
+
+void StoreFollower::report_usage() {
+  const auto uses = keys_.take_usage();
+  if (uses.empty()) return;
+  try {
+    link_->record_use(uses);
+  } catch (...) {
+    keys_.restore_usage(uses);
+    throw;
+  }
+}
+
+}  // namespace reelstat::http

@@ -1,0 +1,78 @@
+#include <fmt/format.h>
+
+#include "store/fleet_link.hpp"
+#include "store/postgres/pg_connection.hpp"
+#include "store/postgres/pg_key_store.hpp"
+#include "store/postgres/pg_run_store.hpp"
+#include "store/postgres/pg_schema.hpp"
+#include "store/postgres/pg_snapshot_files.hpp"
+
+namespace reelstat::store::pg {
+namespace {
+
+class PgFleetLink final : public FleetLink {
+ public:
+  PgFleetLink(const std::string& url, const std::string& application_name)
+      : conn_(url, application_name), keys_(conn_) {
+    require_schema(conn_, redact_url(url));
+    standby_ = conn_.in_recovery();
+    if (!standby_) conn_.exec(fmt::format("LISTEN {}; LISTEN {}", kPublishChannel, kKeysChannel));
+  }
+
+  std::string describe() const override { return conn_.describe(); }
+  bool standby() const override { return standby_; }
+
+  bool wait_for_notice(std::chrono::milliseconds timeout, int wake_fd) override {
+    return conn_.wait_for_notification(timeout, wake_fd);
+  }
+
+  std::optional<int64_t> current_run() override {
+    const auto r = conn_.exec("SELECT run_id FROM reelstat_store.current_run");
+    return r.rows() ? std::optional<int64_t>(r.int64(0, 0)) : std::nullopt;
+  }
+
+  void fetch_snapshot(int64_t run_id, const std::filesystem::path& dest) override {
+    fetch_snapshot_file(conn_, run_id, dest);
+  }
+
+  std::vector<ApiKey> active_keys() override { return keys_.active(); }
+  void record_use(const std::vector<KeyUse>& uses) override { keys_.record_use(uses); }
+
+  int64_t heartbeat(const std::string& server, std::optional<int64_t> run_id,
+                    std::chrono::milliseconds alive_within) override {
+    const std::optional<std::string> run = run_id ? std::optional(std::to_string(*run_id)) : std::nullopt;
+    conn_.exec(
+        "INSERT INTO reelstat_store.servers (name, application, run_id) "
+        "VALUES ($1, current_setting('application_name'), $2) "
+        "ON CONFLICT (name) DO UPDATE SET heartbeat_at = now(), run_id = excluded.run_id, "
+        "application = excluded.application",
+        {server, run});
+    // Rows of servers gone for a day are of no use to anyone.
+    const auto r = conn_.exec(
+        "WITH gone AS (DELETE FROM reelstat_store.servers WHERE heartbeat_at < now() - interval '1 day') "
+        "SELECT count(*) FROM reelstat_store.servers "
+        "WHERE heartbeat_at > now() - make_interval(secs => $1::double precision / 1000)",
+        {std::to_string(alive_within.count())});
+    return std::max<int64_t>(1, r.int64(0, 0));
+  }
+
+  void leave(const std::string& server) override {
+    conn_.exec("DELETE FROM reelstat_store.servers WHERE name = $1", {server});
+  }
+
+ private:
+  Connection conn_;
+  PgKeys keys_;
+  bool standby_ = false;
+};
+
+}  // namespace
+}  // namespace reelstat::store::pg
+
+namespace reelstat::store {
+
+std::unique_ptr<FleetLink> connect_fleet_link(const std::string& url, const std::string& application_name) {
+  return std::make_unique<pg::PgFleetLink>(url, application_name);
+}
+
+}  // namespace reelstat::store

@@ -1,0 +1,122 @@
+#include "store/postgres/pg_key_store.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "common/utc_time.hpp"
+#include "store/ledger.hpp"
+#include "store/postgres/pg_run_store.hpp"
+#include "store/postgres/pg_schema.hpp"
+#include "store/sqlite.hpp"
+
+namespace reelstat::store::pg {
+namespace {
+
+constexpr const char* kUniqueViolation = "23505";
+
+// A text[] literal of values that need no quoting (hex digests, integers, ISO timestamps).
+template <typename F>
+std::string array_literal(const std::vector<KeyUse>& uses, F field) {
+  std::string out = "{";
+  for (size_t i = 0; i < uses.size(); ++i) {
+    if (i) out += ',';
+    out += field(uses[i]);
+  }
+  out += '}';
+  return out;
+}
+
+class PgKeyStore final : public KeyStore {
+ public:
+  explicit PgKeyStore(const std::string& url) : conn_(url, "reelstat keys"), keys_(conn_) {
+    require_schema(conn_, redact_url(url));
+  }
+  std::string create(const std::string& name, double rate, int64_t burst) override {
+    return keys_.create(name, rate, burst);
+  }
+  bool revoke(const std::string& name) override { return keys_.revoke(name); }
+  std::vector<ApiKey> list() override { return keys_.list(); }
+  std::vector<ApiKey> active() override { return keys_.active(); }
+  void record_use(const std::vector<KeyUse>& uses) override { keys_.record_use(uses); }
+
+ private:
+  Connection conn_;
+  PgKeys keys_;
+};
+
+}  // namespace
+
+std::string PgKeys::create(const std::string& name, double rate, int64_t burst) {
+  check_key_name(name);
+  const std::string key = new_api_key();
+  try {
+    conn_.exec(
+        "WITH created AS (INSERT INTO reelstat_store.api_keys (name, hash, prefix, rate, burst, created_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id) SELECT pg_notify($7, 'create') FROM created",
+        {name, hash_api_key(key), key.substr(0, 10), fmt::format("{}", rate), std::to_string(burst),
+         utc_now(), kKeysChannel});
+  } catch (const PgError& e) {
+    if (e.sqlstate() == kUniqueViolation)
+      throw StoreError("key '" + name + "' exists already; revoke it first");
+    throw;
+  }
+  return key;
+}
+
+bool PgKeys::revoke(const std::string& name) {
+  const auto r = conn_.exec(
+      "WITH revoked AS (UPDATE reelstat_store.api_keys SET revoked_at = $1 WHERE name = $2 AND revoked_at = "
+      "'' "
+      "RETURNING id) SELECT pg_notify($3, 'revoke') FROM revoked",
+      {utc_now(), name, kKeysChannel});
+  return r.rows() > 0;
+}
+
+std::vector<ApiKey> PgKeys::list() {
+  return select("");
+}
+
+std::vector<ApiKey> PgKeys::active() {
+  return select("WHERE revoked_at = ''");
+}
+
+void PgKeys::record_use(const std::vector<KeyUse>& uses) {
+  if (uses.empty()) return;
+  conn_.exec(
+      "UPDATE reelstat_store.api_keys k SET requests = k.requests + u.requests, "
+      "last_used_at = greatest(k.last_used_at, u.last_used_at) "
+      "FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(hash, requests, last_used_at) "
+      "WHERE k.hash = u.hash",
+      {array_literal(uses, [](const KeyUse& u) { return u.hash; }),
+       array_literal(uses, [](const KeyUse& u) { return std::to_string(u.requests); }),
+       array_literal(uses, [](const KeyUse& u) { return u.last_used_at; })});
+}
+
+std::vector<ApiKey> PgKeys::select(const std::string& where) {
+  const auto r = conn_.exec(
+      "SELECT id, name, hash, prefix, rate, burst, created_at, revoked_at, requests, last_used_at "
+      "FROM reelstat_store.api_keys " +
+      where + " ORDER BY id");
+  std::vector<ApiKey> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    ApiKey k;
+    k.id = r.int64(i, 0);
+    k.name = r.text(i, 1);
+    k.hash = r.text(i, 2);
+    k.prefix = r.text(i, 3);
+    k.rate = std::stod(std::string(r.text(i, 4)));
+    k.burst = r.int64(i, 5);
+    k.created_at = r.text(i, 6);
+    k.revoked_at = r.text(i, 7);
+    k.requests = r.int64(i, 8);
+    k.last_used_at = r.text(i, 9);
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+std::unique_ptr<KeyStore> open_pg_key_store(const std::string& url) {
+  return std::make_unique<PgKeyStore>(url);
+}
+
+}  // namespace reelstat::store::pg
