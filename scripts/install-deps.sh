@@ -12,6 +12,7 @@ packages=(
   prometheus                # promtool checks /metrics in the server tests
   util-linux                # prlimit, for the out-of-descriptors server test
   libpq-dev postgresql-15   # the shared store; its tests start their own PostgreSQL
+  nginx-core                # the balancer in the fleet tests and scripts/cluster.sh (deploy/nginx/)
 )
 # Node.js and npm lint the OpenAPI document (tests/openapi, from its lockfile); a machine that has
 # them already keeps its own.
@@ -20,4 +21,11 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
+# Keep Debian's maintainer scripts from starting system-wide services (nginx on port 80, a
+# PostgreSQL cluster): the tests and scripts start their own, on loopback ports.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 $SUDO apt-get install -y -q --no-install-recommends "${packages[@]}"

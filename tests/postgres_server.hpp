@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <string>
 #include <thread>
@@ -33,18 +35,38 @@ inline int free_loopback_port() {
   return ntohs(addr.sin_port);
 }
 
+// Whether something accepts connections on 127.0.0.1:PORT.
+inline bool port_open(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool open = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return open;
+}
+
 class PostgresServer {
  public:
   PostgresServer() : port_(free_loopback_port()) {
-    if (::geteuid() == 0) {
-      const passwd* pw = ::getpwnam("postgres");
-      if (pw == nullptr) throw std::runtime_error("no postgres user: install postgresql-15");
-      uid_ = pw->pw_uid;
-      gid_ = pw->pw_gid;
-      if (::chown(dir_.path().c_str(), uid_, gid_) != 0) throw std::runtime_error("chown failed");
-    }
+    own_directory();
     run_as_owner({std::string(kPostgresBin) + "/initdb", "-D", data().string(), "-U", "postgres", "-A",
                   "trust", "--no-sync", "-E", "UTF8", "--locale=C"},
+                 true);
+    start();
+  }
+
+  // A streaming hot standby of `primary`: a base backup with standby.signal and primary_conninfo
+  // (pg_basebackup -R), started read-only on a port of its own.
+  struct StandbyOf {
+    const PostgresServer& primary;
+  };
+  explicit PostgresServer(StandbyOf standby) : port_(free_loopback_port()) {
+    own_directory();
+    run_as_owner({std::string(kPostgresBin) + "/pg_basebackup", "-h", "127.0.0.1", "-p",
+                  std::to_string(standby.primary.port()), "-U", "postgres", "-D", data().string(), "-R", "-X",
+                  "stream", "--no-sync"},
                  true);
     start();
   }
@@ -81,6 +103,17 @@ class PostgresServer {
     pid_ = -1;
   }
 
+  // CREATE DATABASE named after the running test (PREFIX + its name, lower case), for a test's
+  // own store; returns the name.
+  std::string create_test_database(const std::string& prefix) const {
+    std::string name = prefix + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (auto& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    name = name.substr(0, 60);
+    if (psql("CREATE DATABASE " + name).exit_code != 0) throw std::runtime_error("cannot create " + name);
+    return name;
+  }
+
   // psql -c SQL against `database`; returns its output (unaligned, tuples only).
   CommandResult psql(const std::string& sql, const std::string& database = "postgres") const {
     return run_command(std::string(kPostgresBin) + "/psql -X -q -At -v ON_ERROR_STOP=1 " +
@@ -89,6 +122,16 @@ class PostgresServer {
 
  private:
   std::filesystem::path data() const { return dir_.path() / "data"; }
+
+  // initdb and the server refuse to run as root: when the tests are root, postgres owns it all.
+  void own_directory() {
+    if (::geteuid() != 0) return;
+    const passwd* pw = ::getpwnam("postgres");
+    if (pw == nullptr) throw std::runtime_error("no postgres user: install postgresql-15");
+    uid_ = pw->pw_uid;
+    gid_ = pw->pw_gid;
+    if (::chown(dir_.path().c_str(), uid_, gid_) != 0) throw std::runtime_error("chown failed");
+  }
 
   // Forks, becomes the postgres user (when root), execs; waits when asked to and returns 0, else
   // returns the child's pid, so that the server is stopped by the pid it really has.

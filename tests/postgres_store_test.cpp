@@ -24,11 +24,7 @@ class PostgresStoreTest : public CliTest {
 
   // Each test gets a database of its own, named after it.
   void SetUp() override {
-    database_ = "t_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    for (auto& c : database_)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    database_ = database_.substr(0, 60);
-    ASSERT_EQ(server_->psql("CREATE DATABASE " + database_).exit_code, 0);
+    database_ = server_->create_test_database("t_");
   }
 
   std::string url() const { return server_->url(database_); }

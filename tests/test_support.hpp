@@ -83,10 +83,12 @@ inline CommandResult run_reelstat(const std::string& args) {
   return run_command(std::string(REELSTAT_BINARY) + " " + args);
 }
 
-// Starts `reelstat ARGS` with stdout and stderr sent to files; returns its pid.
-inline pid_t spawn_reelstat(const std::vector<std::string>& args, const std::filesystem::path& stdout_path,
-                            const std::filesystem::path& stderr_path) {
-  std::vector<std::string> all = {REELSTAT_BINARY};
+// Starts PROGRAM ARGS (PROGRAM is a path, not looked up) with stdout and stderr sent to files;
+// returns its pid.
+inline pid_t spawn_process(const std::string& program, const std::vector<std::string>& args,
+                           const std::filesystem::path& stdout_path,
+                           const std::filesystem::path& stderr_path) {
+  std::vector<std::string> all = {program};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : all)
@@ -99,10 +101,16 @@ inline pid_t spawn_reelstat(const std::vector<std::string>& args, const std::fil
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, REELSTAT_BINARY, &actions, nullptr, argv.data(), environ);
+  int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start reelstat");
+  if (rc != 0) throw std::runtime_error("cannot start " + program);
   return pid;
+}
+
+// Starts `reelstat ARGS` with stdout and stderr sent to files; returns its pid.
+inline pid_t spawn_reelstat(const std::vector<std::string>& args, const std::filesystem::path& stdout_path,
+                            const std::filesystem::path& stderr_path) {
+  return spawn_process(REELSTAT_BINARY, args, stdout_path, stderr_path);
 }
 
 inline std::string shell_quote(const std::string& s) {

@@ -2,6 +2,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,8 @@ class KeyRing {
  private:
   using Map = std::unordered_map<std::string, KeyInfo>;  // hash_api_key(key), as stored -> owner
   std::atomic<std::shared_ptr<const Map>> keys_;
+  std::mutex retired_mutex_;
+  std::vector<std::pair<std::string, std::shared_ptr<KeyUsage>>> retired_;  // dropped, not yet reported
 };
 
 }  // namespace reelstat::http

@@ -1,0 +1,415 @@
+// Several `reelstat serve --store` behind nginx (configured by deploy/nginx/), a real PostgreSQL 15
+// (and a streaming standby) started by the tests, all on loopback: publishing under load, servers
+// killed, the store stopped, keys and rate limits across the fleet.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "load_generator.hpp"
+#include "nginx_balancer.hpp"
+#include "postgres_server.hpp"
+#include "store/postgres/pg_connection.hpp"
+
+namespace reelstat::testing {
+namespace {
+
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// Every route template of the API, on figures both datasets (the sample, and next month's) have.
+const std::vector<std::string> kRoutes = {
+    "/v1/dataset",
+    "/v1/companies?q=pixar",
+    "/v1/companies/3/years",
+    "/v1/companies/4/years/1995",
+    "/v1/companies/4/years/1995/movies",
+    "/v1/genres",
+    "/v1/genres/most-popular?from=1990&to=2000",
+    "/v1/genres/16/years?attribution=split",
+    "/v1/genres/16/years/1995",
+    "/v1/genres/16/years/1995/movies",
+    "/v1/years/1995/genres?by=profit",
+    "/v1/years/1995/companies?by=revenue&limit=3",
+};
+
+// A key whose limit no test reaches.
+const std::string kUnlimited = "--rate 1000000 --burst 1000000";
+
+class FleetTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    postgres_ = new PostgresServer();
+    second_file_ = new TempDir();
+    // A second dataset, different from the sample in every figure: what the next month brings.
+    ASSERT_EQ(run_reelstat("synth --rows 4000 --seed 7 -o " + shell_quote(next_month().string()) +
+                           " --sample " + shell_quote(sample_csv().string()))
+                  .exit_code,
+              0);
+  }
+  static void TearDownTestSuite() {
+    delete postgres_;
+    delete second_file_;
+  }
+  static std::filesystem::path next_month() { return second_file_->path() / "next.csv"; }
+
+  void SetUp() override {
+    database_ = postgres_->create_test_database("f_");
+    store_ = postgres_->url(database_);
+    ASSERT_EQ(reelstat("store init").exit_code, 0);
+    write_file(dir_ / "serve.toml", "access_log = \"off\"\nshutdown_grace_ms = 3000\n");
+  }
+
+  // `reelstat ARGS --store STORE` with a writer's data dir of its own; stderr too.
+  CommandResult reelstat(const std::string& args, const std::string& store = "") {
+    return run_reelstat(args + " --store " + shell_quote(store.empty() ? store_ : store) + " --data-dir " +
+                        shell_quote((dir_ / "writer").string()) + " 2>&1");
+  }
+  CommandResult ingest(const std::filesystem::path& file, const std::string& store = "") {
+    return reelstat("ingest " + shell_quote(file.string()) + " --force", store);
+  }
+  std::string create_key(const std::string& name, const std::string& extra = "") {
+    return create_key_in(store_, name, extra);
+  }
+  static std::string create_key_in(const std::string& store, const std::string& name,
+                                   const std::string& extra = "") {
+    auto r = run_reelstat("keys create --name " + name + " " + extra + " --store " + shell_quote(store) +
+                          " 2>/dev/null");
+    EXPECT_EQ(r.exit_code, 0);
+    return r.out.substr(0, r.out.find('\n'));
+  }
+
+  // A server following the store, with a data dir of its own (server N keeps the same one across
+  // restarts, as a machine would).
+  std::unique_ptr<ServerProcess> serve(int n, const std::string& store = "",
+                                       std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--store", store.empty() ? store_ : store, "--config",
+                                     (dir_ / "serve.toml").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<ServerProcess>(dir_ / ("server" + std::to_string(n)), args, dir_.path());
+  }
+  std::vector<std::unique_ptr<ServerProcess>> serve_fleet(int count, const std::string& store = "") {
+    std::vector<std::unique_ptr<ServerProcess>> fleet;
+    for (int i = 0; i < count; ++i)
+      fleet.push_back(serve(i, store));
+    return fleet;
+  }
+  static std::vector<unsigned short> ports(const std::vector<std::unique_ptr<ServerProcess>>& fleet) {
+    std::vector<unsigned short> out;
+    for (const auto& s : fleet)
+      out.push_back(s->port());
+    return out;
+  }
+  static Json ready(const ServerProcess& server) {
+    HttpClient client(server.port());
+    return Json::parse(client.get("/readyz").body);
+  }
+  // Waits (up to `limit`) until every server serves `run`; returns how long that took.
+  static std::chrono::milliseconds until_all_serve(const std::vector<std::unique_ptr<ServerProcess>>& fleet,
+                                                   int64_t run, std::chrono::milliseconds limit) {
+    const auto start = Clock::now();
+    for (const auto& server : fleet) {
+      while (Clock::now() - start < limit) {
+        try {
+          if (ready(*server).value("run_id", int64_t{0}) == run) break;
+        } catch (const std::exception&) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  }
+  std::map<std::string, std::string> key_header(const std::string& key) { return {{"X-API-Key", key}}; }
+
+  static PostgresServer* postgres_;
+  static TempDir* second_file_;
+  TempDir dir_;
+  std::string database_, store_;
+};
+
+PostgresServer* FleetTest::postgres_ = nullptr;
+TempDir* FleetTest::second_file_ = nullptr;
+
+// Every response of one run is the same bytes, whatever server gave it.
+void expect_no_mixing(const LoadResult& load) {
+  for (const auto& [target, runs] : load.bodies)
+    for (const auto& [run, bodies] : runs) {
+      EXPECT_EQ(bodies.size(), 1u) << target << " run " << run << " had " << bodies.size() << " bodies";
+      if (target == "/v1/dataset") {
+        for (const auto& body : bodies)
+          EXPECT_EQ(std::to_string(Json::parse(body)["run_id"].get<int64_t>()), run);
+      }
+    }
+}
+
+TEST_F(FleetTest, APublishUnderLoadReachesEveryServerWithinTwoSecondsAndNoRequestFails) {
+  ASSERT_EQ(ingest(sample_csv()).exit_code, 0);
+  const std::string key = create_key("load", kUnlimited);
+  auto fleet = serve_fleet(3);
+  NginxBalancer nginx(ports(fleet));
+  for (const auto& s : fleet)
+    ASSERT_EQ(ready(*s)["run_id"], 1);
+
+  // When run 2 becomes current in PostgreSQL, seen from here every 5 ms.
+  store::pg::Connection watcher(store_, "test watcher");
+  std::atomic<int64_t> published_at_ns{0};
+  std::thread watch([&] {
+    const auto give_up = Clock::now() + std::chrono::seconds(60);
+    while (Clock::now() < give_up) {
+      if (watcher.exec("SELECT run_id FROM reelstat_store.current_run").int64(0, 0) == 2) {
+        published_at_ns = Clock::now().time_since_epoch().count();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+
+  LoadGenerator load(nginx.port(), kRoutes, key_header(key));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const auto next = ingest(next_month());
+  ASSERT_EQ(next.exit_code, 0) << next.out;
+  watch.join();
+  ASSERT_NE(published_at_ns.load(), 0);
+  until_all_serve(fleet, 2, std::chrono::seconds(10));
+  const auto all_switched = Clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const LoadResult result = load.stop();
+
+  const auto switch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      all_switched - Clock::time_point(Clock::duration(published_at_ns.load())));
+  EXPECT_LE(switch_ms.count(), 2000) << "from the publishing commit until every server served run 2";
+  RecordProperty("publish_to_all_servers_ms", static_cast<int>(switch_ms.count()));
+  EXPECT_GT(result.requests, 100u);
+  EXPECT_EQ(result.not_ok(), 0u) << (result.failures.empty() ? "" : result.failures[0]);
+  expect_no_mixing(result);
+  EXPECT_EQ(result.bodies.at("/v1/dataset").size(), 2u) << "both runs were served during the test";
+}
+
+TEST_F(FleetTest, KillingAServerUnderLoadFailsNoRequestThroughNginx) {
+  ASSERT_EQ(ingest(sample_csv()).exit_code, 0);
+  const std::string key = create_key("load", kUnlimited);
+  auto fleet = serve_fleet(3);
+  NginxBalancer nginx(ports(fleet));
+  LoadGenerator load(nginx.port(), kRoutes, key_header(key));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  fleet[1]->signal(SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  const LoadResult result = load.stop();
+  EXPECT_GT(result.requests, 100u);
+  EXPECT_EQ(result.not_ok(), 0u) << (result.failures.empty() ? "" : result.failures[0]);
+  expect_no_mixing(result);
+}
+
+TEST_F(FleetTest, WithTheStoreStoppedEveryServerAnswersEveryRouteAndCatchesUpWhenItIsBack) {
+  PostgresServer own;  // stopped by this test, so not the suite's
+  const std::string store = own.url();
+  ASSERT_EQ(reelstat("store init", store).exit_code, 0);
+  ASSERT_EQ(ingest(sample_csv(), store).exit_code, 0);
+  const std::string key = create_key_in(store, "outage");
+  auto fleet = serve_fleet(2, store);
+  std::map<std::string, std::string> expected;
+  {
+    HttpClient client(fleet[0]->port());
+    for (const auto& route : kRoutes)
+      expected[route] = client.get(route, key_header(key)).body;
+  }
+
+  own.stop();
+  for (const auto& server : fleet) {
+    HttpClient client(server->port());
+    for (const auto& route : kRoutes) {
+      const auto r = client.get(route, key_header(key));
+      EXPECT_EQ(r.status, 200) << route;
+      EXPECT_EQ(r.body, expected[route]) << route;
+    }
+  }
+  // Each server notices within its keepalive and poll, and says so without becoming unready.
+  const auto give_up = Clock::now() + std::chrono::seconds(15);
+  for (const auto& server : fleet) {
+    while (Clock::now() < give_up && ready(*server)["store"]["state"] != "unreachable")
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    HttpClient client(server->port());
+    const auto readyz = client.get("/readyz");
+    EXPECT_EQ(readyz.status, 200);
+    const Json state = Json::parse(readyz.body);
+    EXPECT_EQ(state["store"]["state"], "unreachable") << readyz.body;
+    EXPECT_FALSE(state["store"]["error"].is_null());
+    EXPECT_NE(client.get("/metrics").body.find("\nreelstat_store_up 0\n"), std::string::npos);
+  }
+
+  // A server restarted during the outage serves its local copy with the keys it knew, fetching
+  // nothing.
+  fleet[1].reset();
+  fleet[1] = serve(1, store);
+  {
+    HttpClient client(fleet[1]->port());
+    EXPECT_EQ(client.get("/v1/companies/3/years", key_header(key)).body, expected["/v1/companies/3/years"]);
+    EXPECT_EQ(fleet[1]->log().find("fetched"), std::string::npos) << fleet[1]->log();
+  }
+
+  // Back: the servers reconnect (backoff at most 5 s) and the next publish reaches them all.
+  own.start();
+  const auto reconnect_by = Clock::now() + std::chrono::seconds(15);
+  for (const auto& server : fleet)
+    while (Clock::now() < reconnect_by && ready(*server)["store"]["state"] != "connected")
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(ingest(next_month(), store).exit_code, 0);
+  EXPECT_LE(until_all_serve(fleet, 2, std::chrono::seconds(10)).count(), 2000);
+  for (const auto& server : fleet)
+    EXPECT_EQ(ready(*server)["run_id"], 2);
+}
+
+TEST_F(FleetTest, ServersFollowAStandbyAndKeepServingWhenThePrimaryStops) {
+  PostgresServer primary;
+  PostgresServer standby(PostgresServer::StandbyOf{primary});
+  const auto host = [](const PostgresServer& p) { return "127.0.0.1:" + std::to_string(p.port()); };
+  // Writers need the primary; servers prefer the standby and fall back to the primary.
+  const std::string writer_url = "postgresql://postgres@" + host(primary) + "," + host(standby) +
+                                 "/postgres?target_session_attrs=read-write";
+  const std::string server_url = "postgresql://postgres@" + host(standby) + "," + host(primary) +
+                                 "/postgres?target_session_attrs=prefer-standby";
+  ASSERT_EQ(reelstat("store init", writer_url).exit_code, 0);
+  ASSERT_EQ(ingest(sample_csv(), writer_url).exit_code, 0);
+  const std::string key = create_key_in(writer_url, "standby");
+  // The standby must have replayed the key before the servers start.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto fleet = serve_fleet(2, server_url);
+  for (const auto& server : fleet) {
+    const Json state = ready(*server);
+    EXPECT_EQ(state["run_id"], 1);
+    EXPECT_EQ(state["store"]["standby"], true) << state.dump();
+    EXPECT_NE(state["store"]["server"].get<std::string>().find(std::to_string(standby.port())),
+              std::string::npos);
+  }
+  // Polling (no LISTEN on a standby) still switches within 2 s of the publish.
+  ASSERT_EQ(ingest(next_month(), writer_url).exit_code, 0);
+  EXPECT_LE(until_all_serve(fleet, 2, std::chrono::seconds(10)).count(), 2000);
+
+  const auto answers = [&](const ServerProcess& server) {
+    HttpClient client(server.port());
+    std::map<std::string, std::string> out;
+    for (const auto& route : kRoutes) {
+      const auto r = client.get(route, key_header(key));
+      EXPECT_EQ(r.status, 200) << route;
+      out[route] = r.body;
+    }
+    return out;
+  };
+  const auto before = answers(*fleet[0]);
+  primary.stop();
+  for (const auto& server : fleet)
+    EXPECT_EQ(answers(*server), before);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  for (const auto& server : fleet) {
+    const Json state = ready(*server);
+    EXPECT_EQ(state["store"]["state"], "connected") << state.dump();
+    EXPECT_EQ(state["store"]["standby"], true);
+    EXPECT_EQ(state["run_id"], 2);
+  }
+}
+
+TEST_F(FleetTest, ARevokedKeyIsRefusedByEveryServerWithinTwoSecondsAndUseIsCounted) {
+  ASSERT_EQ(ingest(sample_csv()).exit_code, 0);
+  create_key("other");
+  auto fleet = serve_fleet(3);
+  const std::string key = create_key("leaving");
+  // A new key works everywhere soon after it is created (notified, so well within a poll).
+  const auto accepted = [&](const ServerProcess& s) {
+    HttpClient client(s.port());
+    return client.get("/v1/genres", key_header(key)).status == 200;
+  };
+  const auto give_up = Clock::now() + std::chrono::seconds(5);
+  for (const auto& s : fleet)
+    while (Clock::now() < give_up && !accepted(*s))
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (const auto& s : fleet)
+    ASSERT_TRUE(accepted(*s));  // 1 use each, after any refused tries
+
+  ASSERT_EQ(reelstat("keys revoke leaving").exit_code, 0);
+  const auto revoked_at = Clock::now();
+  for (const auto& s : fleet)
+    while (Clock::now() - revoked_at < std::chrono::seconds(5) && accepted(*s))
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto refused_after = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - revoked_at);
+  EXPECT_LE(refused_after.count(), 2000);
+  for (const auto& s : fleet)
+    EXPECT_FALSE(accepted(*s));
+
+  // Uses are reported in batches; at shutdown each server reports what it has left.
+  for (auto& s : fleet)
+    EXPECT_EQ(s->terminate(), 0);
+  const auto requests =
+      postgres_->psql("SELECT requests FROM reelstat_store.api_keys WHERE name = 'leaving'", database_);
+  EXPECT_GE(std::stoi(requests.out), 3);  // one accepted request per server at least
+  const auto list = reelstat("keys list");
+  EXPECT_NE(list.out.find("revoked"), std::string::npos) << list.out;
+}
+
+TEST_F(FleetTest, AKeysRateLimitHoldsForTheWholeFleetBehindRoundRobin) {
+  ASSERT_EQ(ingest(sample_csv()).exit_code, 0);
+  constexpr double kRate = 30;
+  const std::string key = create_key("limited", "--rate 30 --burst 3");
+  auto fleet = serve_fleet(3);
+  // Each server counts the others by their heartbeats.
+  const auto give_up = Clock::now() + std::chrono::seconds(10);
+  for (const auto& s : fleet)
+    while (Clock::now() < give_up && ready(*s)["store"]["fleet_servers"] != 3)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (const auto& s : fleet)
+    ASSERT_EQ(ready(*s)["store"]["fleet_servers"], 3);
+  NginxBalancer nginx(ports(fleet));
+
+  LoadGenerator load(nginx.port(), {"/v1/genres"}, key_header(key), 2);
+  constexpr int kSeconds = 6;
+  std::this_thread::sleep_for(std::chrono::seconds(kSeconds));
+  const LoadResult result = load.stop();
+  const double per_second = static_cast<double>(result.ok()) / kSeconds;
+  EXPECT_GE(per_second, 0.75 * kRate) << result.ok() << " of " << result.requests;
+  EXPECT_LE(per_second, 1.25 * kRate) << result.ok() << " of " << result.requests;
+  EXPECT_GT(result.statuses.at(429), 0u) << "the client asked for more than the limit";
+  RecordProperty("fleet_rate_per_second", static_cast<int>(per_second));
+}
+
+TEST_F(FleetTest, TwoIngestsAtOnceNeverBothWrite) {
+  const auto big = dir_ / "big.csv";
+  ASSERT_EQ(run_reelstat("synth --rows 200000 --seed 3 -o " + shell_quote(big.string()) + " --sample " +
+                         shell_quote(sample_csv().string()))
+                .exit_code,
+            0);
+  const auto spawn = [&](const std::filesystem::path& file, const std::string& name) {
+    return spawn_reelstat({"ingest", file.string(), "--store", store_, "--data-dir", (dir_ / name).string()},
+                          dir_ / (name + ".out"), dir_ / (name + ".err"));
+  };
+  const pid_t first = spawn(big, "first");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const pid_t second = spawn(sample_csv(), "second");
+  int first_status = 0, second_status = 0;
+  ::waitpid(first, &first_status, 0);
+  ::waitpid(second, &second_status, 0);
+  EXPECT_EQ(WEXITSTATUS(first_status), 0) << read_file(dir_ / "first.err");
+  const std::string second_err = read_file(dir_ / "second.err");
+  if (WEXITSTATUS(second_status) != 0) {
+    // Refused after its grace period, and told who holds the store.
+    EXPECT_TRUE(std::regex_search(
+        second_err, std::regex("another writer is using the PostgreSQL store .*: reelstat writer on .* pid " +
+                               std::to_string(first))))
+        << second_err;
+    EXPECT_EQ(postgres_->psql("SELECT count(*) FROM reelstat_store.runs", database_).out, "1\n");
+  } else {
+    // The first ended within the grace period: the second then ran after it, never beside it.
+    EXPECT_EQ(postgres_
+                  ->psql("SELECT count(*) FROM reelstat_store.runs r1 JOIN reelstat_store.runs r2 "
+                         "ON r1.id = 1 AND r2.id = 2 WHERE r2.started_at >= r1.finished_at",
+                         database_)
+                  .out,
+              "1\n")
+        << second_err;
+  }
+  EXPECT_EQ(
+      postgres_->psql("SELECT count(*) FROM reelstat_store.runs WHERE outcome <> 'published'", database_).out,
+      "0\n");
+}
+
+}  // namespace
+}  // namespace reelstat::testing
