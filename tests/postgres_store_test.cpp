@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "cli_fixture.hpp"
 #include "postgres_server.hpp"
@@ -23,9 +24,7 @@ class PostgresStoreTest : public CliTest {
   }
 
   // Each test gets a database of its own, named after it.
-  void SetUp() override {
-    database_ = server_->create_test_database("t_");
-  }
+  void SetUp() override { database_ = server_->create_test_database("t_"); }
 
   std::string url() const { return server_->url(database_); }
   CommandResult pg(const std::string& args) { return reelstat(args + " --store " + shell_quote(url())); }
@@ -196,6 +195,22 @@ TEST_F(PostgresStoreTest, ASecondWriterIsToldWhoHoldsTheLock) {
   EXPECT_NE(refused.out.find("test holder"), std::string::npos) << refused.out;
   holder.exec("SELECT pg_advisory_unlock(1919247724, 1)");
   EXPECT_EQ(pg("ingest " + sample()).exit_code, 0);
+}
+
+// Every ```pgsql block of docs/data-model.md, run by psql against a store holding the sample,
+// returns the ```text block that follows it.
+TEST_F(PostgresStoreTest, TheDocumentsExampleSqlReturnsTheRowsShown) {
+  init();
+  ASSERT_EQ(pg("ingest " + sample()).exit_code, 0);
+  const std::string doc = read_file(std::filesystem::path(REELSTAT_SOURCE_DIR) / "docs/data-model.md");
+  const std::regex example(R"(```pgsql\n([\s\S]*?)```\n```text\n([\s\S]*?)```)");
+  size_t examples = 0;
+  for (std::sregex_iterator it(doc.begin(), doc.end(), example), end; it != end; ++it, ++examples) {
+    const auto result = sql((*it)[1]);
+    EXPECT_EQ(result.exit_code, 0) << result.out;
+    EXPECT_EQ(result.out, (*it)[2]) << (*it)[1];
+  }
+  EXPECT_GE(examples, 3u) << "the document's PostgreSQL examples were not found";
 }
 
 TEST_F(PostgresStoreTest, AKilledIngestLeavesTheCurrentRunAndTheNextOneWorks) {
