@@ -142,7 +142,12 @@ void StoreFollower::lost(const std::string& error) {
     ++s.connection_failures;
   });
   uint64_t repeats = 0;
-  const auto served = local_.current_run();
+  std::optional<int64_t> served;
+  try {
+    served = local_.current_run();
+  } catch (const std::exception&) {
+    // Only for the message; the server knows what it serves.
+  }
   const std::string message = fmt::format(
       "{} the shared store: {}; {}, reconnecting with backoff", was_connected ? "lost" : "cannot reach",
       error, served ? fmt::format("still serving run {}", *served) : std::string("nothing to serve yet"));
@@ -198,7 +203,11 @@ void StoreFollower::fetch_and_switch(int64_t run_id) {
   }
   local_.make_current(run_id);
   snapshot_changed_();
-  local_.prune(kLocalSnapshotsKept);
+  try {
+    local_.prune(kLocalSnapshotsKept);
+  } catch (const std::exception& e) {
+    log(fmt::format("could not remove old local snapshots: {}", e.what()));
+  }
 }
 
 void StoreFollower::replace_keys(std::vector<store::ApiKey> active) {
