@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -12,6 +13,9 @@
 #include "store/key_store.hpp"
 
 namespace reelstat::http {
+
+// How often a server reports its key uses to the key store: batched, never per request.
+inline constexpr std::chrono::seconds kKeyUseReportInterval{5};
 
 // Requests made with one key since its use was last reported to the key store.
 struct KeyUsage {
@@ -37,12 +41,24 @@ class KeyRing {
   std::optional<KeyInfo> authenticate(std::string_view presented) const;
   size_t size() const { return keys_.load()->size(); }
 
-  // The uses counted since the last call, reset to zero: the batch a server reports.
-  std::vector<store::KeyUse> take_usage();
-  // Puts back a batch that could not be reported, to go with the next one.
-  void restore_usage(const std::vector<store::KeyUse>& uses);
+  // Hands the uses counted since the last report to `record` (the key store's record_use) and
+  // resets them; if `record` throws, the batch is put back to go with the next one.
+  template <typename Record>
+  void report_usage(Record&& record) {
+    const auto uses = take_usage();
+    if (uses.empty()) return;
+    try {
+      record(uses);
+    } catch (...) {
+      restore_usage(uses);
+      throw;
+    }
+  }
 
  private:
+  std::vector<store::KeyUse> take_usage();
+  void restore_usage(const std::vector<store::KeyUse>& uses);
+
   using Map = std::unordered_map<std::string, KeyInfo>;  // hash_api_key(key), as stored -> owner
   std::atomic<std::shared_ptr<const Map>> keys_;
   std::mutex retired_mutex_;

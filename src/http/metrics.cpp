@@ -43,7 +43,9 @@ void render_store(std::string& out, const StoreStatus& s, Help& help) {
   out += fmt::format("reelstat_store_standby {}\n", s.standby ? 1 : 0);
   help("reelstat_store_last_contact_timestamp_seconds", "gauge",
        "Unix time of the last successful exchange with the store (0: none yet).");
-  out += fmt::format("reelstat_store_last_contact_timestamp_seconds {:.3f}\n", s.last_contact_unix);
+  const double last_contact =
+      s.last_contact ? std::chrono::duration<double>(s.last_contact->time_since_epoch()).count() : 0;
+  out += fmt::format("reelstat_store_last_contact_timestamp_seconds {:.3f}\n", last_contact);
   help("reelstat_store_connects_total", "counter", "Sessions opened with the store.");
   out += fmt::format("reelstat_store_connects_total {}\n", s.connects);
   help("reelstat_store_failures_total", "counter", "Failed connects and lost sessions.");

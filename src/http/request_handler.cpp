@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/sha256.hpp"
+#include "common/utc_time.hpp"
 #include "http/gzip.hpp"
 #include "http/header_text.hpp"
 #include "http/openapi.hpp"
@@ -57,14 +58,13 @@ std::string readiness_body(int64_t run_id, const StoreFollower* follower) {
   Json body = {{"status", "ready"}, {"run_id", run_id}};
   if (follower) {
     const StoreStatus s = follower->status();
-    const auto text_or_null = [](const std::string& text) { return text.empty() ? Json() : Json(text); };
     body["store"] = {{"state", s.state},
                      {"server", s.server},
                      {"standby", s.standby},
                      {"current_run", s.store_run ? Json(*s.store_run) : Json()},
-                     {"last_contact", text_or_null(s.last_contact)},
+                     {"last_contact", s.last_contact ? Json(utc_iso8601(*s.last_contact)) : Json()},
                      {"fleet_servers", s.fleet_servers},
-                     {"error", text_or_null(s.last_error)}};
+                     {"error", s.last_error.empty() ? Json() : Json(s.last_error)}};
   }
   return body.dump() + "\n";
 }

@@ -43,8 +43,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kSweepInterval = std::chrono::milliseconds(250);
-// How often the key uses counted here go to the key store: batched, never per request.
-constexpr auto kUsageReportInterval = std::chrono::seconds(5);
 
 std::string_view reason_phrase(int status) {
   switch (status) {
@@ -135,10 +133,10 @@ struct Server::State {
       : config(std::move(c)),
         data_dir(config.data_dir),
         snapshots(data_dir, config.cache_bytes),
-        follower(config.store_url.empty()
-                     ? nullptr
-                     : std::make_unique<StoreFollower>(config.store_url, config.poll_interval, config.auth,
-                                                       data_dir, keys, limiter, [this] { wake_watcher(); })),
+        follower(config.store_url.empty() ? nullptr
+                                          : std::make_unique<StoreFollower>(
+                                                config.store_url, config.poll_interval, config.auth, data_dir,
+                                                keys, limiter, [this] { wake_watcher(false); })),
         handler(config, snapshots, keys, limiter, metrics, follower.get()),
         access_log(config.access_log) {
     for (unsigned i = 0; i < config.threads; ++i)
@@ -165,13 +163,14 @@ struct Server::State {
   std::mutex watch_mutex;
   std::condition_variable watch_cv;
   bool watch_stop = false;
-  bool force_reload = false;
-  bool check_now = false;  // the follower made a new run current in data_dir
+  bool force_reload = false;  // SIGHUP: reload even the same snapshot
+  bool check_now = false;     // the follower made a new run current in data_dir
 
   void begin_shutdown();
   void finish_watcher();
   void watch();
-  void wake_watcher();
+  // Polls now rather than at the next interval; `force` reloads the snapshot even if unchanged.
+  void wake_watcher(bool force);
   void refresh_keys();
   void report_key_use();
   void refresh_snapshot(bool force);
@@ -422,9 +421,9 @@ void Server::State::begin_shutdown() {
     net::post(w->ioc, [worker = w.get()] { worker->shutdown(); });
 }
 
-void Server::State::wake_watcher() {
+void Server::State::wake_watcher(bool force) {
   std::lock_guard lock(watch_mutex);
-  check_now = true;
+  (force ? force_reload : check_now) = true;
   watch_cv.notify_all();
 }
 
@@ -440,14 +439,7 @@ void Server::State::refresh_keys() {
 }
 
 void Server::State::report_key_use() {
-  if (!key_store) return;
-  const auto uses = keys.take_usage();
-  try {
-    key_store->record_use(uses);
-  } catch (...) {
-    keys.restore_usage(uses);
-    throw;
-  }
+  if (key_store) keys.report_usage([this](const auto& uses) { key_store->record_use(uses); });
 }
 
 void Server::State::refresh_snapshot(bool force) {
@@ -485,7 +477,7 @@ void Server::State::watch() {
     refresh_snapshot(force);
     try {
       refresh_keys();
-      if (Clock::now() - last_usage_report > kUsageReportInterval) {
+      if (Clock::now() - last_usage_report > kKeyUseReportInterval) {
         last_usage_report = Clock::now();
         report_key_use();
       }
@@ -588,11 +580,7 @@ int Server::run() {
         s.begin_shutdown();
         return;
       }
-      {
-        std::lock_guard lock(s.watch_mutex);
-        s.force_reload = true;
-      }
-      s.watch_cv.notify_all();
+      s.wake_watcher(true);
       wait_for_signals();
     });
   };

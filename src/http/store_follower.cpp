@@ -7,7 +7,6 @@
 
 #include <iostream>
 
-#include "common/utc_time.hpp"
 #include "store/sqlite.hpp"
 
 namespace reelstat::http {
@@ -15,7 +14,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kFirstBackoff{250}, kMaxBackoff{5000};
-constexpr std::chrono::seconds kUsageReportInterval{5};
 // Local copies kept, the current one included: a rollback to a recent run needs no fetch.
 constexpr size_t kLocalSnapshotsKept = 3;
 
@@ -158,29 +156,28 @@ void StoreFollower::lost(const std::string& error) {
 void StoreFollower::sync() {
   const auto run = link_->current_run();
   update([&](StoreStatus& s) { s.store_run = run; });
-  if (run && local_.current_run() != run) fetch_and_switch(*run);
+  auto served = local_.current_run();
+  if (run && served != run && fetch_and_switch(*run)) served = run;
   if (follow_keys_) replace_keys(link_->active_keys());
   const auto now = Clock::now();
   if (!link_->standby() && now >= next_heartbeat_) {
     // A server is counted alive for three polls after its last heartbeat.
-    const int64_t live = link_->heartbeat(server_name_, local_.current_run(), 3 * poll_interval_);
+    const int64_t live = link_->heartbeat(server_name_, served, 3 * poll_interval_);
     limiter_.set_fleet_share(1.0 / static_cast<double>(live));
     update([&](StoreStatus& s) { s.fleet_servers = live; });
     next_heartbeat_ = now + poll_interval_;
   }
   if (!link_->standby() && now >= next_usage_report_) {
     report_usage();
-    next_usage_report_ = now + kUsageReportInterval;
+    next_usage_report_ = now + kKeyUseReportInterval;
   }
-  const auto wall = std::chrono::system_clock::now();
-  update([&](StoreStatus& s) {
+  update([](StoreStatus& s) {
     s.state = "connected";
-    s.last_contact = utc_iso8601(wall);
-    s.last_contact_unix = std::chrono::duration<double>(wall.time_since_epoch()).count();
+    s.last_contact = std::chrono::system_clock::now();
   });
 }
 
-void StoreFollower::fetch_and_switch(int64_t run_id) {
+bool StoreFollower::fetch_and_switch(int64_t run_id) {
   const auto path = local_.snapshot_path(run_id);
   if (!std::filesystem::exists(path)) {
     const auto started = Clock::now();
@@ -194,7 +191,7 @@ void StoreFollower::fetch_and_switch(int64_t run_id) {
         s.last_error = e.what();
       });
       log(fmt::format("could not fetch the snapshot of run {}: {}", run_id, e.what()));
-      return;
+      return false;
     }
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
     update([](StoreStatus& s) { ++s.fetches; });
@@ -208,6 +205,7 @@ void StoreFollower::fetch_and_switch(int64_t run_id) {
   } catch (const std::exception& e) {
     log(fmt::format("could not remove old local snapshots: {}", e.what()));
   }
+  return true;
 }
 
 void StoreFollower::replace_keys(std::vector<store::ApiKey> active) {
@@ -225,14 +223,7 @@ void StoreFollower::replace_keys(std::vector<store::ApiKey> active) {
 }
 
 void StoreFollower::report_usage() {
-  const auto uses = keys_.take_usage();
-  if (uses.empty()) return;
-  try {
-    link_->record_use(uses);
-  } catch (...) {
-    keys_.restore_usage(uses);
-    throw;
-  }
+  keys_.report_usage([this](const auto& uses) { link_->record_use(uses); });
 }
 
 }  // namespace reelstat::http

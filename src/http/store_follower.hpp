@@ -22,8 +22,7 @@ struct StoreStatus {
   std::string state = "connecting";  // connecting, connected, unreachable
   std::string server;                // host:port/db of the last session
   bool standby = false;              // that session is on a read-only hot standby
-  std::string last_contact;          // UTC time of the last successful exchange, "" if none yet
-  double last_contact_unix = 0;
+  std::optional<std::chrono::system_clock::time_point> last_contact;  // the last successful exchange
   std::string last_error;
   uint64_t connects = 0, connection_failures = 0, fetches = 0, fetch_failures = 0;
   int64_t fleet_servers = 1;         // live servers, this one included, at the last heartbeat
@@ -60,7 +59,8 @@ class StoreFollower {
   void run();
   void connect();
   void sync();
-  void fetch_and_switch(int64_t run_id);
+  // False (logged) when the fetched bytes do not match their SHA-256: nothing changed then.
+  bool fetch_and_switch(int64_t run_id);
   void report_usage();
   void replace_keys(std::vector<store::ApiKey> active);
   void lost(const std::string& error);

@@ -17,9 +17,6 @@
 namespace reelstat::store {
 namespace {
 
-constexpr std::string_view kColumns =
-    "id, name, hash, prefix, rate, burst, created_at, revoked_at, requests, last_used_at";
-
 ApiKey read_key(const Statement& row) {
   ApiKey k;
   k.id = row.int64(0);
@@ -124,7 +121,7 @@ class SqliteKeyStore final : public KeyStore {
  private:
   std::vector<ApiKey> select(std::string_view where) {
     std::vector<ApiKey> out;
-    auto q = db_.prepare("SELECT " + std::string(kColumns) + " FROM api_keys " + std::string(where) +
+    auto q = db_.prepare("SELECT " + std::string(kApiKeyColumns) + " FROM api_keys " + std::string(where) +
                          " ORDER BY id");
     while (q.step())
       out.push_back(read_key(q));

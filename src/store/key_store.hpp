@@ -24,6 +24,10 @@ struct ApiKey {
   bool active() const { return revoked_at.empty(); }
 };
 
+// The columns both key stores select, in the order their readers expect.
+inline constexpr std::string_view kApiKeyColumns =
+    "id, name, hash, prefix, rate, burst, created_at, revoked_at, requests, last_used_at";
+
 // Requests a server saw with one key since its last report.
 struct KeyUse {
   std::string hash;

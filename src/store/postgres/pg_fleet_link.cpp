@@ -26,10 +26,7 @@ class PgFleetLink final : public FleetLink {
     return conn_.wait_for_notification(timeout, wake_fd);
   }
 
-  std::optional<int64_t> current_run() override {
-    const auto r = conn_.exec("SELECT run_id FROM reelstat_store.current_run");
-    return r.rows() ? std::optional<int64_t>(r.int64(0, 0)) : std::nullopt;
-  }
+  std::optional<int64_t> current_run() override { return read_current_run(conn_); }
 
   void fetch_snapshot(int64_t run_id, const std::filesystem::path& dest) override {
     fetch_snapshot_file(conn_, run_id, dest);

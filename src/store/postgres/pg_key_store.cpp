@@ -93,10 +93,8 @@ void PgKeys::record_use(const std::vector<KeyUse>& uses) {
 }
 
 std::vector<ApiKey> PgKeys::select(const std::string& where) {
-  const auto r = conn_.exec(
-      "SELECT id, name, hash, prefix, rate, burst, created_at, revoked_at, requests, last_used_at "
-      "FROM reelstat_store.api_keys " +
-      where + " ORDER BY id");
+  const auto r =
+      conn_.exec(fmt::format("SELECT {} FROM reelstat_store.api_keys {} ORDER BY id", kApiKeyColumns, where));
   std::vector<ApiKey> out;
   for (int i = 0; i < r.rows(); ++i) {
     ApiKey k;

@@ -68,10 +68,7 @@ class PgRunStore final : public RunStore {
   std::string describe() const override { return "PostgreSQL " + conn_.describe(); }
   const DataDir& local() const override { return dir_; }
 
-  std::optional<int64_t> current_run() override {
-    const auto r = conn_.exec("SELECT run_id FROM reelstat_store.current_run");
-    return r.rows() ? std::optional<int64_t>(r.int64(0, 0)) : std::nullopt;
-  }
+  std::optional<int64_t> current_run() override { return read_current_run(conn_); }
 
   int64_t begin_run(const RunRecord& run) override {
     const auto r = conn_.exec(
@@ -266,6 +263,11 @@ class PgRunStore final : public RunStore {
 };
 
 }  // namespace
+
+std::optional<int64_t> read_current_run(Connection& connection) {
+  const auto r = connection.exec("SELECT run_id FROM reelstat_store.current_run");
+  return r.rows() ? std::optional<int64_t>(r.int64(0, 0)) : std::nullopt;
+}
 
 std::string redact_url(const std::string& url) {
   static const std::regex uri_password(R"(^(postgres(?:ql)?://[^:@/]*:)[^@/]*@)");

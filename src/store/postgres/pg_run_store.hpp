@@ -1,6 +1,8 @@
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "store/run_store.hpp"
@@ -9,6 +11,11 @@ namespace reelstat::store::pg {
 
 // Servers LISTEN on this channel; publishing notifies it with the run id, in its transaction.
 inline constexpr const char* kPublishChannel = "reelstat_publish";
+
+class Connection;
+
+// The store's current run (reelstat_store.current_run), if one was ever published.
+std::optional<int64_t> read_current_run(Connection& connection);
 
 // The shared store: the ledger and the current run in PostgreSQL, one writer across machines by an
 // advisory lock, snapshots built locally in `data_dir` and uploaded before the publishing
