@@ -68,15 +68,7 @@ LUA
 
 # nginx in front of the first N servers, with deploy/nginx/reelstat.conf.
 nginx_for() {  # N PORT
-  local d=$CLUSTER_DIR/nginx-$1
-  mkdir -p "$d"
-  params=$(sed -n 's/^server 127\.0\.0\.1:[0-9]*\(.*\)$/\1/p' deploy/nginx/reelstat-servers.conf | head -n1)
-  : >"$d/reelstat-servers.conf"
-  for i in $(seq "$1"); do echo "server 127.0.0.1:$((CLUSTER_PORT + i))$params" >>"$d/reelstat-servers.conf"; done
-  echo "listen 127.0.0.1:$2;" >"$d/reelstat-listen.conf"
-  printf 'worker_processes 2;\npid %s/nginx.pid;\nerror_log %s/error.log warn;\nevents { worker_connections 4096; }\nhttp { access_log off; include %s/deploy/nginx/reelstat.conf; }\n' \
-    "$d" "$d" "$PWD" >"$d/nginx.conf"
-  nginx -p "$d" -c "$d/nginx.conf"
+  bash scripts/nginx_front.sh "$CLUSTER_DIR/nginx-$1" "$2" $(seq $((CLUSTER_PORT + 1)) $((CLUSTER_PORT + $1)))
   sleep 0.5
 }
 nginx_for 1 $((CLUSTER_PORT + 11))

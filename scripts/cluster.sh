@@ -49,7 +49,7 @@ stop_pid() {  # PIDFILE SIGNAL: signals the PID in the file's first line and wai
 
 start() {
   [ -x "$reelstat" ] || bash scripts/build.sh build
-  mkdir -p "$dir/logs" "$dir/pids" "$dir/pg" "$dir/nginx"
+  mkdir -p "$dir/logs" "$dir/pids" "$dir/pg"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$dir/pg"
   if [ ! -d "$dir/pg/primary" ]; then
     as_postgres "$pgbin/initdb" -D "$dir/pg/primary" -U postgres -A trust -E UTF8 --locale=C >/dev/null
@@ -76,21 +76,7 @@ start() {
     echo $! >"$dir/pids/server-$((i + 1)).pid"
   done
 
-  : >"$dir/nginx/reelstat-servers.conf"
-  params=$(sed -n 's/^server 127\.0\.0\.1:[0-9]*\(.*\)$/\1/p' deploy/nginx/reelstat-servers.conf | head -n1)
-  for p in "${server_ports[@]}"; do echo "server 127.0.0.1:$p$params" >>"$dir/nginx/reelstat-servers.conf"; done
-  sed "s/127\.0\.0\.1:[0-9]*/127.0.0.1:$port/" deploy/nginx/reelstat-listen.conf >"$dir/nginx/reelstat-listen.conf"
-  cat >"$dir/nginx/nginx.conf" <<CONF
-worker_processes 2;
-pid $dir/pids/nginx.pid;
-error_log $dir/logs/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  include $root/deploy/nginx/reelstat.conf;
-}
-CONF
-  nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf"
+  bash scripts/nginx_front.sh "$dir/nginx" "$port" "${server_ports[@]}"
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 
   cat <<INFO
@@ -119,7 +105,7 @@ status() {
 }
 
 stop() {
-  stop_pid "$dir/pids/nginx.pid" TERM
+  stop_pid "$dir/nginx/nginx.pid" TERM
   for i in 1 2 3; do stop_pid "$dir/pids/server-$i.pid" TERM; done
   # postmaster.pid is removed by PostgreSQL itself once it has stopped.
   for node in standby primary; do
