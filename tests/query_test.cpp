@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/ingest_run.hpp"
+#include "query/csv_table.hpp"
 #include "query/router.hpp"
 #include "store/data_dir.hpp"
 #include "store/snapshot_reader.hpp"
@@ -207,6 +208,89 @@ TEST_F(SmallApi, BadRequestsNameTheParameter) {
     EXPECT_NE(j["error"]["message"].get<std::string>().find(c.named), std::string::npos)
         << c.target << ": " << j["error"]["message"];
   }
+}
+
+// CSV: the same rows as the JSON, each figure as its JSON text, worked out by hand from the
+// dataset above (Big Studio, 2000: movies 1, 2, 3).
+TEST_F(SmallApi, CsvHoldsTheJsonRowsExactly) {
+  query::Response r = query::respond(index_.get(), "/v1/companies/2/years?format=csv");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.format, query::Format::csv);
+  EXPECT_EQ(r.content_type(), "text/csv; charset=utf-8; header=present");
+  EXPECT_EQ(r.csv_filename, "companies-2-years.csv");
+  EXPECT_EQ(r.body,
+            "company.id,company.name,attribution,year,releases,budget.total,budget.movies,revenue.total,"
+            "revenue.movies,profit.total,profit.movies,popularity.average,popularity.total,popularity.movies,"
+            "releases_by_genre\r\n"
+            "2,Big Studio,full,2000,3,110,2,245,3,45,2,3.0,9.0,3,"
+            "\"[{\"\"genre\"\":{\"\"id\"\":18,\"\"name\"\":\"\"Drama\"\"},\"\"releases\"\":2},"
+            "{\"\"genre\"\":{\"\"id\"\":35,\"\"name\"\":\"\"Comedy\"\"},\"\"releases\"\":1}]\"\r\n");
+  // Split money keeps its cents as the JSON writes them: (150 - 100) / 2 + (5 - 10) = 20.
+  const std::string split =
+      query::respond(index_.get(), "/v1/companies/2/years?attribution=split&format=csv").body;
+  EXPECT_NE(split.find(",split,2000,3,60.0,2,170.0,3,20.0,2,"), std::string::npos) << split;
+}
+
+TEST_F(SmallApi, CsvOfRankingsAndMovies) {
+  // Year 2000 genres by average popularity: Drama (3.0, 2 releases) before Comedy (3.0, 1), then
+  // Odd, whose one movie (Row's default budget 100 and revenue 300) has no popularity: an empty
+  // cell, not 0.
+  const std::string genres = query::respond(index_.get(), "/v1/years/2000/genres?format=csv").body;
+  EXPECT_EQ(
+      genres.substr(0, genres.find("\r\n")),
+      "year,by,attribution,rank,genre.id,genre.name,releases,budget.total,budget.movies,revenue.total,"
+      "revenue.movies,profit.total,profit.movies,popularity.average,popularity.total,popularity.movies");
+  EXPECT_NE(genres.find("\r\n2000,avg_popularity,full,1,18,Drama,2,100,1,240,2,50,1,3.0,6.0,2\r\n"),
+            std::string::npos)
+      << genres;
+  EXPECT_NE(genres.find("\r\n2000,avg_popularity,full,3,99,Odd,1,100,1,300,1,200,1,,0.0,0\r\n"),
+            std::string::npos)
+      << genres;
+  // A movie without a budget: an empty cell; its genres: one JSON cell.
+  const std::string movies =
+      query::respond(index_.get(), "/v1/companies/2/years/2000/movies?format=csv").body;
+  EXPECT_NE(movies.find(
+                "\r\n2,Big "
+                "Studio,2000,2,Two,2000-01-15,,90,4.0,\"[{\"\"id\"\":18,\"\"name\"\":\"\"Drama\"\"}]\"\r\n"),
+            std::string::npos)
+      << movies;
+}
+
+TEST_F(SmallApi, CsvIsChosenByParameterOrAcceptAndOfferedOnlyForRows) {
+  EXPECT_EQ(query::respond(index_.get(), "/v1/genres/most-popular", query::Format::csv).format,
+            query::Format::csv);
+  // ?format wins over the Accept header, both ways.
+  EXPECT_EQ(query::respond(index_.get(), "/v1/genres?format=json", query::Format::csv).format,
+            query::Format::json);
+  EXPECT_EQ(query::respond(index_.get(), "/v1/genres?format=csv").format, query::Format::csv);
+  // A route that returns one object answers JSON to Accept: text/csv, and 400 to ?format=csv.
+  query::Response one = query::respond(index_.get(), "/v1/dataset", query::Format::csv);
+  EXPECT_EQ(one.status, 200);
+  EXPECT_EQ(one.format, query::Format::json);
+  get("/v1/dataset?format=csv", 400);
+  get("/v1/companies/2/years/2000?format=csv", 400);
+  Json bad = get("/v1/genres?format=xml", 400);
+  EXPECT_NE(bad["error"]["message"].get<std::string>().find("'format'"), std::string::npos);
+  // Errors stay JSON whatever was asked.
+  query::Response missing = query::respond(index_.get(), "/v1/companies/404/years?format=csv");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.format, query::Format::json);
+}
+
+TEST(CsvTable, QuotesGuardsFormulasAndKeepsNumberText) {
+  const std::string csv = query::csv_from_json(
+      R"j({"by":"x","rows":[{"name":"=cmd()","n":1.50,"big":18446744073709551615,"neg":-2,"note":"a,\"b\"\nc"},)j"
+      R"j({"name":"-dash","n":null,"list":[1,{"k":"v"}],"flag":true}],"after":{"deep":"d"}})j");
+  EXPECT_EQ(csv,
+            "by,after.deep,name,n,big,neg,note,list,flag\r\n"
+            "x,d,'=cmd(),1.50,18446744073709551615,-2,\"a,\"\"b\"\"\nc\",,\r\n"
+            "x,d,'-dash,,,,,\"[1,{\"\"k\"\":\"\"v\"\"}]\",true\r\n");
+  EXPECT_EQ(query::csv_from_json(R"({"total":0,"rows":[]})"), "total\r\n");
+  EXPECT_THROW(query::csv_from_json(R"({"one":{"a":1}})"), std::runtime_error);
+  EXPECT_THROW(query::csv_from_json("[1,2]"), std::runtime_error);
+  EXPECT_THROW(query::csv_from_json("{\"a\":"), std::runtime_error);
+  EXPECT_EQ(query::csv_cell("plain"), "plain");
+  EXPECT_EQ(query::csv_cell("a\rb"), "\"a\rb\"");
 }
 
 TEST(NoSnapshot, AnswersServiceUnavailable) {

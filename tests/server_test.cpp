@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include <fmt/format.h>
+
+#include "http/header_text.hpp"
 #include "http/metrics.hpp"
 #include "http_support.hpp"
 #include "schema_check.hpp"
@@ -219,7 +222,7 @@ TEST_F(Serve, GzipWhenTheClientAcceptsIt) {
   HttpResult zipped = client.get("/v1/genres", with);
   ASSERT_EQ(zipped.status, 200);
   EXPECT_EQ(zipped.header("content-encoding"), "gzip");
-  EXPECT_EQ(zipped.header("vary"), "Accept-Encoding");
+  EXPECT_EQ(zipped.header("vary"), "Accept-Encoding, Accept");
   EXPECT_LT(zipped.body.size(), plain.body.size());
   EXPECT_EQ(gunzip(zipped.body), plain.body);
   with["Accept-Encoding"] = "gzip;q=0, identity";
@@ -335,7 +338,7 @@ TEST_F(Serve, AcceptEncodingWeightsAndSeparateETags) {
   HttpResult zipped = client.get("/v1/genres", zipped_headers);
   HttpResult plain = client.get("/v1/genres", auth());
   ASSERT_NE(zipped.header("etag"), plain.header("etag"));
-  EXPECT_EQ(zipped.header("vary"), "Accept-Encoding");
+  EXPECT_EQ(zipped.header("vary"), "Accept-Encoding, Accept");
   zipped_headers["If-None-Match"] = zipped.header("etag");
   EXPECT_EQ(client.get("/v1/genres", zipped_headers).status, 304);
   zipped_headers["If-None-Match"] = plain.header("etag");
@@ -540,6 +543,16 @@ TEST_F(Serve, OpenApiDocumentDescribesTheRealResponses) {
     ++checked;
   }
   EXPECT_EQ(checked, 12) << "every /v1 route has an example that was checked";
+  // The routes that answer CSV are the ones documented with the format parameter and text/csv.
+  for (const auto& route : reelstat::query::kApiRoutes) {
+    const Json& op = doc["paths"][std::string(route.path)]["get"];
+    bool has_format = false;
+    for (const auto& p : op["parameters"])
+      if (p.contains("$ref") ? p["$ref"] == "#/components/parameters/format" : p["name"] == "format")
+        has_format = true;
+    EXPECT_EQ(has_format, route.csv) << route.path;
+    EXPECT_EQ(op["responses"]["200"]["content"].contains("text/csv"), route.csv) << route.path;
+  }
   // Errors have the documented shape too.
   Json error_schema = doc["components"]["schemas"]["Error"];
   EXPECT_EQ(schema_mismatch(doc, error_schema, Json::parse(client.get("/v1/companies/0/years", auth()).body)),
@@ -551,12 +564,164 @@ TEST_F(Serve, OpenApiDocumentDescribesTheRealResponses) {
   EXPECT_NE(page.body.find("/openapi.json"), std::string::npos);
 }
 
+TEST_F(Serve, CsvByAcceptHeaderOrParameter) {
+  auto server = start();
+  HttpClient client(server->port());
+  auto headers = auth();
+  const HttpResult json = client.get("/v1/genres/most-popular?from=1995&to=1996", headers);
+  headers["Accept"] = "text/csv";
+  const HttpResult csv = client.get("/v1/genres/most-popular?from=1995&to=1996", headers);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.header("content-type"), "text/csv; charset=utf-8; header=present");
+  EXPECT_EQ(csv.header("content-disposition"), "attachment; filename=\"genres-most-popular.csv\"");
+  EXPECT_EQ(csv.header("vary"), "Accept-Encoding, Accept");
+  EXPECT_NE(csv.header("etag"), json.header("etag")) << "two representations, two entity tags";
+  // One line per JSON year, with the JSON's genre and average popularity as written.
+  const Json doc = Json::parse(json.body);
+  std::string expected =
+      "by,year,genre.id,genre.name,releases,popularity.average,popularity.total,popularity.movies\r\n";
+  for (const auto& y : doc["years"]) {
+    const std::string raw =
+        json.body.substr(json.body.find("\"year\":" + std::to_string(y["year"].get<int>())));
+    auto member = [&](const std::string& name) {  // a popularity member's text as the JSON wrote it
+      const size_t at = raw.find("\"" + name + "\":") + name.size() + 3;
+      return raw.substr(at, raw.find_first_of(",}", at) - at);
+    };
+    expected += fmt::format("avg_popularity,{},{},{},{},{},{},{}\r\n", y["year"].get<int>(),
+                            y["genre"]["id"].get<int>(), y["genre"]["name"].get<std::string>(),
+                            y["releases"].get<int>(), member("average"), member("total"), member("movies"));
+  }
+  EXPECT_EQ(csv.body, expected);
+  // The cached CSV is not served to a JSON client, nor the reverse.
+  EXPECT_EQ(client.get("/v1/genres/most-popular?from=1995&to=1996", auth()).body, json.body);
+  EXPECT_EQ(client.get("/v1/genres/most-popular?from=1995&to=1996&format=csv", auth()).body, csv.body);
+  headers["If-None-Match"] = csv.header("etag");
+  EXPECT_EQ(client.get("/v1/genres/most-popular?from=1995&to=1996", headers).status, 304);
+  // A browser's usual Accept (*/* among others) gets JSON.
+  EXPECT_EQ(client
+                .get("/v1/dataset", {{"Authorization", "Bearer " + key_},
+                                     {"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"}})
+                .header("content-type"),
+            "application/json");
+}
+
+TEST(AcceptHeader, PrefersCsvOnlyWhenItWeighsMore) {
+  using reelstat::http::prefers_csv;
+  EXPECT_TRUE(prefers_csv("text/csv"));
+  EXPECT_TRUE(prefers_csv("application/json;q=0.5, text/csv"));
+  EXPECT_TRUE(prefers_csv("TEXT/CSV; charset=utf-8"));
+  EXPECT_TRUE(prefers_csv("text/*, application/json;q=0.2"));
+  EXPECT_FALSE(prefers_csv(""));
+  EXPECT_FALSE(prefers_csv("*/*"));
+  EXPECT_FALSE(prefers_csv("text/csv, application/json")) << "a tie goes to JSON";
+  EXPECT_FALSE(prefers_csv("text/csv;q=0, */*"));
+  EXPECT_FALSE(prefers_csv("text/csv;q=0.3, */*;q=0.5"));
+  EXPECT_TRUE(prefers_csv("text/csv;q=0.6, */*;q=0.5"));
+  EXPECT_FALSE(prefers_csv("text/csv;q=2x")) << "a malformed weight counts as 0";
+}
+
+TEST_F(Serve, CorsAnswersListedOriginsOnly) {
+  const auto config = dir_->path() / "cors.toml";
+  write_file(config, "cors_origins = [\"https://app.example.com\", \"http://localhost:3000\"]\n");
+  ServerProcess server(dir_->path() / "data", {"--config", config.string()}, dir_->path());
+  HttpClient client(server.port());
+  // An allowed origin: the answer says so, and exposes the headers a client needs.
+  HttpResult r = client.get("/v1/companies/3/years",
+                            {{"Authorization", "Bearer " + key_}, {"Origin", "https://app.example.com"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("access-control-allow-origin"), "https://app.example.com");
+  EXPECT_NE(r.header("access-control-expose-headers").find("ETag"), std::string::npos);
+  EXPECT_NE(r.header("access-control-expose-headers").find("RateLimit-Remaining"), std::string::npos);
+  EXPECT_EQ(r.header("vary"), "Origin");  // the last of its Vary lines; Accept-Encoding came first
+  // A refused key is still readable by the allowed app (so it can tell its user).
+  r = client.get("/v1/dataset", {{"Authorization", "Bearer wrong"}, {"Origin", "http://localhost:3000"}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.header("access-control-allow-origin"), "http://localhost:3000");
+  // Any other origin gets no CORS header, so its browser keeps the answer from it.
+  r = client.get("/v1/dataset", {{"Authorization", "Bearer " + key_}, {"Origin", "https://evil.example"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("access-control-allow-origin"), "");
+  // Preflight: no key needed, 204 with the methods and headers allowed, for listed origins only.
+  const std::map<std::string, std::string> preflight = {{"Origin", "https://app.example.com"},
+                                                        {"Access-Control-Request-Method", "GET"},
+                                                        {"Access-Control-Request-Headers", "authorization"}};
+  r = client.get("/v1/companies/3/years?attribution=split", preflight, boost::beast::http::verb::options);
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(r.header("content-length"), "");
+  EXPECT_EQ(r.header("access-control-allow-origin"), "https://app.example.com");
+  EXPECT_EQ(r.header("access-control-allow-methods"), "GET, HEAD");
+  EXPECT_NE(r.header("access-control-allow-headers").find("Authorization"), std::string::npos);
+  EXPECT_EQ(r.header("access-control-max-age"), "600");
+  auto other = preflight;
+  other["Origin"] = "https://evil.example";
+  r = client.get("/v1/companies/3/years", other, boost::beast::http::verb::options);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.header("access-control-allow-origin"), "");
+  EXPECT_EQ(Json::parse(r.body)["error"]["code"], "origin_not_allowed");
+  // Not a preflight (no Access-Control-Request-Method): OPTIONS is an ordinary request.
+  r = client.get("/v1/dataset", {{"Authorization", "Bearer " + key_}}, boost::beast::http::verb::options);
+  EXPECT_EQ(r.status, 405);
+  // With no cors_origins (the default) nothing is allowed.
+  auto plain = start();
+  HttpClient plain_client(plain->port());
+  r = plain_client.get("/v1/dataset", preflight, boost::beast::http::verb::options);
+  EXPECT_EQ(r.status, 403);
+  r = plain_client.get("/v1/dataset",
+                       {{"Authorization", "Bearer " + key_}, {"Origin", "https://app.example.com"}});
+  EXPECT_EQ(r.header("access-control-allow-origin"), "");
+  EXPECT_EQ(r.header("vary"), "Accept-Encoding, Accept");
+}
+
+TEST_F(Serve, DashboardFilesAreServedWithoutAKey) {
+  auto server = start();
+  HttpClient client(server->port());
+  HttpResult page = client.get("/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(page.body, read_file(std::filesystem::path(REELSTAT_SOURCE_DIR) / "web/index.html"));
+  EXPECT_NE(page.header("content-security-policy").find("default-src 'self'"), std::string::npos);
+  EXPECT_EQ(page.header("cache-control"), "no-cache");
+  // Every file the page names is there, and nothing it loads comes from another host.
+  for (const std::string file : {"/dashboard/app.css", "/dashboard/uPlot.min.css",
+                                 "/dashboard/uPlot.iife.min.js", "/dashboard/app.js"}) {
+    EXPECT_NE(page.body.find("\"" + file + "\""), std::string::npos) << file;
+    HttpResult r = client.get(file, {{"Accept-Encoding", "gzip"}});
+    EXPECT_EQ(r.status, 200) << file;
+    EXPECT_EQ(r.header("content-encoding"), "gzip") << file;
+    EXPECT_EQ(client.get(file, {{"Accept-Encoding", "gzip"}, {"If-None-Match", r.header("etag")}}).status,
+              304)
+        << file;
+  }
+  EXPECT_EQ(client.get("/dashboard/app.js").header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(client.get("/dashboard/app.js").body,
+            read_file(std::filesystem::path(REELSTAT_SOURCE_DIR) / "web/src/app.js"));
+  EXPECT_NE(client.get("/dashboard/uPlot-LICENSE.txt").body.find("MIT"), std::string::npos);
+  EXPECT_EQ(client.get("/dashboard/nothing.js").status, 404);
+  EXPECT_EQ(client.get("/dashboard/../docs").status, 404);
+  EXPECT_EQ(client.get("/", {}, boost::beast::http::verb::delete_).status, 405);
+  for (const auto& line : {"http://", "https://"}) {
+    // The page may link to the dataset's home, but loads nothing from another host.
+    size_t at = 0;
+    while ((at = page.body.find(line, at)) != std::string::npos) {
+      EXPECT_EQ(page.body.rfind("href=\"", at), at - 6)
+          << "only links leave the server: " << page.body.substr(at, 60);
+      ++at;
+    }
+  }
+}
+
 TEST_F(Serve, ConfigFileErrorsAreClear) {
   write_file(dir_->path() / "bad.toml", "listen = \"127.0.0.1:0\"\nthreds = 4\n");
   auto r = run_reelstat("serve --config " + shell_quote((dir_->path() / "bad.toml").string()) +
                         " --data-dir " + data_arg() + " 2>&1");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.out.find("unknown key 'threds'"), std::string::npos) << r.out;
+  write_file(dir_->path() / "bad-origin.toml", "cors_origins = [\"https://app.example.com/path\"]\n");
+  r = run_reelstat("serve --config " + shell_quote((dir_->path() / "bad-origin.toml").string()) +
+                   " --data-dir " + data_arg() + " 2>&1");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("is not an origin"), std::string::npos) << r.out;
 }
 
 // A publish while clients read: every response succeeds and is wholly from one snapshot.

@@ -86,8 +86,8 @@ int main(int argc, char** argv) {
   add_store(store_init);
 
   std::string target;
-  auto* query_cmd =
-      app.add_subcommand("query", "Print the JSON that GET PATH returns, from the current snapshot");
+  auto* query_cmd = app.add_subcommand(
+      "query", "Print what GET PATH returns (JSON; CSV with ?format=csv), from the current snapshot");
   query_cmd->add_option("PATH", target, "e.g. '/v1/companies/3/years?from=1995&to=2000'")->required();
   add_store(query_cmd);
 
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   serve_cmd
       ->add_option("--config", config_file,
-                   "TOML file with listen, threads, data_dir, store, cache_bytes, limits...")
+                   "TOML file with listen, threads, data_dir, store, cors_origins, cache_bytes, limits...")
       ->check(CLI::ExistingFile);
   serve_cmd->add_flag("--no-auth", no_auth,
                       "Answer without API keys (local use only; rate limits per address)");

@@ -13,16 +13,24 @@ class SnapshotHolder;
 class KeyRing;
 class StoreFollower;
 
-// The endpoints outside the API, answered without a key.
-inline constexpr std::array<std::string_view, 5> kOperationalRoutes = {"/healthz", "/readyz", "/metrics",
-                                                                       "/openapi.json", "/docs"};
+// The endpoints outside the API, answered without a key: the dashboard ("/" and its files) too.
+inline constexpr std::array<std::string_view, 7> kOperationalRoutes = {
+    "/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/", "/dashboard/{file}"};
+
+// The operational route label of a path, or "unmatched".
+constexpr std::string_view operational_route(std::string_view path) {
+  if (path.starts_with("/dashboard/")) return "/dashboard/{file}";
+  for (auto route : kOperationalRoutes)
+    if (route == path) return route;
+  return "unmatched";
+}
 
 // Route labels: every API route template, the operational endpoints, and "unmatched".
 inline constexpr auto kRouteLabels = [] {
   std::array<std::string_view, query::kApiRoutes.size() + kOperationalRoutes.size() + 1> labels{};
   size_t i = 0;
-  for (auto route : query::kApiRoutes)
-    labels[i++] = route;
+  for (const auto& route : query::kApiRoutes)
+    labels[i++] = route.path;
   for (auto route : kOperationalRoutes)
     labels[i++] = route;
   labels[i] = "unmatched";
@@ -48,8 +56,8 @@ class Metrics {
                      const StoreFollower* follower = nullptr) const;
 
  private:
-  static constexpr std::array<int, 14> kStatuses = {200, 304, 400, 401, 404, 405, 408,
-                                                    413, 414, 429, 431, 500, 503, 0};
+  static constexpr std::array<int, 16> kStatuses = {200, 204, 304, 400, 401, 403, 404, 405,
+                                                    408, 413, 414, 429, 431, 500, 503, 0};
   static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                                       0.01,   0.025,   0.05,   0.1,   0.5,    1.0};
   static size_t status_index(int status);

@@ -9,6 +9,7 @@
 
 #include "common/sha256.hpp"
 #include "common/utc_time.hpp"
+#include "http/dashboard.hpp"
 #include "http/gzip.hpp"
 #include "http/header_text.hpp"
 #include "http/openapi.hpp"
@@ -16,8 +17,6 @@
 
 namespace reelstat::http {
 namespace {
-
-constexpr size_t kGzipMinimum = 512;  // smaller bodies gain too little to pay for the header
 
 bool is_read_method(std::string_view m) {
   return m == "GET" || m == "HEAD";
@@ -69,6 +68,39 @@ std::string readiness_body(int64_t run_id, const StoreFollower* follower) {
   return body.dump() + "\n";
 }
 
+// What a browser may send and read across origins (CORS): the key and revalidation headers in,
+// the figures' metadata out.
+constexpr std::string_view kCorsAllowHeaders = "Authorization, X-API-Key, If-None-Match, Accept";
+constexpr std::string_view kCorsExposeHeaders =
+    "ETag, X-Reelstat-Run, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, "
+    "WWW-Authenticate, Content-Disposition";
+constexpr int kCorsMaxAgeSeconds = 600;
+
+// The dashboard page may run only its own scripts and talk only to this server.
+constexpr std::string_view kPageHeaders =
+    "Content-Security-Policy: default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'\r\n"
+    "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n";
+
+// Sends a rendered body: its entity tag, a 304 when the client has it, gzip when accepted.
+void deliver(Reply& reply, std::shared_ptr<const RenderedResponse> rendered, const Request& request,
+             std::string_view cache_control, std::string_view vary) {
+  reply.route = rendered->route;
+  reply.content_type = rendered->content_type;
+  // The gzip and identity representations differ, so their entity tags do too.
+  const bool gzip = rendered->has_gzip() && accepts_gzip(request.accept_encoding);
+  const std::string_view etag = gzip ? rendered->gzip_etag : rendered->etag;
+  reply.headers += fmt::format("ETag: {}\r\nCache-Control: {}\r\nVary: {}\r\n", etag, cache_control, vary);
+  if (!request.if_none_match.empty() && etag_matches(request.if_none_match, etag)) {
+    reply.status = 304;
+    return;
+  }
+  reply.headers += rendered->headers;
+  reply.gzip = gzip;
+  if (reply.gzip) reply.headers += "Content-Encoding: gzip\r\n";
+  reply.rendered = std::move(rendered);
+}
+
 void add_rate_headers(Reply& reply, const RateDecision& d) {
   reply.headers += fmt::format("RateLimit-Limit: {}\r\nRateLimit-Remaining: {}\r\nRateLimit-Reset: {}\r\n",
                                d.limit, d.remaining, d.reset_seconds);
@@ -93,6 +125,44 @@ RequestHandler::RequestHandler(const ServeConfig& config, SnapshotHolder& snapsh
       follower_(follower) {}
 
 Reply RequestHandler::handle(const Request& request) const {
+  const bool cors = !request.origin.empty() && origin_allowed(request.origin);
+  Reply reply =
+      request.method == "OPTIONS" && !request.origin.empty() && !request.access_control_request_method.empty()
+          ? preflight(request)
+          : route(request);
+  if (cors) {
+    reply.headers += fmt::format("Access-Control-Allow-Origin: {}\r\nAccess-Control-Expose-Headers: {}\r\n",
+                                 request.origin, kCorsExposeHeaders);
+  }
+  if (!config_.cors_origins.empty()) reply.headers += "Vary: Origin\r\n";
+  return reply;
+}
+
+bool RequestHandler::origin_allowed(std::string_view origin) const {
+  return std::any_of(config_.cors_origins.begin(), config_.cors_origins.end(),
+                     [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
+}
+
+// A CORS preflight: answered without a key (browsers send none), for listed origins only.
+Reply RequestHandler::preflight(const Request& request) const {
+  const std::string_view path = request.target.substr(0, request.target.find('?'));
+  Reply reply;
+  if (!origin_allowed(request.origin)) {
+    reply = error_reply(
+        403, "origin_not_allowed",
+        fmt::format("cross-origin requests from {} are not allowed (serve's cors_origins)", request.origin));
+  } else {
+    reply.status = 204;
+    reply.headers += fmt::format(
+        "Access-Control-Allow-Methods: GET, HEAD\r\nAccess-Control-Allow-Headers: {}\r\n"
+        "Access-Control-Max-Age: {}\r\n",
+        kCorsAllowHeaders, kCorsMaxAgeSeconds);
+  }
+  reply.route = path.starts_with("/v1") ? query::route_template(request.target) : operational_route(path);
+  return reply;
+}
+
+Reply RequestHandler::route(const Request& request) const {
   if (request.target.size() > config_.max_target_bytes)
     return error_reply(414, "uri_too_long",
                        fmt::format("the request target exceeds {} bytes", config_.max_target_bytes));
@@ -102,13 +172,28 @@ Reply RequestHandler::handle(const Request& request) const {
 }
 
 Reply RequestHandler::operational(const Request& request, std::string_view path) const {
-  const auto route = std::find(kOperationalRoutes.begin(), kOperationalRoutes.end(), path);
-  if (route == kOperationalRoutes.end()) return error_reply(404, "not_found", "no such route");
+  const std::string_view route = operational_route(path);
+  if (route == "unmatched") return error_reply(404, "not_found", "no such route");
   Reply reply;
   if (!is_read_method(request.method)) {
     reply = error_reply(405, "method_not_allowed", "this route answers GET and HEAD only");
     reply.headers += "Allow: GET, HEAD\r\n";
-  } else if (path == "/healthz") {
+    reply.route = route;
+    return reply;
+  }
+  if (route == "/" || route == "/dashboard/{file}") {
+    auto file = dashboard_file(path);
+    if (!file) {
+      reply = error_reply(404, "not_found", "no such file in the dashboard");
+      reply.route = route;
+      return reply;
+    }
+    // Revalidated on every load: a cheap 304, and a new binary's page is never mixed with old files.
+    deliver(reply, std::move(file), request, "no-cache", "Accept-Encoding");
+    if (path == "/") reply.headers += kPageHeaders;
+    return reply;
+  }
+  if (path == "/healthz") {
     reply.body = "{\"status\":\"ok\"}\n";
   } else if (path == "/readyz") {
     auto live = snapshots_.current();
@@ -128,8 +213,8 @@ Reply RequestHandler::operational(const Request& request, std::string_view path)
     reply.content_type = "text/html; charset=utf-8";
     reply.body = std::string(docs_page());
   }
-  reply.route = *route;
-  if (reply.status != 405) reply.headers += "Cache-Control: no-store\r\n";
+  reply.route = route;
+  reply.headers += "Cache-Control: no-store\r\n";
   return reply;
 }
 
@@ -169,20 +254,10 @@ Reply RequestHandler::api(const Request& request) const {
     auto live = snapshots_.current();
     if (!live->index) {
       reply = error_reply(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
-    } else if (auto rendered = render(*live, request.target, reply)) {
-      reply.route = rendered->route;
-      // The gzip and identity representations differ, so their entity tags do too.
-      const bool gzip = rendered->has_gzip() && accepts_gzip(request.accept_encoding);
-      const std::string_view etag = gzip ? rendered->gzip_etag : rendered->etag;
-      reply.headers += fmt::format("ETag: {}\r\nCache-Control: {}\r\nVary: Accept-Encoding\r\n", etag,
-                                   config_.cache_control);
-      if (!request.if_none_match.empty() && etag_matches(request.if_none_match, etag)) {
-        reply.status = 304;
-      } else {
-        reply.gzip = gzip;
-        if (reply.gzip) reply.headers += "Content-Encoding: gzip\r\n";
-        reply.rendered = std::move(rendered);
-      }
+    } else if (auto rendered =
+                   render(*live, request.target,
+                          prefers_csv(request.accept) ? query::Format::csv : query::Format::json, reply)) {
+      deliver(reply, std::move(rendered), request, config_.cache_control, "Accept-Encoding, Accept");
     }
     reply.headers += "X-Reelstat-Run: " + live->run_id_text + "\r\n";
   }
@@ -195,10 +270,12 @@ Reply RequestHandler::api(const Request& request) const {
 // The cached rendering of a successful response, rendering it on a miss. Errors are not cached
 // (they are cheap, and caching them would let junk URLs evict real entries): they go to `error`.
 std::shared_ptr<const RenderedResponse> RequestHandler::render(LiveSnapshot& live, std::string_view target,
-                                                               Reply& error) const {
-  const std::string key = normalize_target(target);
+                                                               query::Format wanted, Reply& error) const {
+  // The Accept header picks the format too, so it is part of the key (after a byte no target has).
+  std::string key = normalize_target(target);
+  if (wanted == query::Format::csv) key += "\ncsv";
   if (auto hit = live.cache.find(key)) return hit;
-  query::Response response = query::respond(live.index.get(), target);
+  query::Response response = query::respond(live.index.get(), target, wanted);
   if (response.status != 200) {
     error.status = response.status;
     error.body = std::move(response.body);
@@ -206,13 +283,15 @@ std::shared_ptr<const RenderedResponse> RequestHandler::render(LiveSnapshot& liv
     return nullptr;
   }
   auto rendered = std::make_shared<RenderedResponse>();
-  rendered->etag = content_etag(live.run_id, response.body);
-  if (response.body.size() >= kGzipMinimum)
-    rendered->gzip_etag = rendered->etag.substr(0, rendered->etag.size() - 1) + "-gzip\"";
   rendered->body = std::move(response.body);
+  rendered->set_etag(content_etag(live.run_id, rendered->body));
   // Bodies grow by doubling while rendered; a cached one keeps only what it holds.
   rendered->body.shrink_to_fit();
   rendered->route = response.route;
+  rendered->content_type = response.content_type();
+  if (response.format == query::Format::csv)
+    rendered->headers =
+        fmt::format("Content-Disposition: attachment; filename=\"{}\"\r\n", response.csv_filename);
   live.cache.insert(key, rendered);
   return rendered;
 }

@@ -11,14 +11,16 @@
 #include "http/response_cache.hpp"
 #include "http/serve_config.hpp"
 #include "http/store_follower.hpp"
+#include "query/router.hpp"
 
 namespace reelstat::http {
 
 // What the handler needs of a request; views into the parsed request.
 struct Request {
   std::string_view method, target;
-  std::string_view authorization, api_key, if_none_match, accept_encoding;
-  std::string_view client;  // the peer's address
+  std::string_view authorization, api_key, if_none_match, accept_encoding, accept;
+  std::string_view origin, access_control_request_method;  // CORS
+  std::string_view client;                                 // the peer's address
 };
 
 // A response before it is put on the wire. The body is either a shared rendered response (no
@@ -49,10 +51,13 @@ class RequestHandler {
   Reply handle(const Request& request) const;
 
  private:
+  Reply route(const Request& request) const;
   Reply api(const Request& request) const;
   Reply operational(const Request& request, std::string_view path) const;
+  Reply preflight(const Request& request) const;
+  bool origin_allowed(std::string_view origin) const;
   std::shared_ptr<const RenderedResponse> render(LiveSnapshot& live, std::string_view target,
-                                                 Reply& error) const;
+                                                 query::Format wanted, Reply& error) const;
 
   const ServeConfig& config_;
   SnapshotHolder& snapshots_;

@@ -26,6 +26,12 @@ std::shared_ptr<const RenderedResponse> ResponseCache::find(const std::string& k
   return it->second.value;
 }
 
+void RenderedResponse::set_etag(std::string entity_tag) {
+  constexpr size_t kGzipMinimum = 512;  // smaller bodies gain too little to pay for the header
+  etag = std::move(entity_tag);
+  if (body.size() >= kGzipMinimum) gzip_etag = etag.substr(0, etag.size() - 1) + "-gzip\"";
+}
+
 const std::string& RenderedResponse::gzip_body() const {
   std::call_once(gzip_once_, [this] {
     gzip_body_ = gzip_compress(body);

@@ -18,8 +18,12 @@ struct RenderedResponse {
   std::string gzip_etag;  // the gzip representation's: etag with "-gzip" before the closing quote;
                           // empty when the body is too small to gain from compression
   std::string_view route;
+  std::string_view content_type = "application/json";
+  std::string headers;  // extra "Name: value\r\n" lines sent with it (Content-Disposition)
 
   bool has_gzip() const { return !gzip_etag.empty(); }
+  // Sets etag, and gzip_etag when the body is large enough to gain from compression.
+  void set_etag(std::string entity_tag);
   // Compressed on first use, once, by whichever thread asks first: many clients never ask for
   // gzip, and compressing every rendering cost a tenth of a cold sweep's CPU.
   const std::string& gzip_body() const;

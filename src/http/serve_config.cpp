@@ -19,6 +19,25 @@ int64_t positive(const toml::node& node, const std::string& key) {
   return v;
 }
 
+// An origin is scheme://host[:port], as browsers send it: no path, no trailing slash.
+std::vector<std::string> origin_list(const toml::node& node, const std::string& key) {
+  const auto* array = node.as_array();
+  if (!array) throw std::runtime_error("config: '" + key + "' must be a list of origins");
+  std::vector<std::string> origins;
+  for (const auto& item : *array) {
+    auto origin = required_type<std::string>(item, key);
+    const size_t scheme = origin.find("://");
+    const bool valid =
+        origin == "*" || (scheme != std::string::npos && scheme > 0 &&
+                          origin.find('/', scheme + 3) == std::string::npos && origin.size() > scheme + 3);
+    if (!valid)
+      throw std::runtime_error("config: '" + key + "' holds '" + origin +
+                               "', which is not an origin like https://app.example.com");
+    origins.push_back(std::move(origin));
+  }
+  return origins;
+}
+
 }  // namespace
 
 ServeConfig load_serve_config(const std::filesystem::path& file, ServeConfig c) {
@@ -62,6 +81,8 @@ ServeConfig load_serve_config(const std::filesystem::path& file, ServeConfig c) 
       c.access_log = required_type<std::string>(node, key);
     else if (key == "cache_control")
       c.cache_control = required_type<std::string>(node, key);
+    else if (key == "cors_origins")
+      c.cors_origins = origin_list(node, key);
     else if (key == "anonymous_rate")
       c.anonymous_rate = required_type<double>(node, key);
     else if (key == "anonymous_burst")

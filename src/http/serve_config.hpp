@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace reelstat::http {
 
@@ -27,6 +28,9 @@ struct ServeConfig {
   // Monthly data, behind API keys: clients may keep a response five minutes and revalidate with
   // the ETag after; shared caches must not serve it to someone without a key.
   std::string cache_control = "private, max-age=300";
+  // Browser apps on these origins ("https://app.example.com", or "*" for any) may call the API:
+  // preflights are answered without a key and responses carry Access-Control-Allow-Origin.
+  std::vector<std::string> cors_origins;
   double anonymous_rate = 50;  // per client address, when auth is off
   int64_t anonymous_burst = 100;
 };

@@ -48,12 +48,16 @@ std::string_view reason_phrase(int status) {
   switch (status) {
     case 200:
       return "OK";
+    case 204:
+      return "No Content";
     case 304:
       return "Not Modified";
     case 400:
       return "Bad Request";
     case 401:
       return "Unauthorized";
+    case 403:
+      return "Forbidden";
     case 404:
       return "Not Found";
     case 405:
@@ -264,6 +268,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request.api_key = req["X-API-Key"];
     request.if_none_match = req[bhttp::field::if_none_match];
     request.accept_encoding = req[bhttp::field::accept_encoding];
+    request.accept = req[bhttp::field::accept];
+    request.origin = req[bhttp::field::origin];
+    request.access_control_request_method = req[bhttp::field::access_control_request_method];
     request.client = client_;
     Reply reply;
     try {
@@ -284,12 +291,14 @@ class Session : public std::enable_shared_from_this<Session> {
     head_only_ = head_only;
     target_ = std::move(target);
     started_ = started;
-    const std::string_view body = reply_.status == 304 ? std::string_view{} : reply_.body_view();
+    // 204 and 304 have no body, and say nothing of one (RFC 9110 sections 8.6, 15.3.5).
+    const bool bodiless = reply_.status == 204 || reply_.status == 304;
+    const std::string_view body = bodiless ? std::string_view{} : reply_.body_view();
     head_.clear();
     auto out = std::back_inserter(head_);
     fmt::format_to(out, "HTTP/1.1 {} {}\r\nDate: {}\r\nServer: reelstat\r\n", reply_.status,
                    reason_phrase(reply_.status), date_header());
-    if (reply_.status != 304)
+    if (!bodiless)
       fmt::format_to(out, "Content-Type: {}\r\nContent-Length: {}\r\n", reply_.content_type, body.size());
     head_ += reply_.headers;
     // HTTP/1.0 closes after each response unless both sides say keep-alive (RFC 9112 section 9.3).

@@ -1,6 +1,8 @@
 // /v1/companies, /v1/genres, /v1/dataset: what there is to ask about.
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "query/api_error.hpp"
 #include "query/routes.hpp"
 
@@ -24,6 +26,48 @@ bool by_releases(const OwnerSummary* a, const OwnerSummary* b) {
 void write_owner_item(JsonWriter& out, const OwnerSummary& o) {
   out.begin_object().key("id").value(o.id).key("name").value(o.name);
   out.key("releases").value(o.releases).end_object();
+}
+
+// A count from the ingest report, or null if the report lacks it.
+void write_count(JsonWriter& out, const nlohmann::json& report, const nlohmann::json::json_pointer& where) {
+  const auto* v = report.contains(where) ? &report.at(where) : nullptr;
+  if (v && v->is_number_integer())
+    out.value(v->get<int64_t>());
+  else
+    out.null();
+}
+
+// {"reason": count, ...} from an object of the ingest report, in its order (sorted by reason).
+void write_counts_by_reason(JsonWriter& out, const nlohmann::json& report,
+                            const nlohmann::json::json_pointer& where) {
+  out.begin_object();
+  if (report.contains(where) && report.at(where).is_object())
+    for (const auto& [reason, count] : report.at(where).items())
+      if (count.is_number_integer()) out.key(reason).value(count.get<int64_t>());
+  out.end_object();
+}
+
+// The counts of the ingest run that built the snapshot, so its figures can be reconciled:
+// read = loaded + rejected, and excluded movies are loaded but left out of the rollups.
+void write_ingest_counts(JsonWriter& out, std::string_view report_json) {
+  const auto report = nlohmann::json::parse(report_json, nullptr, /*allow_exceptions=*/false);
+  if (!report.is_object()) {
+    out.null();
+    return;
+  }
+  using Pointer = nlohmann::json::json_pointer;
+  out.begin_object();
+  out.key("records").begin_object();
+  write_count(out.key("read"), report, Pointer("/records/read"));
+  write_count(out.key("loaded"), report, Pointer("/records/loaded"));
+  write_count(out.key("rejected"), report, Pointer("/records/rejected"));
+  out.end_object();
+  write_counts_by_reason(out.key("rejected_by_reason"), report, Pointer("/rejected_by_reason"));
+  out.key("excluded").begin_object();
+  write_count(out.key("total"), report, Pointer("/excluded_from_rollups/total"));
+  write_counts_by_reason(out.key("by_reason"), report, Pointer("/excluded_from_rollups/by_reason"));
+  out.end_object();
+  out.end_object();
 }
 
 }  // namespace
@@ -81,6 +125,7 @@ void dataset(JsonWriter& out, const SnapshotView& index, const Params& params) {
   optional_year(meta.first_year);
   out.key("last_year");
   optional_year(meta.last_year);
+  write_ingest_counts(out.key("ingest"), meta.report_json);
   out.end_object();
 }
 

@@ -75,6 +75,14 @@ std::optional<std::string_view> Params::get(std::string_view name) const {
   return std::nullopt;
 }
 
+std::optional<std::string> Params::take(std::string_view name) {
+  auto found = std::find_if(values_.begin(), values_.end(), [&](const auto& p) { return p.first == name; });
+  if (found == values_.end()) return std::nullopt;
+  std::string value = std::move(found->second);
+  values_.erase(found);
+  return value;
+}
+
 std::optional<int64_t> Params::optional_integer(std::string_view name, int64_t min, int64_t max) const {
   auto text = get(name);
   if (!text) return std::nullopt;

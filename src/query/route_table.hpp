@@ -1,6 +1,7 @@
 #pragma once
 // Every API route, once: the router names each match from here, /metrics labels requests with
-// these templates, and the OpenAPI test checks the document's paths against them.
+// these templates, and the OpenAPI test checks the document's paths (and which of them offer CSV)
+// against them.
 #include <array>
 #include <cstddef>
 #include <string_view>
@@ -23,23 +24,31 @@ enum class Route : size_t {
   count
 };
 
-inline constexpr std::array<std::string_view, static_cast<size_t>(Route::count)> kApiRoutes = {
-    "/v1/companies",
-    "/v1/companies/{id}/years",
-    "/v1/companies/{id}/years/{year}",
-    "/v1/companies/{id}/years/{year}/movies",
-    "/v1/genres",
-    "/v1/genres/most-popular",
-    "/v1/genres/{id}/years",
-    "/v1/genres/{id}/years/{year}",
-    "/v1/genres/{id}/years/{year}/movies",
-    "/v1/years/{year}/genres",
-    "/v1/years/{year}/companies",
-    "/v1/dataset",
+struct RouteInfo {
+  std::string_view path;  // the template, as in the OpenAPI document
+  bool csv;               // also answers ?format=csv and Accept: text/csv (tables of rows)
 };
 
-constexpr std::string_view route_template(Route r) {
+inline constexpr std::array<RouteInfo, static_cast<size_t>(Route::count)> kApiRoutes = {{
+    {"/v1/companies", true},
+    {"/v1/companies/{id}/years", true},
+    {"/v1/companies/{id}/years/{year}", false},
+    {"/v1/companies/{id}/years/{year}/movies", true},
+    {"/v1/genres", true},
+    {"/v1/genres/most-popular", true},
+    {"/v1/genres/{id}/years", true},
+    {"/v1/genres/{id}/years/{year}", false},
+    {"/v1/genres/{id}/years/{year}/movies", true},
+    {"/v1/years/{year}/genres", true},
+    {"/v1/years/{year}/companies", true},
+    {"/v1/dataset", false},
+}};
+
+constexpr const RouteInfo& route_info(Route r) {
   return kApiRoutes[static_cast<size_t>(r)];
+}
+constexpr std::string_view route_template(Route r) {
+  return route_info(r).path;
 }
 
 }  // namespace reelstat::query

@@ -1,8 +1,11 @@
 #include "query/router.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "query/api_error.hpp"
+#include "query/csv_table.hpp"
 #include "query/route_table.hpp"
 #include "query/routes.hpp"
 
@@ -77,6 +80,22 @@ void dispatch(JsonWriter& out, const SnapshotView* index, const std::vector<std:
   throw ApiError::not_found("no such route");
 }
 
+// "/v1/companies/3/years" -> "companies-3-years.csv": a name a spreadsheet user can keep.
+std::string csv_filename(const std::vector<std::string>& segments) {
+  std::string name;
+  for (size_t i = 1; i < segments.size(); ++i) {
+    if (!name.empty()) name += '-';
+    for (char c : segments[i])
+      name += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ? c : '_';
+  }
+  return name + ".csv";
+}
+
+bool offers_csv(std::string_view route) {
+  return std::any_of(kApiRoutes.begin(), kApiRoutes.end(),
+                     [&](const RouteInfo& r) { return r.path == route && r.csv; });
+}
+
 }  // namespace
 
 std::string error_body(std::string_view code, std::string_view message) {
@@ -94,7 +113,7 @@ std::string_view route_template(std::string_view target) {
   return respond(nullptr, target.substr(0, target.find('?'))).route;
 }
 
-Response respond(const SnapshotView* index, std::string_view target) {
+Response respond(const SnapshotView* index, std::string_view target, Format wanted) {
   Response response;
   try {
     const size_t question = target.find('?');
@@ -102,11 +121,22 @@ Response respond(const SnapshotView* index, std::string_view target) {
     const std::string_view query =
         question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
     const auto segments = split_path(path);
-    const Params params(query);
+    Params params(query);
+    const auto format_param = params.take("format");
+    if (format_param && *format_param != "json" && *format_param != "csv")
+      throw ApiError::bad_request("parameter 'format' must be one of: json, csv");
     JsonWriter out(response.body);
     dispatch(out, index, segments, params, response.route);
     if (!out.complete()) throw std::logic_error("a route left its JSON body unfinished");
     response.body += '\n';
+    const bool csv = format_param ? *format_param == "csv" : wanted == Format::csv;
+    if (csv && offers_csv(response.route)) {
+      response.body = csv_from_json(response.body);
+      response.format = Format::csv;
+      response.csv_filename = csv_filename(segments);
+    } else if (csv && format_param) {
+      throw ApiError::bad_request("format=csv is offered only on the routes that return rows");
+    }
   } catch (const ApiError& e) {
     response.status = e.status();
     response.body = error_body(e.code(), e.what());

@@ -6,15 +6,26 @@
 
 namespace reelstat::query {
 
+// How a body is written. JSON always; CSV on the routes that return rows (RouteInfo::csv).
+enum class Format { json, csv };
+
 struct Response {
   int status = 200;
-  std::string body;                 // JSON and a newline
+  std::string body;                 // JSON and a newline, or a CSV table
   std::string_view route = "none";  // the matched route's template, e.g. /v1/companies/{id}/years
+  Format format = Format::json;
+  std::string csv_filename;  // for Content-Disposition: the path's segments, e.g. companies-3-years.csv
+
+  std::string_view content_type() const {
+    return format == Format::csv ? "text/csv; charset=utf-8; header=present" : "application/json";
+  }
 };
 
 // Answers `GET target` (a path with an optional ?query) from a snapshot; `index` is null when no
 // snapshot has been published yet (503). Never throws: every failure becomes a JSON error body.
-Response respond(const store::SnapshotView* index, std::string_view target);
+// `?format=json|csv` in the target decides the format; without it, `wanted` does (from the
+// Accept header), falling back to JSON on a route without CSV.
+Response respond(const store::SnapshotView* index, std::string_view target, Format wanted = Format::json);
 
 // The route template `target` would be answered by ("none" if no route matches), without
 // answering it: for labelling requests refused before they reach a handler (401, 429, 405).

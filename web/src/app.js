@@ -1,0 +1,86 @@
+// The dashboard: a hash router over the views. Every view's state is in its link
+// (#/companies/3?attribution=split), so a reload or a shared link shows the same figures.
+import { get } from './api.js';
+import { dataView } from './data_view.js';
+import { h, hashOf, link } from './dom.js';
+import { clearNotice, showError } from './notice.js';
+import { ownerIndex, ownerMovies, ownerView } from './owner_view.js';
+import { popularView } from './popular_view.js';
+import { yearView } from './year_view.js';
+
+const main = document.getElementById('main');
+let shown = 0;  // the newest render; an older one that finishes late is dropped
+
+function navigate(path, query = {}, { replace = false, quiet = false } = {}) {
+  const hash = hashOf(path, query);
+  if (hash === location.hash) return;
+  if (replace) {
+    history.replaceState(null, '', hash);
+    if (!quiet) render();
+  } else {
+    location.hash = hash;  // hashchange renders
+  }
+}
+
+function home() {
+  main.replaceChildren(
+    h('h1', {}, 'Movie figures, year by year'),
+    h('p', { class: 'lead' }, 'Budgets, revenue, profit and popularity of every production company and genre in The Movies Dataset.'),
+    h('ul', { class: 'starts' },
+      h('li', {}, link('Find a company', '/companies'), ' — for example ', link('Pixar Animation Studios', '/companies/3')),
+      h('li', {}, link('Genres', '/genres'), ' — every genre, year by year'),
+      h('li', {}, link('A year', '/years'), ' — the genres and companies that led it'),
+      h('li', {}, link('The most popular genre of each year', '/most-popular')),
+      h('li', {}, link('The data behind the figures', '/data'), ' — the snapshot and its ingest counts')));
+}
+
+async function route(path, query) {
+  const s = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (s.length === 0) return home();
+  if ((s[0] === 'companies' || s[0] === 'genres') && s.length === 1) return ownerIndex(main, s[0], query, navigate);
+  if ((s[0] === 'companies' || s[0] === 'genres') && s.length === 2) return ownerView(main, s[0], s[1], query, navigate);
+  if ((s[0] === 'companies' || s[0] === 'genres') && s.length === 4 && s[2] === 'years')
+    return ownerMovies(main, s[0], s[1], s[3]);
+  if (s[0] === 'years' && s.length <= 2) return yearView(main, s[1], query, navigate);
+  if (s[0] === 'most-popular' && s.length === 1) return popularView(main, query, navigate);
+  if (s[0] === 'data' && s.length === 1) return dataView(main);
+  main.replaceChildren(h('h1', {}, 'Not found'), h('p', {}, 'No view at this link. ', link('Start again', '/')));
+}
+
+async function render() {
+  const mine = ++shown;
+  const hash = location.hash.replace(/^#/, '') || '/';
+  const question = hash.indexOf('?');
+  const path = question < 0 ? hash : hash.slice(0, question);
+  const query = new URLSearchParams(question < 0 ? '' : hash.slice(question + 1));
+  clearNotice();
+  for (const a of document.querySelectorAll('header nav a')) {
+    const current = path.startsWith(a.getAttribute('href').slice(1));
+    if (current) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  try {
+    await route(path, query);
+  } catch (e) {
+    if (mine !== shown) return;
+    showError(e);
+    main.replaceChildren(h('h1', {}, 'No figures'), h('p', {}, 'The figures could not be loaded: see the message above. ',
+      h('button', { type: 'button', onclick: render }, 'Try again')));
+  }
+}
+
+async function showRun() {
+  try {
+    const d = await get('/v1/dataset');
+    document.getElementById('run').textContent = `Run ${d.run_id} · ${d.ingested_at.slice(0, 10)}`;
+  } catch { /* the view shows the error */ }
+}
+
+// After following a link, or when the control that had focus was redrawn, focus goes to the
+// new content, so keyboard and screen-reader users start there.
+window.addEventListener('hashchange', async () => {
+  const fromLink = document.activeElement instanceof HTMLAnchorElement;
+  await render();
+  if (fromLink || !document.activeElement || document.activeElement === document.body) main.focus({ preventScroll: true });
+});
+render().then(showRun);

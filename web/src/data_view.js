@@ -1,0 +1,43 @@
+// #/data: the snapshot being served, and the counts of the ingest that built it.
+import { get } from './api.js';
+import { h, loading } from './dom.js';
+import { count } from './format.js';
+import { table } from './table.js';
+
+export async function dataView(main) {
+  main.replaceChildren(h('h1', {}, 'Data'), loading('the snapshot'));
+  const d = await get('/v1/dataset');
+  const pairs = (caption, name, rows) => table({ name, caption, columns: [{ label: 'What' }, { label: 'Value' }], rows });
+  const blocks = [
+    pairs('The snapshot served', 'snapshot', [
+      ['Run', String(d.run_id)],
+      ['Mode', d.mode],
+      ['Source file', d.source.file],
+      ['SHA-256', h('code', { class: 'hash' }, d.source.sha256)],
+      ['Ingested at (UTC)', d.ingested_at],
+      ['Movies', count(d.movies)],
+      ['Companies', count(d.companies)],
+      ['Genres', count(d.genres)],
+      ['Release years', d.first_year === null ? '—' : `${d.first_year}–${d.last_year}`],
+    ]),
+  ];
+  const i = d.ingest;
+  if (i) {
+    const reasons = (object) => Object.entries(object).map(([reason, n]) => [`    ${reason.replaceAll('_', ' ')}`, count(n)]);
+    const reconciles = i.records.read === i.records.loaded + i.records.rejected;
+    blocks.push(
+      pairs('Counts of the ingest run that built it', 'ingest', [
+        ['Records read', count(i.records.read)],
+        ['Loaded', count(i.records.loaded)],
+        ['Rejected', count(i.records.rejected)],
+        ...reasons(i.rejected_by_reason),
+        ['Excluded from the figures', count(i.excluded.total)],
+        ...reasons(i.excluded.by_reason),
+      ]),
+      h('p', { class: reconciles ? 'ok' : 'error' }, reconciles
+        ? `Read = loaded + rejected: ${count(i.records.read)} = ${count(i.records.loaded)} + ${count(i.records.rejected)}.`
+        : 'The counts do not reconcile: read ≠ loaded + rejected.'),
+      h('p', { class: 'muted small' }, 'Excluded movies are loaded but have no release date or are not released, so they are in no yearly figure.'));
+  }
+  main.replaceChildren(h('h1', {}, 'Data'), ...blocks);
+}

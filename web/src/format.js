@@ -1,0 +1,51 @@
+// Numbers for people. Tables show the API's figures exactly; chart axes round (1.2M, 3.4B).
+
+// "1234567.5" -> "1,234,567.5"
+export function groupDigits(text) {
+  const [, sign, whole, fraction = ''] = /^(-?)(\d+)(\.\d+)?$/.exec(text) || [null, '', text, ''];
+  return sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + fraction;
+}
+
+// A figure's total as dollars: whole dollars (full attribution) or cents (split), or a dash when
+// no movie had the amount.
+export function money(figure, attribution) {
+  if (!figure || figure.movies === 0) return '—';
+  const text = attribution === 'split' ? Number(figure.total).toFixed(2) : String(figure.total);
+  return text.startsWith('-') ? '-$' + groupDigits(text.slice(1)) : '$' + groupDigits(text);
+}
+
+export function moneyValue(figure) {
+  return figure && figure.movies > 0 ? Number(figure.total) : null;
+}
+
+// Axis labels: $950K, $12.5M, $1.2B.
+export function compactMoney(value) {
+  if (value === null || value === undefined) return '';
+  const abs = Math.abs(value), sign = value < 0 ? '-' : '';
+  for (const [size, suffix] of [[1e9, 'B'], [1e6, 'M'], [1e3, 'K']])
+    if (abs >= size) return `${sign}$${trim(abs / size)}${suffix}`;
+  return `${sign}$${trim(abs)}`;
+}
+
+function trim(n) {
+  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1).replace(/\.0$/, '') : n.toFixed(2).replace(/\.?0+$/, '');
+}
+
+export function popularity(p) {
+  return p && p.average !== null ? Number(p.average).toFixed(6) : '—';
+}
+
+export function count(n) {
+  return groupDigits(String(n));
+}
+
+export const MEASURES = [
+  ['profit', 'Profit'],
+  ['revenue', 'Revenue'],
+  ['budget', 'Budget'],
+  ['releases', 'Releases'],
+  ['avg_popularity', 'Average popularity'],
+  ['total_popularity', 'Total popularity'],
+];
+
+export const ATTRIBUTIONS = [['full', 'Full'], ['split', 'Split']];

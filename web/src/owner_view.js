@@ -1,0 +1,184 @@
+// A company or a genre: finding one, its figures year by year, and the movies behind a year.
+import { get } from './api.js';
+import { stackedBars, lineChart } from './charts.js';
+import { choice, empty, h, link, loading } from './dom.js';
+import { ATTRIBUTIONS, compactMoney, count, money, moneyValue, popularity } from './format.js';
+import { table } from './table.js';
+
+const KINDS = {
+  companies: { one: 'company', title: 'Company' },
+  genres: { one: 'genre', title: 'Genre' },
+};
+const GENRE_STACKS = 7;  // the most frequent genres get a colour each, the rest are "Other"
+
+// #/companies: a search box over /v1/companies?q=. #/genres: every genre.
+export async function ownerIndex(main, kind, query, navigate) {
+  if (kind === 'genres') {
+    main.replaceChildren(h('h1', {}, 'Genres'), loading('the genres'));
+    const { genres } = await get('/v1/genres');
+    main.replaceChildren(h('h1', {}, 'Genres'),
+      genres.length ? ownerList(kind, genres) : empty('This snapshot names no genres.'));
+    return;
+  }
+  const input = h('input', { id: 'company-search', type: 'search', value: query.get('q') || '', autocomplete: 'off',
+    placeholder: 'e.g. Pixar' });
+  const results = h('div', { 'aria-live': 'polite' });
+  let timer = 0, asked = 0;
+  const search = async () => {
+    const q = input.value.trim();
+    const mine = ++asked;
+    results.replaceChildren(loading('companies'));
+    const { total, companies } = await get('/v1/companies?' + new URLSearchParams({ q, limit: 20 }));
+    if (mine !== asked) return;
+    navigate('/companies', q ? { q } : {}, { replace: true, quiet: true });
+    results.replaceChildren(
+      companies.length
+        ? h('p', { class: 'muted' }, `${count(total)} ${total === 1 ? 'company' : 'companies'}` +
+            (total > companies.length ? `, the ${companies.length} with most releases shown` : ''))
+        : empty(`No company's name contains "${q}".`),
+      companies.length ? ownerList(kind, companies) : null);
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, 200);
+  });
+  main.replaceChildren(h('h1', {}, 'Companies'),
+    h('form', { role: 'search', class: 'search', onsubmit: (e) => { e.preventDefault(); search(); } },
+      h('label', { for: 'company-search' }, 'Find a production company'), ' ', input,
+      h('button', { type: 'submit' }, 'Search')),
+    results);
+  input.focus();
+  await search();
+}
+
+function ownerList(kind, owners) {
+  return h('ul', { class: 'owners' }, owners.map((o) =>
+    h('li', {}, link(o.name, `/${kind}/${o.id}`), h('span', { class: 'muted' }, ` ${count(o.releases)} releases`))));
+}
+
+// #/companies/{id}, #/genres/{id}: charts and a table, in full or split attribution.
+export async function ownerView(main, kind, id, query, navigate) {
+  const { one, title } = KINDS[kind];
+  const attribution = query.get('attribution') === 'split' ? 'split' : 'full';
+  main.replaceChildren(loading(`the ${one}'s figures`));
+  const data = await get(`/v1/${kind}/${encodeURIComponent(id)}/years?attribution=${attribution}`);
+  const owner = data[one];
+  const rows = data.years;
+  const years = rows.map((r) => r.year);
+  const header = [
+    h('p', { class: 'crumbs' }, link(kind === 'companies' ? 'Companies' : 'Genres', `/${kind}`)),
+    h('h1', {}, owner.name),
+    h('p', { class: 'lead' }, `${title} ${owner.id}: ${rows.length} ${rows.length === 1 ? 'year' : 'years'} with released movies` +
+      (rows.length ? `, ${years[0]}–${years[years.length - 1]}.` : '.')),
+    choice('Money attribution', 'attribution', ATTRIBUTIONS, attribution,
+      (value) => navigate(`/${kind}/${owner.id}`, { attribution: value })),
+    h('p', { class: 'muted small' }, attribution === 'full'
+      ? `Full: each movie's whole budget, revenue and profit count for every ${one} it has.`
+      : `Split: a movie's money is shared equally among its ${one === 'company' ? 'companies' : 'genres'}, to the cent.`),
+  ];
+  if (!rows.length) {
+    main.replaceChildren(...header, empty(`No released movies for this ${one}.`));
+    return;
+  }
+  const charts = h('div', { class: 'charts' });
+  main.replaceChildren(...header, charts, ownerTable(kind, owner, rows, attribution));
+  lineChart(charts, {
+    caption: `Budget, revenue and profit per year (US dollars, ${attribution} attribution)`,
+    summary: `Line chart of ${owner.name}'s budget, revenue and profit from ${years[0]} to ${years[years.length - 1]}`,
+    years,
+    yLabel: 'US dollars',
+    format: compactMoney,
+    series: [
+      { label: 'Budget', values: rows.map((r) => moneyValue(r.budget)) },
+      { label: 'Revenue', values: rows.map((r) => moneyValue(r.revenue)) },
+      { label: 'Profit', values: rows.map((r) => moneyValue(r.profit)) },
+    ],
+  });
+  stackedBars(charts, {
+    caption: kind === 'companies'
+      ? 'Releases by genre per year (a movie counts once in each of its genres)'
+      : 'Releases per year',
+    summary: `Bar chart of ${owner.name}'s releases per year`,
+    years,
+    yLabel: 'Movies',
+    groups: kind === 'companies' ? genreGroups(rows) : [{ label: 'Releases', values: rows.map((r) => r.releases) }],
+  });
+  lineChart(charts, {
+    caption: 'Average popularity per year (TMDB popularity score)',
+    summary: `Line chart of the average popularity of ${owner.name}'s movies per year`,
+    years,
+    yLabel: 'Popularity',
+    format: (v) => v.toFixed(1),
+    series: [{ label: 'Average popularity', values: rows.map((r) => (r.popularity.average === null ? null : Number(r.popularity.average))) }],
+  });
+}
+
+// The GENRE_STACKS genres with most releases over all years, bottom first, then "Other".
+function genreGroups(rows) {
+  const totals = new Map();
+  for (const r of rows)
+    for (const g of r.releases_by_genre) {
+      const t = totals.get(g.genre.id) || { name: g.genre.name, releases: 0 };
+      t.releases += g.releases;
+      totals.set(g.genre.id, t);
+    }
+  const ranked = [...totals.entries()].sort((a, b) => b[1].releases - a[1].releases || a[0] - b[0]);
+  const shown = ranked.slice(0, GENRE_STACKS);
+  const groups = shown.map(([gid, t]) => ({
+    label: t.name,
+    values: rows.map((r) => (r.releases_by_genre.find((g) => g.genre.id === gid) || { releases: 0 }).releases),
+  }));
+  if (ranked.length > GENRE_STACKS) {
+    const named = new Set(shown.map(([gid]) => gid));
+    groups.push({
+      label: 'Other genres',
+      values: rows.map((r) => r.releases_by_genre.filter((g) => !named.has(g.genre.id)).reduce((s, g) => s + g.releases, 0)),
+    });
+  }
+  return groups;
+}
+
+function ownerTable(kind, owner, rows, attribution) {
+  return table({
+    name: 'years',
+    caption: `${owner.name}, year by year (${attribution} attribution); a year links to its movies`,
+    csvPath: `/v1/${kind}/${owner.id}/years?attribution=${attribution}&format=csv`,
+    columns: [{ label: 'Year' }, { label: 'Releases', numeric: true }, { label: 'Budget', numeric: true },
+      { label: 'Revenue', numeric: true }, { label: 'Profit', numeric: true }, { label: 'Avg. popularity', numeric: true }],
+    rows: rows.map((r) => [
+      link(String(r.year), `/${kind}/${owner.id}/years/${r.year}`),
+      count(r.releases),
+      money(r.budget, attribution),
+      money(r.revenue, attribution),
+      money(r.profit, attribution),
+      popularity(r.popularity),
+    ]),
+  });
+}
+
+// #/companies/{id}/years/{year}: the movies behind that year's figures.
+export async function ownerMovies(main, kind, id, year) {
+  const { one } = KINDS[kind];
+  main.replaceChildren(loading('the movies'));
+  const data = await get(`/v1/${kind}/${encodeURIComponent(id)}/years/${encodeURIComponent(year)}/movies`);
+  const owner = data[one];
+  main.replaceChildren(
+    h('p', { class: 'crumbs' }, link(owner.name, `/${kind}/${owner.id}`)),
+    h('h1', {}, `${owner.name} in ${data.year}`),
+    h('p', { class: 'lead' }, `The ${data.movies.length} released ${data.movies.length === 1 ? 'movie' : 'movies'} behind the ${data.year} figures.`),
+    table({
+      name: 'movies',
+      caption: `Movies of ${owner.name} released in ${data.year}`,
+      csvPath: `/v1/${kind}/${owner.id}/years/${data.year}/movies?format=csv`,
+      columns: [{ label: 'Title' }, { label: 'Released' }, { label: 'Budget', numeric: true },
+        { label: 'Revenue', numeric: true }, { label: 'Popularity', numeric: true }, { label: 'Genres' }],
+      rows: data.movies.map((m) => [
+        m.title,
+        m.release_date || '—',
+        m.budget === null ? '—' : money({ total: m.budget, movies: 1 }, 'full'),
+        m.revenue === null ? '—' : money({ total: m.revenue, movies: 1 }, 'full'),
+        m.popularity === null ? '—' : Number(m.popularity).toFixed(6),
+        m.genres.map((g) => g.name).join(', '),
+      ]),
+    }));
+}
