@@ -7,15 +7,16 @@ packages=(
   libsqlite3-dev sqlite3 libarchive-dev zlib1g-dev libssl-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libboost-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3
+  python3 curl
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
   prometheus                # promtool checks /metrics in the server tests
   util-linux                # prlimit, for the out-of-descriptors server test
   libpq-dev postgresql-15   # the shared store; its tests start their own PostgreSQL
   nginx-core                # the balancer in the fleet tests and scripts/cluster.sh (deploy/nginx/)
+  chromium                  # the dashboard's browser tests (tests/browser) and bench/dashboard.mjs
 )
-# Node.js and npm lint the OpenAPI document (tests/openapi, from its lockfile); a machine that has
-# them already keeps its own.
+# Node.js and npm: the dashboard's charting library (web/, compiled into the binary), the browser
+# tests' driver and the OpenAPI linter, each from its lockfile; a machine that has them keeps its own.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -29,3 +30,7 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 $SUDO apt-get install -y -q --no-install-recommends "${packages[@]}"
+
+# The one asset the build embeds from npm (uPlot, pinned in web/package-lock.json). Nothing is
+# fetched at build or run time.
+(cd "$(dirname "$0")/../web" && npm ci --no-audit --no-fund --loglevel=error)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # From a fresh Debian 12 machine: installs the dependencies, builds reelstat, ingests the bundled
 # real sample (the first 2,996 records of movies_metadata.csv) into ./reelstat-data, shows queries,
-# creates a dev API key and serves the API on http://127.0.0.1:8080 until Ctrl-C.
+# creates a dev API key and serves the API and the dashboard on http://127.0.0.1:8080 until Ctrl-C.
 # Run it again and the ingest says the file is unchanged. REELSTAT_NO_SERVE=1 stops before serving.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,8 +27,27 @@ echo "\$ reelstat query '/v1/genres/most-popular?from=1990&to=1995'"
 key=$(./build/reelstat keys create --name dev 2>/dev/null)
 echo
 echo "dev API key: $key"
-echo "try:  curl -H 'Authorization: Bearer $key' http://127.0.0.1:8080/v1/companies/3/years"
-echo "      open http://127.0.0.1:8080/docs"
-if [ "${REELSTAT_NO_SERVE:-0}" = "1" ]; then exit 0; fi
+listen=${REELSTAT_LISTEN:-127.0.0.1:8080}
+echo "try:  curl -H 'Authorization: Bearer $key' http://$listen/v1/companies/3/years"
+echo "      curl -H 'Authorization: Bearer $key' 'http://$listen/v1/companies/3/years?format=csv'"
+echo "      open http://$listen/docs (the API)"
+if [ "${REELSTAT_NO_SERVE:-0}" = "1" ]; then
+  echo
+  echo "dashboard (after: ./build/reelstat serve --listen $listen): http://$listen/  (paste the dev key when asked)"
+  exit 0
+fi
 echo
-exec ./build/reelstat serve --listen "${REELSTAT_LISTEN:-127.0.0.1:8080}"
+# The server logs to stderr; the last line printed here is the dashboard's address.
+./build/reelstat serve --listen "$listen" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM
+until curl -sf "http://$listen/healthz" >/dev/null 2>&1; do
+  if ! kill -0 "$server" 2>/dev/null; then
+    wait "$server"
+    exit $?  # it said why (a port in use, say) on stderr
+  fi
+  sleep 0.1
+done
+echo
+echo "dashboard: http://$listen/  (paste the dev key when asked; Ctrl-C stops the server)"
+wait $server

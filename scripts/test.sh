@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs the Debian packages the project needs (skip with REELSTAT_SKIP_DEPS=1),
 # checks formatting, builds, runs the whole suite (fuzz corpora replayed, reference figures, promtool),
-# lints the OpenAPI document, runs the suite again under AddressSanitizer, UndefinedBehaviorSanitizer
-# and LeakSanitizer, then fuzzes each parser for a fixed time with libFuzzer.
+# drives the dashboard in chromium, lints the OpenAPI document, runs the suite again under
+# AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer, then fuzzes each parser for a fixed
+# time with libFuzzer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,11 @@ git ls-files -- 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp
 echo "== build (release) and test"
 bash scripts/build.sh build
 (cd build && ctest --output-on-failure -j"$(nproc)")
+
+echo "== the dashboard in a real browser (Debian's chromium; playwright-core pinned in tests/browser)"
+# Screenshots of every view are kept in build/artifacts/dashboard/.
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error &&
+  REELSTAT_BIN="$PWD/../../build/reelstat" node --test --test-concurrency=1 dashboard.test.mjs)
 
 echo "== OpenAPI document: Redocly's validator (pinned in tests/openapi/package-lock.json)"
 (cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error &&

@@ -682,6 +682,11 @@ TEST_F(Serve, DashboardFilesAreServedWithoutAKey) {
   EXPECT_EQ(page.body, read_file(std::filesystem::path(REELSTAT_SOURCE_DIR) / "web/index.html"));
   EXPECT_NE(page.header("content-security-policy").find("default-src 'self'"), std::string::npos);
   EXPECT_EQ(page.header("cache-control"), "no-cache");
+  // Every module is preloaded with the page, not discovered import by import.
+  for (const std::string module : {"app.js", "api.js", "charts.js", "owner_view.js"})
+    EXPECT_NE(page.header("link").find("</dashboard/" + module + ">; rel=modulepreload"), std::string::npos)
+        << module;
+  EXPECT_EQ(page.header("link").find("uPlot"), std::string::npos) << "a classic script, not a module";
   // Every file the page names is there, and nothing it loads comes from another host.
   for (const std::string file : {"/dashboard/app.css", "/dashboard/uPlot.min.css",
                                  "/dashboard/uPlot.iife.min.js", "/dashboard/app.js"}) {
@@ -694,6 +699,8 @@ TEST_F(Serve, DashboardFilesAreServedWithoutAKey) {
         << file;
   }
   EXPECT_EQ(client.get("/dashboard/app.js").header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(page.body.find("\"/dashboard/icon.svg\""), std::string::npos);
+  EXPECT_EQ(client.get("/dashboard/icon.svg").header("content-type"), "image/svg+xml");
   EXPECT_EQ(client.get("/dashboard/app.js").body,
             read_file(std::filesystem::path(REELSTAT_SOURCE_DIR) / "web/src/app.js"));
   EXPECT_NE(client.get("/dashboard/uPlot-LICENSE.txt").body.find("MIT"), std::string::npos);

@@ -76,12 +76,6 @@ constexpr std::string_view kCorsExposeHeaders =
     "WWW-Authenticate, Content-Disposition";
 constexpr int kCorsMaxAgeSeconds = 600;
 
-// The dashboard page may run only its own scripts and talk only to this server.
-constexpr std::string_view kPageHeaders =
-    "Content-Security-Policy: default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
-    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'\r\n"
-    "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n";
-
 // Sends a rendered body: its entity tag, a 304 when the client has it, gzip when accepted.
 void deliver(Reply& reply, std::shared_ptr<const RenderedResponse> rendered, const Request& request,
              std::string_view cache_control, std::string_view vary) {
@@ -190,7 +184,6 @@ Reply RequestHandler::operational(const Request& request, std::string_view path)
     }
     // Revalidated on every load: a cheap 304, and a new binary's page is never mixed with old files.
     deliver(reply, std::move(file), request, "no-cache", "Accept-Encoding");
-    if (path == "/") reply.headers += kPageHeaders;
     return reply;
   }
   if (path == "/healthz") {

@@ -9,7 +9,7 @@ import { popularView } from './popular_view.js';
 import { yearView } from './year_view.js';
 
 const main = document.getElementById('main');
-let shown = 0;  // the newest render; an older one that finishes late is dropped
+let shown = 0;  // the newest render
 
 function navigate(path, query = {}, { replace = false, quiet = false } = {}) {
   const hash = hashOf(path, query);
@@ -22,8 +22,8 @@ function navigate(path, query = {}, { replace = false, quiet = false } = {}) {
   }
 }
 
-function home() {
-  main.replaceChildren(
+function home(view) {
+  view.replaceChildren(
     h('h1', {}, 'Movie figures, year by year'),
     h('p', { class: 'lead' }, 'Budgets, revenue, profit and popularity of every production company and genre in The Movies Dataset.'),
     h('ul', { class: 'starts' },
@@ -34,17 +34,17 @@ function home() {
       h('li', {}, link('The data behind the figures', '/data'), ' — the snapshot and its ingest counts')));
 }
 
-async function route(path, query) {
+async function route(view, path, query) {
   const s = path.split('/').filter(Boolean).map(decodeURIComponent);
-  if (s.length === 0) return home();
-  if ((s[0] === 'companies' || s[0] === 'genres') && s.length === 1) return ownerIndex(main, s[0], query, navigate);
-  if ((s[0] === 'companies' || s[0] === 'genres') && s.length === 2) return ownerView(main, s[0], s[1], query, navigate);
+  if (s.length === 0) return home(view);
+  if ((s[0] === 'companies' || s[0] === 'genres') && s.length === 1) return ownerIndex(view, s[0], query, navigate);
+  if ((s[0] === 'companies' || s[0] === 'genres') && s.length === 2) return ownerView(view, s[0], s[1], query, navigate);
   if ((s[0] === 'companies' || s[0] === 'genres') && s.length === 4 && s[2] === 'years')
-    return ownerMovies(main, s[0], s[1], s[3]);
-  if (s[0] === 'years' && s.length <= 2) return yearView(main, s[1], query, navigate);
-  if (s[0] === 'most-popular' && s.length === 1) return popularView(main, query, navigate);
-  if (s[0] === 'data' && s.length === 1) return dataView(main);
-  main.replaceChildren(h('h1', {}, 'Not found'), h('p', {}, 'No view at this link. ', link('Start again', '/')));
+    return ownerMovies(view, s[0], s[1], s[3]);
+  if (s[0] === 'years' && s.length <= 2) return yearView(view, s[1], query, navigate);
+  if (s[0] === 'most-popular' && s.length === 1) return popularView(view, query, navigate);
+  if (s[0] === 'data' && s.length === 1) return dataView(view);
+  view.replaceChildren(h('h1', {}, 'Not found'), h('p', {}, 'No view at this link. ', link('Start again', '/')));
 }
 
 async function render() {
@@ -59,12 +59,16 @@ async function render() {
     if (current) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  // Each render draws into a container of its own: one that finishes after the reader moved on
+  // draws into a container no longer on the page.
+  const view = h('div', { class: 'view' });
+  main.replaceChildren(view);
   try {
-    await route(path, query);
+    await route(view, path, query);
   } catch (e) {
     if (mine !== shown) return;
     showError(e);
-    main.replaceChildren(h('h1', {}, 'No figures'), h('p', {}, 'The figures could not be loaded: see the message above. ',
+    view.replaceChildren(h('h1', {}, 'No figures'), h('p', {}, 'The figures could not be loaded: see the message above. ',
       h('button', { type: 'button', onclick: render }, 'Try again')));
   }
 }

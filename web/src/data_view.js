@@ -23,16 +23,16 @@ export async function dataView(main) {
   ];
   const i = d.ingest;
   if (i) {
-    const reasons = (object) => Object.entries(object).map(([reason, n]) => [`    ${reason.replaceAll('_', ' ')}`, count(n)]);
+    const reasons = (what, object) => Object.entries(object).map(([reason, n]) => [`${what}: ${reason.replaceAll('_', ' ')}`, count(n)]);
     const reconciles = i.records.read === i.records.loaded + i.records.rejected;
     blocks.push(
       pairs('Counts of the ingest run that built it', 'ingest', [
         ['Records read', count(i.records.read)],
         ['Loaded', count(i.records.loaded)],
         ['Rejected', count(i.records.rejected)],
-        ...reasons(i.rejected_by_reason),
+        ...reasons('Rejected', i.rejected_by_reason),
         ['Excluded from the figures', count(i.excluded.total)],
-        ...reasons(i.excluded.by_reason),
+        ...reasons('Excluded', i.excluded.by_reason),
       ]),
       h('p', { class: reconciles ? 'ok' : 'error' }, reconciles
         ? `Read = loaded + rejected: ${count(i.records.read)} = ${count(i.records.loaded)} + ${count(i.records.rejected)}.`
