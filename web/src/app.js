@@ -81,10 +81,13 @@ async function showRun() {
 }
 
 // After following a link, or when the control that had focus was redrawn, focus goes to the
-// new content, so keyboard and screen-reader users start there.
-window.addEventListener('hashchange', async () => {
+// new view, so keyboard and screen-reader users start there; a view that focuses a control of its
+// own (the search box) keeps it. Decided at once, not after the figures arrive, so focus never
+// jumps away from what the reader is already typing into.
+window.addEventListener('hashchange', () => {
   const fromLink = document.activeElement instanceof HTMLAnchorElement;
-  await render();
-  if (fromLink || !document.activeElement || document.activeElement === document.body) main.focus({ preventScroll: true });
+  render();
+  const active = document.activeElement;
+  if (!active || active === document.body || (fromLink && !main.contains(active))) main.focus({ preventScroll: true });
 });
 render().then(showRun);
