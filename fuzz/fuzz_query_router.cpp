@@ -1,5 +1,6 @@
 // Any request target against a small real snapshot: the router answers every one with a status it
-// documents and a JSON body, never throws.
+// documents and a JSON body (or, on a row route asked for CSV, a CSV table whose every line has
+// the header's number of cells), never throws.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -52,17 +53,54 @@ const reelstat::store::SnapshotView& index() {
   return *built;
 }
 
-}  // namespace
+// RFC 4180: CRLF-ended lines, quoted cells with doubled quotes, the same cell count on every line.
+void check_csv(std::string_view csv) {
+  size_t cells = 1, header_cells = 0;
+  bool quoted = false, header = true;
+  for (size_t i = 0; i < csv.size(); ++i) {
+    const char c = csv[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < csv.size() && csv[i + 1] == '"')
+        ++i;
+      else if (c == '"')
+        quoted = false;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      ++cells;
+    } else if (c == '\r') {
+      if (i + 1 >= csv.size() || csv[i + 1] != '\n') throw std::logic_error("CR without LF in CSV");
+      ++i;
+      if (header) header_cells = cells;
+      if (cells != header_cells) throw std::logic_error("a CSV line with another number of cells");
+      header = false;
+      cells = 1;
+    } else if (c == '\n') {
+      throw std::logic_error("a bare LF outside quotes in CSV");
+    }
+  }
+  if (quoted || header || cells != 1) throw std::logic_error("CSV that does not end with a whole line");
+}
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view target(reinterpret_cast<const char*>(data), size);
-  const auto response = reelstat::query::respond(&index(), target);
+void check(const reelstat::query::Response& response) {
   if (response.status != 200 && response.status != 400 && response.status != 404)
     throw std::logic_error("an undocumented status");
   if (response.body.empty() || response.body.back() != '\n')
     throw std::logic_error("a body without its newline");
+  if (response.format == reelstat::query::Format::csv) {
+    if (response.status != 200) throw std::logic_error("an error in CSV");
+    return check_csv(response.body);
+  }
   // Throws (and so fails) on anything but JSON.
   if (nlohmann::json::parse(response.body).is_discarded()) throw std::logic_error("not JSON");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view target(reinterpret_cast<const char*>(data), size);
+  check(reelstat::query::respond(&index(), target));
+  check(reelstat::query::respond(&index(), target, reelstat::query::Format::csv));  // Accept: text/csv
   (void)reelstat::query::route_template(target);
   return 0;
 }

@@ -299,3 +299,11 @@ test('the keyboard reaches the views and their controls', async () => {
   await page.waitForURL(/attribution=split/);
   await finish(opened);
 });
+
+test('the API page (/docs) renders the OpenAPI document, the CSV parameter included', async () => {
+  const opened = await openPage(browser);
+  await opened.page.goto(server.url + '/docs');
+  await opened.page.locator('section', { hasText: '/v1/companies/{id}/years' }).first().waitFor();
+  assert.ok(await opened.page.locator('td', { hasText: /^format$/ }).count() >= 9, 'format on every row route');
+  await finish(opened);
+});
