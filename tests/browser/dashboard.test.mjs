@@ -297,6 +297,11 @@ test('the keyboard reaches the views and their controls', async () => {
   await page.getByRole('radio', { name: 'Full' }).focus();
   await page.keyboard.press('ArrowRight');
   await page.waitForURL(/attribution=split/);
+  await page.locator('.table-caption', { hasText: 'split attribution' }).waitFor();
+  // The redrawn view gives focus back to the control that changed it.
+  await page.waitForFunction(() => document.activeElement.matches('input[name="attribution"][value="split"]'));
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForURL(/attribution=full/);
   await finish(opened);
 });
 

@@ -80,14 +80,23 @@ async function showRun() {
   } catch { /* the view shows the error */ }
 }
 
-// After following a link, or when the control that had focus was redrawn, focus goes to the
-// new view, so keyboard and screen-reader users start there; a view that focuses a control of its
-// own (the search box) keeps it. Decided at once, not after the figures arrive, so focus never
-// jumps away from what the reader is already typing into.
-window.addEventListener('hashchange', () => {
-  const fromLink = document.activeElement instanceof HTMLAnchorElement;
-  render();
+// Where focus goes after a navigation, decided at once (not after the figures arrive, so it never
+// jumps away from what the reader is typing into): a view that focuses a control of its own (the
+// search box) keeps it; after a link, or when the focused element was redrawn, the new view gets
+// it; and a changed control (attribution, measure, year) gets it back once the view is redrawn,
+// so the keyboard stays where it was.
+window.addEventListener('hashchange', async () => {
+  const before = document.activeElement;
+  const fromLink = before instanceof HTMLAnchorElement;
+  const control = before instanceof HTMLInputElement || before instanceof HTMLSelectElement
+    ? (before.id ? `#${CSS.escape(before.id)}` : `[name="${CSS.escape(before.name)}"][value="${CSS.escape(before.value)}"]`)
+    : null;
+  const rendering = render();
   const active = document.activeElement;
   if (!active || active === document.body || (fromLink && !main.contains(active))) main.focus({ preventScroll: true });
+  if (!control) return;
+  await rendering;
+  const again = main.querySelector(control);
+  if (again && (document.activeElement === main || document.activeElement === document.body)) again.focus();
 });
 render().then(showRun);
