@@ -15,9 +15,9 @@ namespace {
 // into a double, and the CSV must show the very digits of the JSON.
 struct Node {
   enum class Kind { null, scalar, text, object, array } kind = Kind::null;
-  std::string scalar;  // number or boolean as written; the decoded string for text
-  std::vector<std::pair<std::string, Node>> members;
-  std::vector<Node> items;
+  std::string scalar;             // number or boolean as written; the decoded string for text
+  std::vector<std::string> keys;  // an object's member names, and their values in `items`
+  std::vector<Node> items;        // an array's elements, or an object's member values
 };
 
 class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
@@ -42,7 +42,7 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
   bool start_array(std::size_t) override { return open(Node::Kind::array); }
   bool end_array() override { return close(); }
   bool key(string_t& name) override {
-    stack_.back()->members.emplace_back(name, Node{});
+    stack_.back()->keys.push_back(name);
     return true;
   }
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
@@ -56,12 +56,10 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     n.scalar = std::move(text);
     return n;
   }
-  // Where the next value goes: the root, the last key's slot, or a new array item.
+  // Where the next value goes: the root, or a new item (an element, or the last key's value).
   Node* slot() {
     if (stack_.empty()) return &root;
-    Node* parent = stack_.back();
-    if (parent->kind == Node::Kind::array) return &parent->items.emplace_back();
-    return &parent->members.back().second;
+    return &stack_.back()->items.emplace_back();
   }
   bool put(Node n) {
     *slot() = std::move(n);
@@ -100,10 +98,10 @@ void append_json(std::string& out, const Node& n) {
       break;
     case Node::Kind::object:
       out += '{';
-      for (size_t i = 0; i < n.members.size(); ++i) {
+      for (size_t i = 0; i < n.keys.size(); ++i) {
         if (i) out += ',';
-        out += nlohmann::json(n.members[i].first).dump() + ':';
-        append_json(out, n.members[i].second);
+        out += nlohmann::json(n.keys[i]).dump() + ':';
+        append_json(out, n.items[i]);
       }
       out += '}';
       break;
@@ -145,8 +143,8 @@ using Cells = std::vector<std::pair<std::string, std::string>>;
 
 void flatten(const Node& n, const std::string& name, Cells& cells) {
   if (n.kind == Node::Kind::object) {
-    for (const auto& [key, value] : n.members)
-      flatten(value, name.empty() ? key : name + "." + key, cells);
+    for (size_t i = 0; i < n.keys.size(); ++i)
+      flatten(n.items[i], name.empty() ? n.keys[i] : name + "." + n.keys[i], cells);
   } else {
     cells.emplace_back(name, cell_text(n));
   }
@@ -172,11 +170,11 @@ std::string csv_from_json(std::string_view json) {
 
   const Node* rows = nullptr;
   Cells context;
-  for (const auto& [key, value] : body.members) {
-    if (!rows && is_row_array(value))
-      rows = &value;
+  for (size_t i = 0; i < body.keys.size(); ++i) {
+    if (!rows && is_row_array(body.items[i]))
+      rows = &body.items[i];
     else
-      flatten(value, key, context);
+      flatten(body.items[i], body.keys[i], context);
   }
   if (!rows) throw std::runtime_error("this response has no rows to put in a CSV table");
 
