@@ -1,8 +1,11 @@
 // #/data: the snapshot being served, and the counts of the ingest that built it.
 import { get } from './api.js';
 import { h, loading } from './dom.js';
-import { count } from './format.js';
+import { count as grouped } from './format.js';
 import { table } from './table.js';
+
+// A count shown with separators, kept unformatted for the table's CSV.
+const count = (n) => h('span', { 'data-value': n }, grouped(n));
 
 export async function dataView(main) {
   main.replaceChildren(h('h1', {}, 'Data'), loading('the snapshot'));
@@ -35,7 +38,7 @@ export async function dataView(main) {
         ...reasons('Excluded', i.excluded.by_reason),
       ]),
       h('p', { class: reconciles ? 'ok' : 'error' }, reconciles
-        ? `Read = loaded + rejected: ${count(i.records.read)} = ${count(i.records.loaded)} + ${count(i.records.rejected)}.`
+        ? `Read = loaded + rejected: ${grouped(i.records.read)} = ${grouped(i.records.loaded)} + ${grouped(i.records.rejected)}.`
         : 'The counts do not reconcile: read ≠ loaded + rejected.'),
       h('p', { class: 'muted small' }, 'Excluded movies are loaded but have no release date or are not released, so they are in no yearly figure.'));
   }

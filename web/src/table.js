@@ -1,4 +1,5 @@
-// Tables of figures, each with a button that downloads the same rows as CSV from the API.
+// Tables of figures, each with a button that downloads its rows as CSV: from the API when a route
+// returns those rows (the same numbers as its JSON), else (the data view's facts) as shown.
 import { get } from './api.js';
 import { h } from './dom.js';
 import { showError } from './notice.js';
@@ -14,20 +15,33 @@ export function table({ caption, columns, rows, csvPath, name }) {
   const id = `table-${++tables}`;
   const element = h('table', { 'data-table': name, 'aria-labelledby': id }, h('thead', {}, head), h('tbody', {}, body));
   const tools = h('div', { class: 'table-tools' }, h('p', { class: 'table-caption', id }, caption),
-    csvPath ? h('button', { type: 'button', onclick: () => download(csvPath) }, 'Download CSV') : null);
+    h('button', { type: 'button', onclick: () => (csvPath ? download(csvPath) : save(asCsv(element), `${name}.csv`)) },
+      'Download CSV'));
   return h('section', { class: 'table-block' }, tools,
     h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': id }, element));
+}
+
+// RFC 4180, as the API writes it: CRLF, cells quoted when they hold a comma, quote or line break.
+// A cell's number is taken unformatted where the view gave one (data-value), so 2,996 is 2996.
+function asCsv(element) {
+  const text = (c) => c.querySelector('[data-value]')?.dataset.value ?? c.textContent;
+  const cell = (t) => (/[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t);
+  return [...element.rows].map((row) => [...row.cells].map((c) => cell(text(c))).join(',') + '\r\n').join('');
+}
+
+function save(text, filename) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  const a = h('a', { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 async function download(path) {
   try {
     const { text, filename } = await get(path, { csv: true });
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-    const a = h('a', { href: url, download: filename });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    save(text, filename);
   } catch (e) {
     showError(e);
   }
