@@ -1,4 +1,7 @@
 // Numbers for people. Tables show the API's figures exactly; chart axes round (1.2M, 3.4B).
+// Figures arrive as JS numbers (fetch's JSON): exact below 2^53, i.e. split money to the cent up
+// to about $90 trillion, far above any sum in the dataset. Past that the API's text is exact and
+// this page is not.
 
 // "1234567.5" -> "1,234,567.5"
 export function groupDigits(text) {
