@@ -19,9 +19,9 @@ export async function yearView(main, year, query, navigate) {
   const yearInput = h('input', { id: 'year-input', type: 'number', min: 1, max: 9999, value: year, inputmode: 'numeric' });
   const controls = h('div', { class: 'controls' },
     h('form', { class: 'field', onsubmit: (e) => { e.preventDefault(); go({ year: Number(yearInput.value) }); } },
-      link('← Previous', `/years/${Number(year) - 1}`, { by, attribution }), ' ',
+      link('←\u00a0Previous', `/years/${Number(year) - 1}`, { by, attribution }), ' ',
       h('label', { for: 'year-input' }, 'Year'), ' ', yearInput, ' ', h('button', { type: 'submit' }, 'Show'), ' ',
-      link('Next →', `/years/${Number(year) + 1}`, { by, attribution })),
+      link('Next\u00a0→', `/years/${Number(year) + 1}`, { by, attribution })),
     select('Rank by', 'rank-by', MEASURES, by, (value) => go({ by: value })),
     choice('Money attribution', 'attribution', ATTRIBUTIONS, attribution, (value) => go({ attribution: value })));
   main.replaceChildren(h('h1', {}, `${year}`), controls, loading(`the ranking of ${year}`));
