@@ -1,6 +1,7 @@
 #pragma once
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string_view>
 
 namespace reelstat::http {
@@ -31,37 +32,51 @@ void for_each_list_item(std::string_view value, Each each) {
   }
 }
 
-// The q weight of one Accept item ("text/csv;q=0.5" -> 0.5; 1 when absent; 0 when malformed).
-inline double accept_weight(std::string_view params) {
-  while (!params.empty()) {
+// One item of a weighted list header (Accept, Accept-Encoding): its value, and its "q=" weight
+// (RFC 9110 section 12.4.2) in thousandths: 1000 when absent, nullopt when malformed.
+struct WeightedItem {
+  std::string_view value;
+  std::optional<int> weight;
+};
+
+inline std::optional<int> parse_weight(std::string_view text) {
+  if (text.empty() || (text[0] != '0' && text[0] != '1')) return std::nullopt;
+  int value = (text[0] - '0') * 1000;
+  if (text.size() == 1) return value;
+  if (text[1] != '.' || text.size() > 5) return std::nullopt;
+  int scale = 100;
+  for (char c : text.substr(2)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value += (c - '0') * scale;
+    scale /= 10;
+  }
+  return value <= 1000 ? std::optional<int>(value) : std::nullopt;
+}
+
+inline WeightedItem weighted_item(std::string_view item) {
+  const size_t semi = item.find(';');
+  WeightedItem out{trim_ows(item.substr(0, semi)), 1000};
+  for (std::string_view params = semi == std::string_view::npos ? "" : item.substr(semi + 1);
+       !params.empty();) {
     const size_t next = params.find(';');
     const std::string_view param = trim_ows(params.substr(0, next));
     params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
-    if (param.size() < 3 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
-    // qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )
-    const std::string_view digits = param.substr(2);
-    if (digits[0] != '0' && digits[0] != '1') return 0;
-    double q = digits[0] - '0', place = 0.1;
-    for (size_t i = 2; i < digits.size() && digits[1] == '.'; ++i, place /= 10) {
-      if (digits[i] < '0' || digits[i] > '9') return 0;
-      q += (digits[i] - '0') * place;
-    }
-    return q > 1 ? 1 : q;
+    if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=')
+      out.weight = parse_weight(param.substr(2));
   }
-  return 1;
+  return out;
 }
 
 // True when an Accept header prefers text/csv to application/json (RFC 9110 section 12.5.1):
 // the most specific range matching each type gives its weight; ties go to JSON.
 inline bool prefers_csv(std::string_view accept) {
   struct Weight {
-    double q = 0;
+    int q = 0;      // thousandths
     int rank = -1;  // 2 the exact type, 1 type/*, 0 */*
   } csv, json;
   for_each_list_item(accept, [&](std::string_view item) {
-    const size_t semi = item.find(';');
-    const std::string_view range = trim_ows(item.substr(0, semi));
-    const double q = semi == std::string_view::npos ? 1 : accept_weight(item.substr(semi + 1));
+    const auto [range, weight] = weighted_item(item);
+    const int q = weight.value_or(0);  // a malformed weight makes the range unacceptable
     auto weigh = [&](std::string_view type, Weight& w) {
       const std::string_view major = type.substr(0, type.find('/') + 1);  // "text/"
       int rank = -1;
