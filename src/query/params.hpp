@@ -24,7 +24,7 @@ class Params {
   void allow_only(std::initializer_list<std::string_view> allowed) const;
 
   std::optional<std::string_view> get(std::string_view name) const;
-  // Removes a parameter every route takes (format) before the route checks its own.
+  // Removes a parameter (one every route takes, such as format), returning its value.
   std::optional<std::string> take(std::string_view name);
   // An integer in [min, max], or `fallback` when absent; 400 naming the parameter otherwise.
   int64_t integer(std::string_view name, int64_t fallback, int64_t min, int64_t max) const;

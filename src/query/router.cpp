@@ -122,19 +122,19 @@ Response respond(const SnapshotView* index, std::string_view target, Format want
         question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
     const auto segments = split_path(path);
     Params params(query);
-    const auto format_param = params.take("format");
-    if (format_param && *format_param != "json" && *format_param != "csv")
-      throw ApiError::bad_request("parameter 'format' must be one of: json, csv");
+    // Every route takes format, so it is checked and removed here, before a route checks its own.
+    const bool csv =
+        params.choice("format", wanted == Format::csv ? "csv" : "json", {"json", "csv"}) == "csv";
+    const bool format_given = params.take("format").has_value();
     JsonWriter out(response.body);
     dispatch(out, index, segments, params, response.route);
     if (!out.complete()) throw std::logic_error("a route left its JSON body unfinished");
     response.body += '\n';
-    const bool csv = format_param ? *format_param == "csv" : wanted == Format::csv;
     if (csv && offers_csv(response.route)) {
       response.body = csv_from_json(response.body);
       response.format = Format::csv;
       response.csv_filename = csv_filename(segments);
-    } else if (csv && format_param) {
+    } else if (csv && format_given) {
       throw ApiError::bad_request("format=csv is offered only on the routes that return rows");
     }
   } catch (const ApiError& e) {
