@@ -9,10 +9,9 @@ const HEIGHT = 260;
 
 let firstChartMarked = false;
 
-const yearAxis = {
-  label: 'Year',
-  values: (u, values) => values.map((v) => (Number.isInteger(v) ? String(v) : '')),
-};
+// Whole numbers only, without separators (1995, not 1,995); a fractional tick is left blank.
+const wholeTicks = (u, values) => values.map((v) => (Number.isInteger(v) ? String(v) : ''));
+const yearAxis = { label: 'Year', values: wholeTicks };
 
 // A chart in a <figure> with a visible caption, redrawn to its container's width.
 function mount(container, caption, summary, makeOptions, data) {
@@ -70,7 +69,7 @@ export function stackedBars(container, { caption, summary, years, groups, yLabel
       x: { time: false, range: (u, min, max) => [min - 1, max + 1] },
       y: { range: (u, min, max) => [0, Math.max(1, max)] },
     },
-    axes: [yearAxis, { label: yLabel, size: 48, values: (u, values) => values.map((v) => (Number.isInteger(v) ? String(v) : '')) }],
+    axes: [yearAxis, { label: yLabel, size: 48, values: wholeTicks }],
     series: [
       { label: 'Year', value: (u, v) => (v === null ? '—' : String(v)) },
       ...order.map((i) => ({

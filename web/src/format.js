@@ -9,12 +9,17 @@ export function groupDigits(text) {
   return sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + fraction;
 }
 
+// An amount as dollars with separators: "-1234.5" -> "-$1,234.5"; a dash when unknown (null).
+export function dollars(text) {
+  if (text === null) return '—';
+  return text.startsWith('-') ? '-$' + groupDigits(text.slice(1)) : '$' + groupDigits(text);
+}
+
 // A figure's total as dollars: whole dollars (full attribution) or cents (split), or a dash when
 // no movie had the amount.
 export function money(figure, attribution) {
   if (!figure || figure.movies === 0) return '—';
-  const text = attribution === 'split' ? Number(figure.total).toFixed(2) : String(figure.total);
-  return text.startsWith('-') ? '-$' + groupDigits(text.slice(1)) : '$' + groupDigits(text);
+  return dollars(attribution === 'split' ? Number(figure.total).toFixed(2) : String(figure.total));
 }
 
 export function moneyValue(figure) {

@@ -2,7 +2,7 @@
 import { get } from './api.js';
 import { stackedBars, lineChart } from './charts.js';
 import { choice, empty, h, link, loading } from './dom.js';
-import { ATTRIBUTIONS, compactMoney, count, money, moneyValue, popularity } from './format.js';
+import { ATTRIBUTIONS, compactMoney, count, dollars, money, moneyValue, popularity } from './format.js';
 import { table } from './table.js';
 
 const KINDS = {
@@ -175,8 +175,8 @@ export async function ownerMovies(main, kind, id, year) {
       rows: data.movies.map((m) => [
         m.title,
         m.release_date || '—',
-        m.budget === null ? '—' : money({ total: m.budget, movies: 1 }, 'full'),
-        m.revenue === null ? '—' : money({ total: m.revenue, movies: 1 }, 'full'),
+        dollars(m.budget === null ? null : String(m.budget)),
+        dollars(m.revenue === null ? null : String(m.revenue)),
         m.popularity === null ? '—' : Number(m.popularity).toFixed(6),
         m.genres.map((g) => g.name).join(', '),
       ]),

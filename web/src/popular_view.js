@@ -1,7 +1,7 @@
 // #/most-popular: the most popular genre of each year, as a timeline.
 import { get } from './api.js';
 import { PALETTE } from './charts.js';
-import { empty, h, link, loading, select } from './dom.js';
+import { empty, h, hashOf, link, loading, select } from './dom.js';
 import { count, popularity } from './format.js';
 import { table } from './table.js';
 
@@ -20,7 +20,7 @@ export async function popularView(main, query, navigate) {
     if (y.genre && !colours.has(y.genre.id)) colours.set(y.genre.id, colours.size % PALETTE.length);
   const timeline = h('ol', { class: 'timeline', 'aria-label': 'Most popular genre per year' },
     years.map((y) => h('li', { class: `cell c${y.genre ? colours.get(y.genre.id) : 7}` },
-      h('a', { href: `#/years/${y.year}?by=${by === 'releases' ? 'releases' : by}` },
+      h('a', { href: hashOf(`/years/${y.year}`, { by }) },
         h('span', { class: 'year' }, String(y.year)), h('span', { class: 'genre' }, y.genre ? y.genre.name : '—')))));
   main.replaceChildren(...heading,
     h('p', { class: 'muted small' }, 'Ties go to the genre with more releases, then the lower id. A year links to its ranking.'),
