@@ -122,7 +122,7 @@ Reply RequestHandler::handle(const Request& request) const {
   const bool cors = !request.origin.empty() && origin_allowed(request.origin);
   Reply reply =
       request.method == "OPTIONS" && !request.origin.empty() && !request.access_control_request_method.empty()
-          ? preflight(request)
+          ? preflight(request, cors)
           : route(request);
   if (cors) {
     reply.headers += fmt::format("Access-Control-Allow-Origin: {}\r\nAccess-Control-Expose-Headers: {}\r\n",
@@ -138,10 +138,10 @@ bool RequestHandler::origin_allowed(std::string_view origin) const {
 }
 
 // A CORS preflight: answered without a key (browsers send none), for listed origins only.
-Reply RequestHandler::preflight(const Request& request) const {
+Reply RequestHandler::preflight(const Request& request, bool origin_listed) const {
   const std::string_view path = request.target.substr(0, request.target.find('?'));
   Reply reply;
-  if (!origin_allowed(request.origin)) {
+  if (!origin_listed) {
     reply = error_reply(
         403, "origin_not_allowed",
         fmt::format("cross-origin requests from {} are not allowed (serve's cors_origins)", request.origin));

@@ -54,7 +54,7 @@ class RequestHandler {
   Reply route(const Request& request) const;
   Reply api(const Request& request) const;
   Reply operational(const Request& request, std::string_view path) const;
-  Reply preflight(const Request& request) const;
+  Reply preflight(const Request& request, bool origin_listed) const;
   bool origin_allowed(std::string_view origin) const;
   std::shared_ptr<const RenderedResponse> render(LiveSnapshot& live, std::string_view target,
                                                  query::Format wanted, Reply& error) const;
