@@ -75,8 +75,10 @@ inline bool prefers_csv(std::string_view accept) {
     int rank = -1;  // 2 the exact type, 1 type/*, 0 */*
   } csv, json;
   for_each_list_item(accept, [&](std::string_view item) {
-    const auto [range, weight] = weighted_item(item);
-    const int q = weight.value_or(0);  // a malformed weight makes the range unacceptable
+    // Plain names, not a structured binding: clang 14 cannot capture those in the lambda below.
+    const WeightedItem weighted = weighted_item(item);
+    const std::string_view range = weighted.value;
+    const int q = weighted.weight.value_or(0);  // a malformed weight makes the range unacceptable
     auto weigh = [&](std::string_view type, Weight& w) {
       const std::string_view major = type.substr(0, type.find('/') + 1);  // "text/"
       int rank = -1;
