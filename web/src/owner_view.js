@@ -3,12 +3,14 @@ import { get } from './api.js';
 import { stackedBars, lineChart } from './charts.js';
 import { choice, empty, h, link, loading } from './dom.js';
 import { ATTRIBUTIONS, compactMoney, count, dollars, money, moneyValue, popularity } from './format.js';
+import { showError } from './notice.js';
 import { table } from './table.js';
 
 const KINDS = {
   companies: { one: 'company', title: 'Company' },
   genres: { one: 'genre', title: 'Genre' },
 };
+const SEARCH_PAUSE_MS = 200;  // typing searches once the reader stops for this long
 const GENRE_STACKS = 7;  // the most frequent genres get a colour each, the rest are "Other"
 
 // #/companies: a search box over /v1/companies?q=. #/genres: every genre.
@@ -23,13 +25,26 @@ export async function ownerIndex(main, kind, query, navigate) {
   const input = h('input', { id: 'company-search', type: 'search', value: query.get('q') || '', autocomplete: 'off',
     placeholder: 'e.g. Pixar' });
   const results = h('div', { 'aria-live': 'polite' });
-  let timer = 0, asked = 0;
+  // Typing searches after a pause and Enter searches at once. A query already shown (or on its way)
+  // is not asked again: redrawing the same results would take the focus from a result the reader
+  // has reached. A search that answers after the reader left the view changes nothing.
+  let timer = 0, asked = 0, lastQuery = null;
   const search = async () => {
+    clearTimeout(timer);
     const q = input.value.trim();
+    if (q === lastQuery) return;
+    lastQuery = q;
     const mine = ++asked;
     results.replaceChildren(loading('companies'));
-    const { total, companies } = await get('/v1/companies?' + new URLSearchParams({ q, limit: 20 }));
-    if (mine !== asked) return;
+    let answer;
+    try {
+      answer = await get('/v1/companies?' + new URLSearchParams({ q, limit: 20 }));
+    } catch (e) {
+      if (mine === asked) lastQuery = null;  // the same query may be tried again
+      throw e;
+    }
+    if (mine !== asked || !input.isConnected) return;
+    const { total, companies } = answer;
     navigate('/companies', q ? { q } : {}, { replace: true, quiet: true });
     results.replaceChildren(
       companies.length
@@ -38,12 +53,17 @@ export async function ownerIndex(main, kind, query, navigate) {
         : empty(`No company's name contains "${q}".`),
       companies.length ? ownerList(kind, companies) : null);
   };
+  // The view's first search fails into the router's error view; a later one into the notice.
+  const searchAgain = () => search().catch((e) => {
+    results.replaceChildren();
+    showError(e);
+  });
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(search, 200);
+    timer = setTimeout(searchAgain, SEARCH_PAUSE_MS);
   });
   main.replaceChildren(h('h1', {}, 'Companies'),
-    h('form', { role: 'search', class: 'search', onsubmit: (e) => { e.preventDefault(); search(); } },
+    h('form', { role: 'search', class: 'search', onsubmit: (e) => { e.preventDefault(); searchAgain(); } },
       h('label', { for: 'company-search' }, 'Find a production company'), ' ', input,
       h('button', { type: 'submit' }, 'Search')),
     results);

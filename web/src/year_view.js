@@ -10,6 +10,7 @@ export async function yearView(main, year, query, navigate) {
   if (!year) {
     main.replaceChildren(loading('the years'));
     const dataset = await get('/v1/dataset');
+    if (!main.isConnected) return;  // the reader went elsewhere meanwhile: do not take them back
     if (dataset.last_year === null) return main.replaceChildren(h('h1', {}, 'Years'), empty('No movie has a release year yet.'));
     return navigate(`/years/${dataset.last_year}`, {}, { replace: true });
   }
