@@ -225,14 +225,17 @@ function parseCsv(text) {
 test('the CSV download holds the JSON figures', async () => {
   const opened = await keyedPage();
   const { page } = opened;
-  for (const [link, path, rowsOf] of [
-    ['/#/companies/6194?attribution=split', '/v1/companies/6194/years?attribution=split', (b) => b.years],
-    ['/#/years/1995?by=revenue&attribution=full', '/v1/years/1995/genres?by=revenue&attribution=full', (b) => b.genres],
+  // A same-document goto can return before the new view replaced the old one, so each case waits
+  // for its own table and downloads with the button of that table.
+  for (const [link, path, tableName, rowsOf] of [
+    ['/#/companies/6194?attribution=split', '/v1/companies/6194/years?attribution=split', 'years', (b) => b.years],
+    ['/#/years/1995?by=revenue&attribution=full', '/v1/years/1995/genres?by=revenue&attribution=full', 'genres', (b) => b.genres],
   ]) {
     await page.goto(server.url + link);
-    await page.locator('table').first().waitFor();
+    const shown = page.locator(`table[data-table="${tableName}"]`);
+    await shown.waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download CSV' }).first().click()]);
+      page.locator('section.table-block', { has: shown }).getByRole('button', { name: 'Download CSV' }).click()]);
     assert.match(download.suggestedFilename(), /\.csv$/);
     const [header, ...lines] = parseCsv(readFileSync(await download.path(), 'utf8'));
     const rows = rowsOf(await api(path));
