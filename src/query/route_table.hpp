@@ -47,8 +47,5 @@ inline constexpr std::array<RouteInfo, static_cast<size_t>(Route::count)> kApiRo
 constexpr const RouteInfo& route_info(Route r) {
   return kApiRoutes[static_cast<size_t>(r)];
 }
-constexpr std::string_view route_template(Route r) {
-  return route_info(r).path;
-}
 
 }  // namespace reelstat::query

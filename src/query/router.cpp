@@ -1,6 +1,5 @@
 #include "query/router.hpp"
 
-#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -34,8 +33,10 @@ int32_t year_segment(const std::string& s) {
   return static_cast<int32_t>(path_integer(s, "year", 1, 9999));
 }
 
+// Answers a path into `out`, naming the matched route in `route` first, so that a route that fails
+// (404 for an unknown id, 503 without a snapshot) is still named.
 void dispatch(JsonWriter& out, const SnapshotView* index, const std::vector<std::string>& s,
-              const Params& params, std::string_view& route) {
+              const Params& params, const RouteInfo*& route) {
   const size_t n = s.size();
   if (n < 2 || s[0] != "v1") throw ApiError::not_found("no such route");
   auto need_snapshot = [&]() -> const SnapshotView& {
@@ -45,25 +46,25 @@ void dispatch(JsonWriter& out, const SnapshotView* index, const std::vector<std:
   };
   const std::string& area = s[1];
   if (area == "dataset" && n == 2) {
-    route = route_template(Route::dataset);
+    route = &route_info(Route::dataset);
     return dataset(out, need_snapshot(), params);
   }
   if (area == "companies" || area == "genres") {
     const bool companies = area == "companies";
     const OwnerKind kind = companies ? OwnerKind::company : OwnerKind::genre;
     if (n == 2) {
-      route = route_template(companies ? Route::companies : Route::genres);
+      route = &route_info(companies ? Route::companies : Route::genres);
       return companies ? list_companies(out, need_snapshot(), params)
                        : list_genres(out, need_snapshot(), params);
     }
     if (!companies && n == 3 && s[2] == "most-popular") {
-      route = route_template(Route::genres_most_popular);
+      route = &route_info(Route::genres_most_popular);
       return most_popular_genres(out, need_snapshot(), params);
     }
     if (n >= 4 && n <= 6 && s[3] == "years" && (n < 6 || s[5] == "movies")) {
-      route = route_template(n == 4   ? (companies ? Route::company_years : Route::genre_years)
-                             : n == 5 ? (companies ? Route::company_year : Route::genre_year)
-                                      : (companies ? Route::company_year_movies : Route::genre_year_movies));
+      route = &route_info(n == 4   ? (companies ? Route::company_years : Route::genre_years)
+                          : n == 5 ? (companies ? Route::company_year : Route::genre_year)
+                                   : (companies ? Route::company_year_movies : Route::genre_year_movies));
       const int64_t id = path_integer(s[2], companies ? "company id" : "genre id", kMinId, kMaxId);
       if (n == 4) return owner_years(out, need_snapshot(), params, kind, id);
       const int32_t year = year_segment(s[4]);
@@ -73,7 +74,7 @@ void dispatch(JsonWriter& out, const SnapshotView* index, const std::vector<std:
   }
   if (area == "years" && n == 4 && (s[3] == "genres" || s[3] == "companies")) {
     const bool companies = s[3] == "companies";
-    route = route_template(companies ? Route::year_companies : Route::year_genres);
+    route = &route_info(companies ? Route::year_companies : Route::year_genres);
     return year_ranking(out, need_snapshot(), params, companies ? OwnerKind::company : OwnerKind::genre,
                         year_segment(s[2]));
   }
@@ -89,11 +90,6 @@ std::string csv_filename(const std::vector<std::string>& segments) {
       name += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ? c : '_';
   }
   return name + ".csv";
-}
-
-bool offers_csv(std::string_view route) {
-  return std::any_of(kApiRoutes.begin(), kApiRoutes.end(),
-                     [&](const RouteInfo& r) { return r.path == route && r.csv; });
 }
 
 }  // namespace
@@ -115,6 +111,7 @@ std::string_view route_template(std::string_view target) {
 
 Response respond(const SnapshotView* index, std::string_view target, Format wanted) {
   Response response;
+  const RouteInfo* route = nullptr;
   try {
     const size_t question = target.find('?');
     const std::string_view path = target.substr(0, question);
@@ -127,10 +124,10 @@ Response respond(const SnapshotView* index, std::string_view target, Format want
         params.choice("format", wanted == Format::csv ? "csv" : "json", {"json", "csv"}) == "csv";
     const bool format_given = params.take("format").has_value();
     JsonWriter out(response.body);
-    dispatch(out, index, segments, params, response.route);
+    dispatch(out, index, segments, params, route);
     if (!out.complete()) throw std::logic_error("a route left its JSON body unfinished");
     response.body += '\n';
-    if (csv && offers_csv(response.route)) {
+    if (csv && route->csv) {
       response.body = csv_from_json(response.body);
       response.format = Format::csv;
       response.csv_filename = csv_filename(segments);
@@ -144,6 +141,7 @@ Response respond(const SnapshotView* index, std::string_view target, Format want
     response.status = 500;
     response.body = error_body("internal", e.what());
   }
+  if (route) response.route = route->path;
   return response;
 }
 
