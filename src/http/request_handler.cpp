@@ -22,6 +22,11 @@ bool is_read_method(std::string_view m) {
   return m == "GET" || m == "HEAD";
 }
 
+// The API is /v1 and below; every other path is an operational endpoint or the dashboard.
+bool is_api_path(std::string_view path) {
+  return path == "/v1" || path.starts_with("/v1/");
+}
+
 // Strong and the same on every server that loaded the same snapshot: the run and the body's hash.
 std::string content_etag(int64_t run_id, std::string_view body) {
   return fmt::format("\"r{}-{}\"", run_id, to_hex(sha256(body).substr(0, 8)));
@@ -152,7 +157,7 @@ Reply RequestHandler::preflight(const Request& request, bool origin_listed) cons
         "Access-Control-Max-Age: {}\r\n",
         kCorsAllowHeaders, kCorsMaxAgeSeconds);
   }
-  reply.route = path.starts_with("/v1") ? query::route_template(request.target) : operational_route(path);
+  reply.route = is_api_path(path) ? query::route_template(request.target) : operational_route(path);
   return reply;
 }
 
@@ -161,7 +166,7 @@ Reply RequestHandler::route(const Request& request) const {
     return error_reply(414, "uri_too_long",
                        fmt::format("the request target exceeds {} bytes", config_.max_target_bytes));
   const std::string_view path = request.target.substr(0, request.target.find('?'));
-  if (path.substr(0, 4) == "/v1/" || path == "/v1") return api(request);
+  if (is_api_path(path)) return api(request);
   return operational(request, path);
 }
 
