@@ -96,7 +96,3 @@ export async function get(path, { csv = false } = {}) {
     return { text: await response.text(), filename: named ? named[1] : 'reelstat.csv' };
   }
 }
-
-export function forgetKey() {
-  sessionStorage.removeItem(KEY);
-}

@@ -4,7 +4,7 @@
 // this page is not.
 
 // "1234567.5" -> "1,234,567.5"
-export function groupDigits(text) {
+function groupDigits(text) {
   const [, sign, whole, fraction = ''] = /^(-?)(\d+)(\.\d+)?$/.exec(text) || [null, '', text, ''];
   return sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + fraction;
 }

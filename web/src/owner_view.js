@@ -81,7 +81,8 @@ export async function ownerView(main, kind, id, query, navigate) {
   const { one, title } = KINDS[kind];
   const attribution = query.get('attribution') === 'split' ? 'split' : 'full';
   main.replaceChildren(loading(`the ${one}'s figures`));
-  const data = await get(`/v1/${kind}/${encodeURIComponent(id)}/years?attribution=${attribution}`);
+  const source = `/v1/${kind}/${encodeURIComponent(id)}/years?attribution=${attribution}`;
+  const data = await get(source);
   const owner = data[one];
   const rows = data.years;
   const years = rows.map((r) => r.year);
@@ -101,7 +102,7 @@ export async function ownerView(main, kind, id, query, navigate) {
     return;
   }
   const charts = h('div', { class: 'charts' });
-  main.replaceChildren(...header, charts, ownerTable(kind, owner, rows, attribution));
+  main.replaceChildren(...header, charts, ownerTable(kind, owner, rows, attribution, source));
   lineChart(charts, {
     caption: `Budget, revenue and profit per year (US dollars, ${attribution} attribution)`,
     summary: `Line chart of ${owner.name}'s budget, revenue and profit from ${years[0]} to ${years[years.length - 1]}`,
@@ -158,11 +159,11 @@ function genreGroups(rows) {
   return groups;
 }
 
-function ownerTable(kind, owner, rows, attribution) {
+function ownerTable(kind, owner, rows, attribution, source) {
   return table({
     name: 'years',
     caption: `${owner.name}, year by year (${attribution} attribution); a year links to its movies`,
-    csvPath: `/v1/${kind}/${owner.id}/years?attribution=${attribution}&format=csv`,
+    source,
     columns: [{ label: 'Year' }, { label: 'Releases', numeric: true }, { label: 'Budget', numeric: true },
       { label: 'Revenue', numeric: true }, { label: 'Profit', numeric: true }, { label: 'Avg. popularity', numeric: true }],
     rows: rows.map((r) => [
@@ -180,7 +181,8 @@ function ownerTable(kind, owner, rows, attribution) {
 export async function ownerMovies(main, kind, id, year) {
   const { one } = KINDS[kind];
   main.replaceChildren(loading('the movies'));
-  const data = await get(`/v1/${kind}/${encodeURIComponent(id)}/years/${encodeURIComponent(year)}/movies`);
+  const source = `/v1/${kind}/${encodeURIComponent(id)}/years/${encodeURIComponent(year)}/movies`;
+  const data = await get(source);
   const owner = data[one];
   main.replaceChildren(
     h('p', { class: 'crumbs' }, link(owner.name, `/${kind}/${owner.id}`)),
@@ -189,7 +191,7 @@ export async function ownerMovies(main, kind, id, year) {
     table({
       name: 'movies',
       caption: `Movies of ${owner.name} released in ${data.year}`,
-      csvPath: `/v1/${kind}/${owner.id}/years/${data.year}/movies?format=csv`,
+      source,
       columns: [{ label: 'Title' }, { label: 'Released' }, { label: 'Budget', numeric: true },
         { label: 'Revenue', numeric: true }, { label: 'Popularity', numeric: true }, { label: 'Genres' }],
       rows: data.movies.map((m) => [

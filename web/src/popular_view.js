@@ -12,7 +12,8 @@ export async function popularView(main, query, navigate) {
   const heading = [h('h1', {}, 'The most popular genre of each year'),
     select('Most popular by', 'popular-by', BY, by, (value) => navigate('/most-popular', { by: value }))];
   main.replaceChildren(...heading, loading('the timeline'));
-  const { years } = await get(`/v1/genres/most-popular?by=${by}`);
+  const source = `/v1/genres/most-popular?by=${by}`;
+  const { years } = await get(source);
   if (!years.length) return main.replaceChildren(...heading, empty('No released movies yet.'));
   // Each genre keeps one colour; its name is written in every cell, so colour is only a help.
   const colours = new Map();
@@ -28,7 +29,7 @@ export async function popularView(main, query, navigate) {
     table({
       name: 'most-popular',
       caption: 'Most popular genre per year',
-      csvPath: `/v1/genres/most-popular?by=${by}&format=csv`,
+      source,
       columns: [{ label: 'Year' }, { label: 'Genre' }, { label: 'Releases', numeric: true },
         { label: 'Avg. popularity', numeric: true }, { label: 'Total popularity', numeric: true }],
       rows: years.map((y) => [

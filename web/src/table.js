@@ -1,13 +1,15 @@
-// Tables of figures, each with a button that downloads its rows as CSV: from the API when a route
-// returns those rows (the same numbers as its JSON), else (the data view's facts) as shown.
+// Tables of figures, each with a button that downloads its rows as CSV: from the API when the rows
+// came from a route that offers CSV (the same path asked with Accept: text/csv, so the same numbers
+// as its JSON), else (the data view's facts) as shown.
 import { get } from './api.js';
 import { h } from './dom.js';
 import { showError } from './notice.js';
 
 let tables = 0;
 
-// columns: [{ label, numeric }]; rows: arrays of cells (text or elements).
-export function table({ caption, columns, rows, csvPath, name }) {
+// columns: [{ label, numeric }]; rows: arrays of cells (text or elements); source: the API path
+// the rows were read from, when it offers CSV.
+export function table({ caption, columns, rows, source, name }) {
   const head = h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.numeric ? 'num' : '' }, c.label)));
   const body = rows.map((cells) => h('tr', {}, cells.map((cell, i) =>
     i === 0 ? h('th', { scope: 'row' }, cell) : h('td', { class: columns[i].numeric ? 'num' : '' }, cell))));
@@ -15,7 +17,7 @@ export function table({ caption, columns, rows, csvPath, name }) {
   const id = `table-${++tables}`;
   const element = h('table', { 'data-table': name, 'aria-labelledby': id }, h('thead', {}, head), h('tbody', {}, body));
   const tools = h('div', { class: 'table-tools' }, h('p', { class: 'table-caption', id }, caption),
-    h('button', { type: 'button', onclick: () => (csvPath ? download(csvPath) : save(asCsv(element), `${name}.csv`)) },
+    h('button', { type: 'button', onclick: () => (source ? download(source) : save(asCsv(element), `${name}.csv`)) },
       'Download CSV'));
   return h('section', { class: 'table-block' }, tools,
     h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': id }, element));

@@ -26,13 +26,14 @@ export async function yearView(main, year, query, navigate) {
     select('Rank by', 'rank-by', MEASURES, by, (value) => go({ by: value })),
     choice('Money attribution', 'attribution', ATTRIBUTIONS, attribution, (value) => go({ attribution: value })));
   main.replaceChildren(h('h1', {}, `${year}`), controls, loading(`the ranking of ${year}`));
+  const params = `by=${by}&attribution=${attribution}`;
+  const sources = {
+    genres: `/v1/years/${year}/genres?${params}`,
+    companies: `/v1/years/${year}/companies?${params}&limit=${TOP_COMPANIES}`,
+  };
   let genres, companies;
   try {
-    const params = `by=${by}&attribution=${attribution}`;
-    [genres, companies] = await Promise.all([
-      get(`/v1/years/${year}/genres?${params}`),
-      get(`/v1/years/${year}/companies?${params}&limit=${TOP_COMPANIES}`),
-    ]);
+    [genres, companies] = await Promise.all([get(sources.genres), get(sources.companies)]);
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 404) throw e;
     main.replaceChildren(h('h1', {}, `${year}`), controls, empty(`No released movies in ${year}.`));
@@ -41,13 +42,11 @@ export async function yearView(main, year, query, navigate) {
   const label = MEASURES.find(([m]) => m === by)[1].toLowerCase();
   main.replaceChildren(h('h1', {}, `${year}`), controls,
     h('h2', {}, `Genres by ${label}`),
-    ranking('genres', genres.genres, 'genres', by, attribution,
-      `Genres of ${year} ranked by ${label} (${attribution} attribution)`,
-      `/v1/years/${year}/genres?by=${by}&attribution=${attribution}&format=csv`),
+    ranking('genres', genres.genres, by, attribution,
+      `Genres of ${year} ranked by ${label} (${attribution} attribution)`, sources.genres),
     h('h2', {}, `Top ${Math.min(TOP_COMPANIES, companies.total)} of ${count(companies.total)} companies by ${label}`),
-    ranking('companies', companies.companies, 'companies', by, attribution,
-      `Companies of ${year} ranked by ${label} (${attribution} attribution)`,
-      `/v1/years/${year}/companies?by=${by}&attribution=${attribution}&limit=${TOP_COMPANIES}&format=csv`));
+    ranking('companies', companies.companies, by, attribution,
+      `Companies of ${year} ranked by ${label} (${attribution} attribution)`, sources.companies));
 }
 
 // The measure as a number, for the bar beside each row.
@@ -58,7 +57,8 @@ function measureOf(row, by) {
   return row[by].movies > 0 ? Number(row[by].total) : null;
 }
 
-function ranking(name, rows, kind, by, attribution, caption, csvPath) {
+// kind: 'genres' or 'companies', which also names the table.
+function ranking(kind, rows, by, attribution, caption, source) {
   const one = kind === 'companies' ? 'company' : 'genre';
   const largest = Math.max(0, ...rows.map((r) => Math.abs(measureOf(r, by) ?? 0)));
   const bar = (r) => {
@@ -68,9 +68,9 @@ function ranking(name, rows, kind, by, attribution, caption, csvPath) {
       h('span', { class: 'fill', 'data-width': width }));
   };
   const block = table({
-    name,
+    name: kind,
     caption,
-    csvPath,
+    source,
     columns: [{ label: 'Rank' }, { label: one === 'company' ? 'Company' : 'Genre' }, { label: '' },
       { label: 'Releases', numeric: true }, { label: 'Budget', numeric: true }, { label: 'Revenue', numeric: true },
       { label: 'Profit', numeric: true }, { label: 'Avg. popularity', numeric: true }],
