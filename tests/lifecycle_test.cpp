@@ -56,6 +56,42 @@ TEST_F(Lifecycle, SameFileTwicePublishesNothingUnlessForced) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "data" / "snapshots" / "run-000002.sqlite"));
 }
 
+// Issue 18.1: a delta is "the same" only against a snapshot it already made. Full A, delta D, full
+// B, then D again must apply D's correction to B, not skip it because run 2 published that file.
+TEST_F(Lifecycle, ADeltaAlreadyPublishedOnAnotherBaseIsAppliedAgain) {
+  const std::string a = file(
+      "a.csv", kHeader + record(Row{.id = "1", .budget = "100"}) + record(Row{.id = "2", .budget = "200"}));
+  const std::string d = file("d.csv", kHeader + record(Row{.id = "2", .budget = "999"}));
+  const std::string b = file(
+      "b.csv", kHeader + record(Row{.id = "2", .budget = "200"}) + record(Row{.id = "3", .budget = "50"}));
+  ASSERT_EQ(reelstat("ingest " + a).exit_code, 0);
+  ASSERT_EQ(reelstat("ingest --mode delta " + d).exit_code, 0);
+  EXPECT_EQ(query("/v1/companies/1/years/2000")["year"]["budget"]["total"], 1099);  // 100 + 999
+  CommandResult same = reelstat("ingest --mode delta " + d);
+  EXPECT_EQ(same.exit_code, 0);
+  EXPECT_NE(same.out.find("unchanged"), std::string::npos) << "D over its own result: " << same.out;
+  ASSERT_EQ(reelstat("ingest " + b).exit_code, 0);
+  EXPECT_EQ(current_run(), 4);
+  CommandResult again = reelstat("ingest --mode delta --json " + d);
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_EQ(Json::parse(again.out)["outcome"], "published");
+  EXPECT_EQ(current_run(), 5);
+  EXPECT_EQ(query("/v1/companies/1/years/2000")["year"]["budget"]["total"], 1049);  // 999 + 50
+  EXPECT_EQ(query("/v1/dataset")["movies"], 2);
+}
+
+// A full file already published by an older run is the whole dataset asked for now: it is
+// ingested again rather than left behind the current one with exit 0.
+TEST_F(Lifecycle, AnOlderFullFileIsIngestedAgain) {
+  const std::string a = file("a.csv", kHeader + record(Row{.title = "First"}));
+  ASSERT_EQ(reelstat("ingest " + a).exit_code, 0);
+  ASSERT_EQ(reelstat("ingest " + file("b.csv", kHeader + record(Row{.title = "Second"}))).exit_code, 0);
+  CommandResult r = reelstat("ingest --json " + a);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Json::parse(r.out)["outcome"], "published");
+  EXPECT_EQ(query("/v1/companies/1/years/2000/movies")["movies"][0]["title"], "First");
+}
+
 TEST_F(Lifecycle, PublishRollsBackToAnEarlierSnapshot) {
   ASSERT_EQ(reelstat("ingest " + file("a.csv", kHeader + record(Row{.title = "First"}))).exit_code, 0);
   ASSERT_EQ(reelstat("ingest " + file("b.csv", kHeader + record(Row{.title = "Second"}))).exit_code, 0);

@@ -116,15 +116,15 @@ class Run {
     report_.file_bytes = source_->raw_bytes_read();
     source_.reset();
     lap("read");
-    if (!options_.force) {
-      if (auto previous = store_.find_published(record_.sha256, options_.mode)) {
+    if (!options_.force && current) {
+      if (auto holder = store_.find(*current); holder && already_holds(*holder)) {
         if (builder) builder->abandon();
         std::filesystem::remove(report_.rejects_file);
         report_.rejects_file.clear();
         finish("unchanged",
-               "the same file (sha256) was published by run " + std::to_string(previous->id) +
-                   "; nothing new to publish (use --force to ingest it again, or `reelstat publish " +
-                   std::to_string(previous->id) + "` to make that snapshot current)",
+               "the current snapshot (run " + std::to_string(holder->id) +
+                   ") already holds this file (same sha256); nothing new to publish (use --force to "
+                   "ingest it again)",
                false);
         return kExitOk;
       }
@@ -166,6 +166,15 @@ class Run {
 
     publish(*catalog, rollups, builder.get());
     return kExitOk;
+  }
+
+  // Whether publishing this file would give back the current snapshot itself. A full file is the
+  // whole dataset, so it is that only when the current run was made from it in full. A delta
+  // replaces movies by id, so applying it again to a snapshot it already made (or to the full run
+  // of the same file) changes nothing; against any other base it may, and is ingested.
+  bool already_holds(const store::RunRecord& current) const {
+    if (current.sha256 != record_.sha256) return false;
+    return options_.mode == "delta" || current.mode == "full";
   }
 
   void count_delta(const model::Catalog& base, const model::Catalog& changes) {

@@ -103,15 +103,6 @@ std::vector<RunRecord> Ledger::all() {
   return out;
 }
 
-std::optional<RunRecord> Ledger::find_published(const std::string& sha256, const std::string& mode) {
-  auto q =
-      db_->prepare("SELECT " + std::string(kColumns) +
-                   " FROM runs WHERE sha256 = ? AND mode = ? AND published = 1 ORDER BY id DESC LIMIT 1");
-  q.bind(1, sha256).bind(2, mode);
-  if (!q.step()) return std::nullopt;
-  return read_run(q);
-}
-
 void Ledger::settle_interrupted(std::optional<int64_t> current_run) {
   const std::string now = utc_now();
   for (const RunRecord& r : all()) {

@@ -42,8 +42,6 @@ class Ledger {
   void finish_run(const RunRecord& run);
   std::optional<RunRecord> find(int64_t id);
   std::vector<RunRecord> all();
-  // The latest run that published a snapshot of a file with this hash, in this mode.
-  std::optional<RunRecord> find_published(const std::string& sha256, const std::string& mode);
 
   // Runs still marked running while no writer is alive were killed. If the current snapshot is
   // theirs they died after publishing; otherwise they are aborted. Call with the writer lock held.

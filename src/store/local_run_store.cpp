@@ -38,10 +38,6 @@ class LocalRunStore final : public RunStore {
     return runs;
   }
 
-  std::optional<RunRecord> find_published(const std::string& sha256, const std::string& mode) override {
-    return ledger().find_published(sha256, mode);
-  }
-
   bool has_snapshot(int64_t run_id) override { return std::filesystem::exists(dir_.snapshot_path(run_id)); }
 
   void publish(int64_t run_id, const std::string& action) override {

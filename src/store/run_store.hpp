@@ -33,7 +33,6 @@ class RunStore {
   virtual std::optional<RunRecord> find(int64_t run_id) = 0;
   // Every run, oldest first; runs still marked running whose writer is gone say "interrupted".
   virtual std::vector<RunRecord> all() = 0;
-  virtual std::optional<RunRecord> find_published(const std::string& sha256, const std::string& mode) = 0;
   // Whether a run's snapshot is still kept (not pruned, never built).
   virtual bool has_snapshot(int64_t run_id) = 0;
 

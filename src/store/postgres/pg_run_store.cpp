@@ -105,15 +105,6 @@ class PgRunStore final : public RunStore {
     return runs;
   }
 
-  std::optional<RunRecord> find_published(const std::string& sha256, const std::string& mode) override {
-    const auto r =
-        conn_.exec(fmt::format("SELECT {} FROM reelstat_store.runs WHERE sha256 = $1 AND mode = $2 "
-                               "AND published ORDER BY id DESC LIMIT 1",
-                               kRunColumns),
-                   {sha256, mode});
-    return r.rows() ? std::optional<RunRecord>(run_from(r, 0)) : std::nullopt;
-  }
-
   bool has_snapshot(int64_t run_id) override {
     return conn_
                .exec("SELECT count(*) FROM reelstat_store.snapshot_files WHERE run_id = $1 AND chunks > 0",
