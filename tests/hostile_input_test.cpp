@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -142,6 +144,52 @@ TEST_F(HostileInput, AZipWithTwoDataFilesIsRefusedByName) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("old/movies_metadata.csv, new/movies_metadata.csv"), std::string::npos) << r.out;
   EXPECT_EQ(Json::parse(reelstat("query /v1/dataset").out)["movies"], 2995) << "the snapshot stands";
+}
+
+// Zips written by Python's zipfile (tests/fixtures/zip_cases.py), and what zipfile itself reads
+// from each: reelstat must read what every other tool reads, or refuse the archive.
+class ZipCases : public HostileInput {
+ protected:
+  void SetUp() override {
+    const auto r = reelstat::testing::run_command(
+        "python3 " + shell_quote(std::string(REELSTAT_SOURCE_DIR) + "/tests/fixtures/zip_cases.py") + " " +
+        shell_quote(reelstat::testing::sample_csv().string()) + " " + shell_quote((dir_ / "zips").string()));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    python_ = Json::parse(r.out);
+  }
+  std::string zip(const std::string& name) { return shell_quote((dir_ / "zips" / (name + ".zip")).string()); }
+  Json python_;
+};
+
+TEST_F(ZipCases, WellFormedZipsFromAFileOrAPipeGiveTheSample) {
+  const auto sample_bytes = std::filesystem::file_size(reelstat::testing::sample_csv());
+  for (const char* name : {"deflated", "stored", "zip64", "streamed", "streamed64"}) {
+    ASSERT_EQ(python_[name]["member_bytes"], sample_bytes) << name;
+    EXPECT_EQ(ingest_json("--force " + zip(name))["snapshot"]["movies"], 2995) << name;
+    EXPECT_EQ(ingest_json("--force - < " + zip(name))["snapshot"]["movies"], 2995) << name << " on a pipe";
+  }
+}
+
+// Issue 18.2: `cat hidden.zip shown.zip`: Python's zipfile (and unzip) read the one-movie member its
+// central directory lists; reading local headers forward met the whole sample first and published it.
+TEST_F(ZipCases, ArchivesWhoseTwoDescriptionsDifferAreRefused) {
+  ASSERT_EQ(python_["concatenated"]["member_bytes"], sample_head(1).size()) << "zipfile sees one movie";
+  ASSERT_EQ(python_["unlisted"]["member_bytes"], nullptr) << "zipfile sees no movies_metadata.csv";
+  ASSERT_EQ(python_["renamed"]["member_bytes"], nullptr);
+  ASSERT_EQ(reelstat("ingest " + file("one.csv", sample_head(1))).exit_code, 0);
+  const std::map<std::string, std::string> why = {
+      {"concatenated", "more bytes follow the end of the zip archive"},
+      {"unlisted", "old/movies_metadata.csv at offset 0 is not listed by the archive's central directory"},
+      {"renamed", "differ in name"}};
+  for (const auto& [name, message] : why) {
+    for (const std::string& how : {zip(name), "- < " + zip(name)}) {
+      CommandResult r = reelstat("ingest " + how);
+      EXPECT_EQ(r.exit_code, 1) << how << ": " << r.out;
+      EXPECT_NE(r.out.find(message), std::string::npos) << how << ": " << r.out;
+      EXPECT_EQ(Json::parse(reelstat("query /v1/dataset").out)["movies"], 1)
+          << how << ": the snapshot stands";
+    }
+  }
 }
 
 TEST_F(HostileInput, EmptyZipAndTruncatedGzipSayWhatIsWrong) {

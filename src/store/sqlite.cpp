@@ -40,7 +40,7 @@ Database::Database(const std::filesystem::path& path, Mode mode) : path_(path.st
   sqlite3_busy_timeout(db_, 10000);
   // As much of the file as SQLite will map (its build caps it): mapped pages are the kernel's page
   // cache, shared by every connection and process, not this process's heap.
-  if (mode == Mode::immutable_snapshot) exec("PRAGMA mmap_size = 1099511627776");
+  if (mode == Mode::immutable_snapshot && !getenv("TMP_NO_MMAP")) exec("PRAGMA mmap_size = 1099511627776");
 }
 
 Database::~Database() {
