@@ -260,6 +260,34 @@ TEST_F(FleetTest, WithTheStoreStoppedEveryServerAnswersEveryRouteAndCatchesUpWhe
     EXPECT_EQ(ready(*server)["run_id"], 2);
 }
 
+// Issue 18.3: one byte flipped in a server's local copy made it answer another genre for a year,
+// with an ETag its peers did not have. A copy is checked against its seal before it is served, at
+// start too, and a damaged one is fetched again: every server then gives the same bytes and ETag.
+TEST_F(FleetTest, ADamagedLocalCopyIsFetchedAgainNotServed) {
+  ASSERT_EQ(ingest(sample_csv()).exit_code, 0);
+  const std::string key = create_key("damage");
+  auto fleet = serve_fleet(2);
+  ASSERT_LE(until_all_serve(fleet, 1, std::chrono::seconds(10)).count(), 10000);
+  const std::string route = "/v1/genres/most-popular";
+  HttpResult peer = HttpClient(fleet[0]->port()).get(route, key_header(key));
+  ASSERT_EQ(peer.status, 200);
+
+  fleet[1].reset();
+  const auto copy = dir_ / "server1" / "snapshots" / "run-000001.sqlite";
+  ASSERT_TRUE(std::filesystem::exists(copy));
+  ASSERT_EQ(run_command("printf Z | dd of=" + shell_quote(copy.string()) +
+                        " bs=1 seek=700000 conv=notrunc status=none")
+                .exit_code,
+            0);
+  fleet[1] = serve(1);
+  ASSERT_LE(until_all_serve(fleet, 1, std::chrono::seconds(10)).count(), 10000);
+  const HttpResult restarted = HttpClient(fleet[1]->port()).get(route, key_header(key));
+  EXPECT_EQ(restarted.status, 200);
+  EXPECT_EQ(restarted.body, peer.body);
+  EXPECT_EQ(restarted.header("etag"), peer.header("etag"));
+  EXPECT_NE(fleet[1]->log().find("fetching it again"), std::string::npos) << fleet[1]->log();
+}
+
 TEST_F(FleetTest, ServersFollowAStandbyAndKeepServingWhenThePrimaryStops) {
   PostgresServer primary;
   PostgresServer standby(PostgresServer::StandbyOf{primary});

@@ -6,20 +6,38 @@
 #include "store/sqlite_snapshot.hpp"
 
 namespace reelstat::cli {
+namespace {
+
+// Exit codes, each failure its own (README, CLI).
+constexpr int kExitOk = 0, kExitClientError = 1, kExitNoSnapshot = 3, kExitSnapshotDamaged = 4,
+              kExitServerError = 5;
+
+int exit_code_for(const query::Response& response) {
+  if (response.status == 200) return kExitOk;
+  if (response.status < 500) return kExitClientError;
+  if (response.snapshot_failed) return kExitSnapshotDamaged;
+  return response.status == 503 ? kExitNoSnapshot : kExitServerError;
+}
+
+}  // namespace
 
 int query_command(const store::StoreLocation& location, const std::string& target) {
   std::unique_ptr<store::SnapshotView> index;
-  {
+  try {
     // With a shared store, the current run's snapshot is fetched into the data directory once
-    // (verified by its SHA-256) and answered from there, as a server does.
+    // (verified by its SHA-256) and answered from there, as a server does. Either way the file is
+    // checked against its seal before it is read.
     const auto store = store::open_run_store(location, store::StoreAccess::reader);
     if (auto current = store->current_run())
       index = std::make_unique<store::SqliteSnapshot>(store->local_snapshot(*current));
+  } catch (const store::StoreError& e) {
+    if (!e.damages_snapshot()) throw;
+    std::cout << query::error_body("snapshot_damaged", e.what()) << std::flush;
+    return kExitSnapshotDamaged;
   }
   const query::Response response = query::respond(index.get(), target);
   std::cout << response.body << std::flush;
-  if (response.status == 200) return 0;
-  return response.status < 500 ? 1 : 3;
+  return exit_code_for(response);
 }
 
 }  // namespace reelstat::cli

@@ -1,9 +1,11 @@
 #include "http/live_snapshot.hpp"
 
+#include <fmt/format.h>
+
 #include <ctime>
+#include <iostream>
 
 #include "common/utc_time.hpp"
-#include "store/sqlite_snapshot.hpp"
 
 namespace reelstat::http {
 namespace {
@@ -12,9 +14,17 @@ std::chrono::system_clock::time_point parse_utc(const std::string& iso) {
   return parse_utc_iso8601(iso).value_or(SystemTime{});
 }
 
+std::optional<store::FileIdentity> identity_or_none(const std::filesystem::path& path) {
+  try {
+    return store::file_identity(path);
+  } catch (const store::StoreError&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
-LiveSnapshot::LiveSnapshot(std::unique_ptr<store::SnapshotView> loaded, size_t cache_bytes)
+LiveSnapshot::LiveSnapshot(std::unique_ptr<store::SqliteSnapshot> loaded, size_t cache_bytes)
     : index(std::move(loaded)), cache(cache_bytes) {
   if (!index) return;
   run_id = index->meta().run_id;
@@ -32,11 +42,62 @@ bool SnapshotHolder::refresh(bool force) {
   std::lock_guard lock(refresh_mutex_);
   const auto wanted = dir_.current_run();
   if (!wanted) return false;
-  if (!force && current()->run_id == *wanted) return false;
-  auto index = std::make_unique<store::SqliteSnapshot>(dir_.snapshot_path(*wanted));
+  const auto live = current();
+  if (!force && live->index && live->run_id == *wanted) return false;
+  const auto path = dir_.snapshot_path(*wanted);
+  // The same damaged file is not hashed again at every poll; a changed one (restored, fetched
+  // again) is. One that was being written is loaded again only under a lease: once no process has
+  // it open for writing.
+  const bool wait_for_lease = refused_ && refused_->run_id == *wanted && refused_->wait_for_lease;
+  if (!force && !wait_for_lease && refused_ && refused_->run_id == *wanted &&
+      refused_->identity == identity_or_none(path))
+    return false;
+  using Access = store::SqliteSnapshot::Access;
+  std::unique_ptr<store::SqliteSnapshot> index;
+  try {
+    index = std::make_unique<store::SqliteSnapshot>(
+        path, wait_for_lease ? Access::leased_only : Access::mapped_under_lease);
+  } catch (const store::StoreError& e) {
+    if (!wait_for_lease || e.kind() != store::StoreErrorKind::other)
+      refused_ = Refused{*wanted, identity_or_none(path), false};
+    // An older good snapshot goes on being served; the one CURRENT names is not served damaged.
+    if (!live->index || live->run_id == *wanted) withdraw(*live, e.what());
+    throw;
+  }
+  refused_.reset();
   live_.store(std::make_shared<LiveSnapshot>(std::move(index), cache_bytes_), std::memory_order_release);
   ++reloads_;
   return true;
+}
+
+bool SnapshotHolder::withdraw_if_changed() {
+  const auto live = current();
+  if (!live->index || !live->index->file_changed()) return false;
+  {
+    std::lock_guard lock(refresh_mutex_);
+    refused_ = Refused{live->run_id, std::nullopt, live->index->mapped()};
+  }
+  withdraw(*live, fmt::format("the snapshot file of run {} ({}) is being changed or was replaced on disk; "
+                              "it is checked again before it is served",
+                              live->run_id, live->index->path().string()));
+  return true;
+}
+
+void SnapshotHolder::report_damage(const LiveSnapshot& live, const std::string& error) {
+  withdraw(live, error);
+}
+
+void SnapshotHolder::withdraw(const LiveSnapshot& live, std::string reason) {
+  auto placeholder = std::make_shared<LiveSnapshot>(nullptr, cache_bytes_);
+  placeholder->unavailable = std::move(reason);
+  auto expected = current();
+  // Only the snapshot that failed is replaced: a newer one swapped in meanwhile stays.
+  if (expected.get() != &live) return;
+  if (!live_.compare_exchange_strong(expected, placeholder, std::memory_order_acq_rel)) return;
+  ++withdrawals_;
+  if (live.index)
+    std::cerr << fmt::format("reelstat serve: stopped serving the snapshot of run {}: {}\n", live.run_id,
+                             placeholder->unavailable);
 }
 
 }  // namespace reelstat::http

@@ -5,21 +5,25 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "http/response_cache.hpp"
 #include "store/data_dir.hpp"
-#include "store/snapshot_view.hpp"
+#include "store/snapshot_seal.hpp"
+#include "store/sqlite_snapshot.hpp"
 
 namespace reelstat::http {
 
 // One open snapshot with its own response cache. A request takes a shared_ptr to it once and
 // answers wholly from it, so a switch to a newer snapshot never mixes two in one response, and the
-// old one is freed when its last request is done.
+// old one is freed (its file closed, its lease released) when its last request is done.
 struct LiveSnapshot {
-  LiveSnapshot(std::unique_ptr<store::SnapshotView> index, size_t cache_bytes);
+  LiveSnapshot(std::unique_ptr<store::SqliteSnapshot> index, size_t cache_bytes);
 
-  std::unique_ptr<store::SnapshotView> index;  // null when nothing is published yet
+  std::unique_ptr<store::SqliteSnapshot> index;  // null when nothing can be served
+  // With no index: why ("" while nothing has been published yet), e.g. the file failed its seal.
+  std::string unavailable;
   int64_t run_id = 0;
   std::string run_id_text;
   std::chrono::system_clock::time_point loaded_at = std::chrono::system_clock::now();
@@ -28,27 +32,46 @@ struct LiveSnapshot {
   ResponseCache cache;
 };
 
-// Follows DIR/CURRENT: refresh() opens the snapshot it names in the calling thread (which reads its
-// meta table and nothing else) and then swaps it in with one atomic store; requests in flight
-// finish on the previous one, which is closed with its last request.
+// Follows DIR/CURRENT: refresh() opens the snapshot it names in the calling thread (checking it
+// against its seal, under a read lease so that it can be memory-mapped) and then swaps it in with
+// one atomic store; requests in flight finish on the previous one, which is closed with its last
+// request. A snapshot whose file fails (its seal, a read, a write by another process) is withdrawn:
+// requests get 503 until a good one loads, and a file that failed is not hashed again until it
+// changes.
 class SnapshotHolder {
  public:
   SnapshotHolder(store::DataDir dir, size_t cache_bytes);
 
   std::shared_ptr<LiveSnapshot> current() const { return live_.load(std::memory_order_acquire); }
   // Loads CURRENT's snapshot if it differs from the live one, or always when `force`.
-  // Returns true when a new snapshot went live. Throws (and keeps the live one) if loading fails.
+  // Returns true when a new snapshot went live. Throws (and keeps a good live one) if loading fails.
   bool refresh(bool force);
+  // Withdraws the live snapshot when its file is being written or was changed since it was
+  // opened; true when it did. Cheap (an fcntl and a stat): called at every poll and on SIGIO.
+  bool withdraw_if_changed();
+  // A request found the live snapshot's file failing: it is withdrawn with that reason.
+  void report_damage(const LiveSnapshot& live, const std::string& error);
+
   uint64_t reloads() const { return reloads_.load(); }
   uint64_t failed_reloads() const { return failed_reloads_.load(); }
+  uint64_t withdrawals() const { return withdrawals_.load(); }
   void count_failure() { ++failed_reloads_; }
 
  private:
+  void withdraw(const LiveSnapshot& live, std::string reason);
+
+  struct Refused {
+    int64_t run_id;
+    std::optional<store::FileIdentity> identity;
+    bool wait_for_lease = false;  // withdrawn while another process wrote it: load only under a lease
+  };
+
   store::DataDir dir_;
   size_t cache_bytes_;
   std::mutex refresh_mutex_;
   std::atomic<std::shared_ptr<LiveSnapshot>> live_;
-  std::atomic<uint64_t> reloads_{0}, failed_reloads_{0};
+  std::optional<Refused> refused_;  // under refresh_mutex_
+  std::atomic<uint64_t> reloads_{0}, failed_reloads_{0}, withdrawals_{0};
 };
 
 }  // namespace reelstat::http

@@ -125,6 +125,11 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys,
   help("reelstat_snapshot_reload_failures_total", "counter",
        "Snapshot loads that failed (the previous one stayed).");
   out += fmt::format("reelstat_snapshot_reload_failures_total {}\n", holder.failed_reloads());
+  help("reelstat_snapshot_withdrawals_total", "counter",
+       "Snapshots withdrawn from service because their file failed, changed or was being written.");
+  out += fmt::format("reelstat_snapshot_withdrawals_total {}\n", holder.withdrawals());
+  help("reelstat_snapshot_available", "gauge", "1 when a snapshot is being served, 0 when none can be.");
+  out += fmt::format("reelstat_snapshot_available {}\n", live->index ? 1 : 0);
   if (!live->index) return out;
   const auto now = std::chrono::system_clock::now();
   help("reelstat_snapshot_run_id", "gauge", "Run id of the snapshot being served.");

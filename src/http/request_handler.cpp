@@ -57,6 +57,13 @@ std::string_view presented_key(const Request& r) {
 
 // Ready: the run served, and with a shared store how it is doing. A store that is down does not
 // make a server unready: it goes on answering from the run it has.
+// Why /readyz says 503: nothing yet, or the snapshot that was withdrawn and why.
+std::string not_ready_reason(const LiveSnapshot& live, const StoreFollower* follower) {
+  std::string reason = live.unavailable.empty() ? "no snapshot is loaded yet" : live.unavailable;
+  if (follower) reason += fmt::format(" (shared store: {})", follower->status().state);
+  return reason;
+}
+
 std::string readiness_body(int64_t run_id, const StoreFollower* follower) {
   using Json = nlohmann::ordered_json;
   Json body = {{"status", "ready"}, {"run_id", run_id}};
@@ -198,10 +205,7 @@ Reply RequestHandler::operational(const Request& request, std::string_view path)
     if (live->index)
       reply.body = readiness_body(live->run_id, follower_);
     else
-      reply = error_reply(
-          503, "not_ready",
-          follower_ ? fmt::format("no snapshot is loaded yet (shared store: {})", follower_->status().state)
-                    : std::string("no snapshot is loaded yet"));
+      reply = error_reply(503, "not_ready", not_ready_reason(*live, follower_));
   } else if (path == "/metrics") {
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
     reply.body = metrics_.render(snapshots_, keys_, follower_);
@@ -250,8 +254,10 @@ Reply RequestHandler::api(const Request& request) const {
     reply.headers += "Allow: GET, HEAD\r\n";
   } else {
     auto live = snapshots_.current();
-    if (!live->index) {
+    if (!live->index && live->unavailable.empty()) {
       reply = error_reply(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
+    } else if (!live->index) {
+      reply = error_reply(503, "snapshot_unavailable", live->unavailable);
     } else if (auto rendered =
                    render(*live, request.target,
                           prefers_csv(request.accept) ? query::Format::csv : query::Format::json, reply)) {
@@ -274,6 +280,7 @@ std::shared_ptr<const RenderedResponse> RequestHandler::render(LiveSnapshot& liv
   if (wanted == query::Format::csv) key += "\ncsv";
   if (auto hit = live.cache.find(key)) return hit;
   query::Response response = query::respond(live.index.get(), target, wanted);
+  if (response.snapshot_failed) snapshots_.report_damage(live, response.error_message());
   if (response.status != 200) {
     error.status = response.status;
     error.body = std::move(response.body);

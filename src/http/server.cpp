@@ -483,6 +483,9 @@ void Server::State::watch() {
     const bool force = force_reload;
     force_reload = check_now = false;
     lock.unlock();
+    // A snapshot file being written (its lease breaking) or changed on disk stops being served
+    // before anything else; refresh_snapshot then loads it again once it is sound.
+    snapshots.withdraw_if_changed();
     refresh_snapshot(force);
     try {
       refresh_keys();
@@ -548,6 +551,11 @@ void raise_descriptor_limit(size_t max_connections) {
 int Server::run() {
   State& s = *state_;
   raise_descriptor_limit(s.config.max_connections);
+  // Signals arrive on the first worker's loop. SIGIO first of all: it says that a snapshot file
+  // this server holds a read lease on is about to be written (FileLease), and its default action
+  // would end the process.
+  net::signal_set signals(s.workers[0]->ioc, SIGINT, SIGTERM, SIGHUP);
+  signals.add(SIGIO);
   s.refresh_snapshot(false);
   s.refresh_keys();
 
@@ -580,16 +588,14 @@ int Server::run() {
                              live->index ? "run " + live->run_id_text : "none yet");
   }
 
-  // Signals arrive on the first worker's loop.
-  net::signal_set signals(s.workers[0]->ioc, SIGINT, SIGTERM, SIGHUP);
   std::function<void()> wait_for_signals = [&] {
     signals.async_wait([&](boost::system::error_code ec, int signal) {
       if (ec) return;
-      if (signal != SIGHUP) {
+      if (signal == SIGINT || signal == SIGTERM) {
         s.begin_shutdown();
         return;
       }
-      s.wake_watcher(true);
+      s.wake_watcher(signal == SIGHUP);
       wait_for_signals();
     });
   };

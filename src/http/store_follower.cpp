@@ -7,6 +7,7 @@
 
 #include <iostream>
 
+#include "store/snapshot_seal.hpp"
 #include "store/sqlite.hpp"
 
 namespace reelstat::http {
@@ -157,7 +158,8 @@ void StoreFollower::sync() {
   const auto run = link_->current_run();
   update([&](StoreStatus& s) { s.store_run = run; });
   auto served = local_.current_run();
-  if (run && served != run && fetch_and_switch(*run)) served = run;
+  // A local copy damaged on disk is only a copy: fetched again, never served.
+  if (run && (served != run || !local_copy_sound(*run)) && fetch_and_switch(*run)) served = run;
   if (follow_keys_) replace_keys(link_->active_keys());
   const auto now = Clock::now();
   if (!link_->standby() && now >= next_heartbeat_) {
@@ -177,9 +179,26 @@ void StoreFollower::sync() {
   });
 }
 
+bool StoreFollower::local_copy_sound(int64_t run_id) {
+  const auto path = local_.snapshot_path(run_id);
+  try {
+    store::verify_seal(path);  // one stat while the file is as it was fetched
+    return true;
+  } catch (const store::StoreError& e) {
+    if (!e.damages_snapshot()) throw;
+    log(fmt::format("the local copy of run {}'s snapshot is damaged; fetching it again: {}", run_id,
+                    e.what()));
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    std::filesystem::remove(store::seal_path(path), ignored);
+    return false;
+  }
+}
+
 bool StoreFollower::fetch_and_switch(int64_t run_id) {
   const auto path = local_.snapshot_path(run_id);
-  if (!std::filesystem::exists(path)) {
+  // A copy on disk is used only while it matches its seal (a damaged one is removed here).
+  if (!std::filesystem::exists(path) || !local_copy_sound(run_id)) {
     const auto started = Clock::now();
     try {
       link_->fetch_snapshot(run_id, path);

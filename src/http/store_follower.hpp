@@ -59,6 +59,8 @@ class StoreFollower {
   void run();
   void connect();
   void sync();
+  // Whether the local copy of a run's snapshot still matches its seal; a damaged one is removed.
+  bool local_copy_sound(int64_t run_id);
   // False (logged) when the fetched bytes do not match their SHA-256: nothing changed then.
   bool fetch_and_switch(int64_t run_id);
   void report_usage();

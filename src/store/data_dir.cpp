@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "store/fsync.hpp"
+#include "store/snapshot_seal.hpp"
 #include "store/sqlite.hpp"
 
 namespace reelstat::store {
@@ -98,6 +99,7 @@ std::vector<int64_t> DataDir::prune(size_t keep) const {
     if (remaining <= keep) break;
     if (current && *current == id) continue;
     std::filesystem::remove(snapshot_path(id));
+    std::filesystem::remove(seal_path(snapshot_path(id)));
     removed.push_back(id);
     --remaining;
   }

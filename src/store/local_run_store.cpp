@@ -4,6 +4,7 @@
 #include "store/fsync.hpp"
 #include "store/run_store.hpp"
 #include "store/snapshot_reader.hpp"
+#include "store/snapshot_seal.hpp"
 #include "store/sqlite.hpp"
 
 namespace reelstat::store {
@@ -46,8 +47,11 @@ class LocalRunStore final : public RunStore {
     if (std::filesystem::exists(partial)) {
       std::filesystem::rename(partial, final_path);
       fsync_directory(final_path.parent_path());
+      record_seal(final_path, hash_file(final_path));
     } else {
-      // Refuse a file that is not a readable snapshot of that run before anyone is pointed at it.
+      // Refuse a file that is not the snapshot of that run, as published, before anyone is pointed
+      // at it.
+      verify_seal(final_path);
       const auto meta = read_snapshot_meta(final_path);
       if (meta.run_id != run_id)
         throw StoreError(fmt::format("{} claims to be run {}", final_path.string(), meta.run_id));
@@ -57,7 +61,10 @@ class LocalRunStore final : public RunStore {
     ledger().record_publication(run_id, action);
   }
 
-  std::filesystem::path local_snapshot(int64_t run_id) override { return dir_.snapshot_path(run_id); }
+  std::filesystem::path local_snapshot(int64_t run_id) override {
+    verify_seal(dir_.snapshot_path(run_id));
+    return dir_.snapshot_path(run_id);
+  }
   std::vector<int64_t> prune(size_t keep) override { return dir_.prune(keep); }
 
  private:

@@ -7,6 +7,22 @@
 namespace reelstat::store {
 namespace {
 
+// SQLite's own result code says whether the file failed (I/O, damage) or the request did.
+StoreErrorKind kind_of(sqlite3* db) {
+  if (db == nullptr) return StoreErrorKind::other;
+  switch (sqlite3_extended_errcode(db) & 0xff) {
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+      return StoreErrorKind::io;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return StoreErrorKind::corrupt;
+    default:
+      return StoreErrorKind::other;
+  }
+}
+
 // A file: URI for PATH; every byte a URI could read otherwise is %-escaped.
 std::string file_uri(const std::string& path, std::string_view parameters) {
   std::string uri = "file:";
@@ -26,21 +42,22 @@ Database::Database(const std::filesystem::path& path, Mode mode) : path_(path.st
       mode == Mode::read_write_create ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
   flags |= SQLITE_OPEN_NOMUTEX;
   std::string name = path_;
-  if (mode == Mode::immutable_snapshot) {
+  if (mode == Mode::immutable_snapshot || mode == Mode::immutable_mapped) {
     flags |= SQLITE_OPEN_URI;
     name = file_uri(path_, "immutable=1");
   }
   if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    const StoreErrorKind kind = kind_of(db_);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError("cannot open " + path_ + ": " + message);
+    throw StoreError("cannot open " + path_ + ": " + message, kind);
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 10000);
   // As much of the file as SQLite will map (its build caps it): mapped pages are the kernel's page
   // cache, shared by every connection and process, not this process's heap.
-  if (mode == Mode::immutable_snapshot && !getenv("TMP_NO_MMAP")) exec("PRAGMA mmap_size = 1099511627776");
+  if (mode == Mode::immutable_mapped) exec("PRAGMA mmap_size = 1099511627776");
 }
 
 Database::~Database() {
@@ -54,7 +71,7 @@ void Database::close() {
 }
 
 void Database::fail(const std::string& what) const {
-  throw StoreError(what + " (" + path_ + "): " + (db_ ? sqlite3_errmsg(db_) : "closed"));
+  throw StoreError(what + " (" + path_ + "): " + (db_ ? sqlite3_errmsg(db_) : "closed"), kind_of(db_));
 }
 
 void Database::exec(std::string_view sql) {
@@ -63,7 +80,7 @@ void Database::exec(std::string_view sql) {
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     std::string detail = message ? message : "unknown error";
     sqlite3_free(message);
-    throw StoreError("SQL failed (" + path_ + "): " + detail);
+    throw StoreError("SQL failed (" + path_ + "): " + detail, kind_of(db_));
   }
 }
 

@@ -8,21 +8,21 @@
 #include <string>
 #include <string_view>
 
-namespace reelstat::store {
+#include "store/store_error.hpp"
 
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace reelstat::store {
 
 class Statement;
 
 // One SQLite connection. Every failure throws StoreError naming the file and SQLite's message.
 class Database {
  public:
-  // immutable_snapshot: read-only, no locks, no change detection (SQLite's immutable=1), pages
-  // memory-mapped; only for published snapshots, which are never written again.
-  enum class Mode { read_only, read_write_create, immutable_snapshot };
+  // immutable_snapshot: read-only, no locks, no change detection (SQLite's immutable=1); only for
+  // published snapshots, which are never written again. Read with pread, so a file truncated or
+  // damaged under it gives an error of kind io or corrupt.
+  // immutable_mapped: the same, memory-mapped, which is faster but dies of SIGBUS if the file is
+  // truncated while mapped: only while the caller holds a read lease on it (FileLease).
+  enum class Mode { read_only, read_write_create, immutable_snapshot, immutable_mapped };
   Database(const std::filesystem::path& path, Mode mode);
   ~Database();
   Database(const Database&) = delete;

@@ -7,6 +7,7 @@
 #include "store/id_list.hpp"
 #include "store/snapshot_reader.hpp"
 #include "store/snapshot_schema.hpp"
+#include "store/snapshot_seal.hpp"
 #include "store/sqlite.hpp"
 
 namespace reelstat::store {
@@ -93,7 +94,7 @@ class Rows {
 
 // One connection with its statements, prepared on first use and kept.
 struct SqliteSnapshot::Connection {
-  explicit Connection(const std::filesystem::path& path) : db(path, Database::Mode::immutable_snapshot) {}
+  Connection(const std::filesystem::path& path, Database::Mode mode) : db(path, mode) {}
   Statement& statement(Query q, OwnerKind kind) {
     auto& slot = statements[query_index(q, kind)];
     if (!slot) slot.emplace(db.prepare(query_texts()[query_index(q, kind)]));
@@ -121,14 +122,33 @@ class SqliteSnapshot::Lease {
   std::unique_ptr<Connection> c_;
 };
 
-SqliteSnapshot::SqliteSnapshot(std::filesystem::path path) : path_(std::move(path)) {
+SqliteSnapshot::SqliteSnapshot(std::filesystem::path path, Access access) : path_(std::move(path)) {
   if (!std::filesystem::exists(path_)) throw StoreError("snapshot " + path_.string() + " does not exist");
-  auto first = std::make_unique<Connection>(path_);
+  // The lease first, so that the file checked is the file read: any later writer must wait for
+  // the lease to be dropped.
+  if (access != Access::read) lease_ = FileLease::take(path_);
+  if (access == Access::leased_only && !lease_)
+    throw StoreError("the snapshot " + path_.string() +
+                     " is open for writing by another process (no read lease can be had); it is checked and "
+                     "served again once nobody writes it");
+  mode_ = lease_ ? Database::Mode::immutable_mapped : Database::Mode::immutable_snapshot;
+  identity_ = file_identity(path_);
+  seal_check_ = verify_seal(path_);
+  auto first = std::make_unique<Connection>(path_, mode_);
   meta_ = load_meta(first->db, path_);
   idle_.push_back(std::move(first));
 }
 
 SqliteSnapshot::~SqliteSnapshot() = default;
+
+bool SqliteSnapshot::file_changed() const {
+  if (lease_ && lease_->breaking()) return true;
+  try {
+    return file_identity(path_) != identity_;
+  } catch (const StoreError&) {
+    return true;  // gone or unreadable
+  }
+}
 
 SqliteSnapshot::Lease SqliteSnapshot::lease() const {
   {
@@ -139,7 +159,7 @@ SqliteSnapshot::Lease SqliteSnapshot::lease() const {
       return Lease(*this, std::move(c));
     }
   }
-  return Lease(*this, std::make_unique<Connection>(path_));
+  return Lease(*this, std::make_unique<Connection>(path_, mode_));
 }
 
 const std::vector<OwnerSummary>& SqliteSnapshot::owners(OwnerKind kind) const {

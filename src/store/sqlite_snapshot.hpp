@@ -1,23 +1,44 @@
 #pragma once
-// The SQLite snapshot file as the query layer's SnapshotView: opened immutable and memory-mapped,
-// each request's rows looked up through keys laid out for it. Opening reads only `meta`; the
-// company and genre lists load on first use.
+// The SQLite snapshot file as the query layer's SnapshotView: opened immutable, each request's rows
+// looked up through keys laid out for it. Opening checks the file against its seal (a stat, or a
+// full hash when it was touched) and reads only `meta`; the company and genre lists load on first
+// use.
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
+#include "store/file_lease.hpp"
+#include "store/snapshot_seal.hpp"
 #include "store/snapshot_view.hpp"
+#include "store/sqlite.hpp"
 
 namespace reelstat::store {
 
 class SqliteSnapshot final : public SnapshotView {
  public:
-  // Throws StoreError if the file is missing, is not a snapshot, or has another schema version.
-  explicit SqliteSnapshot(std::filesystem::path path);
+  enum class Access {
+    read,                // pread: a file damaged under it gives errors of kind io or corrupt
+    mapped_under_lease,  // memory-mapped while a read lease (FileLease) is held, else as `read`;
+                         // the caller must handle SIGIO and let go when file_changed()
+    leased_only,         // mapped_under_lease, but throws unless the lease is had (no process
+                         // has the file open for writing)
+  };
+  // Throws StoreError if the file is missing, does not match its seal (kind corrupt), is not a
+  // snapshot, or has another schema version.
+  explicit SqliteSnapshot(std::filesystem::path path, Access access = Access::read);
   ~SqliteSnapshot() override;
 
   const SnapshotMeta& meta() const override { return meta_; }
+  const std::filesystem::path& path() const { return path_; }
+  // How the seal check went when it was opened (whether the file was hashed).
+  SealCheck seal_check() const { return seal_check_; }
+  bool mapped() const { return lease_.has_value(); }
+  // Another process wants to write or truncate the file (the lease is breaking), or it was
+  // changed or replaced since it was opened: drop this object soon (that releases the lease and
+  // lets the writer go on) and check the file again before serving it.
+  bool file_changed() const;
   const std::vector<OwnerSummary>& owners(OwnerKind kind) const override;
   std::optional<OwnerSummary> owner(OwnerKind kind, int64_t id) const override;
   std::vector<model::YearRow> owner_years(OwnerKind kind, int64_t id) const override;
@@ -34,6 +55,10 @@ class SqliteSnapshot final : public SnapshotView {
   Lease lease() const;
 
   std::filesystem::path path_;
+  std::optional<FileLease> lease_;
+  Database::Mode mode_;
+  SealCheck seal_check_ = SealCheck::trusted;
+  FileIdentity identity_;
   SnapshotMeta meta_;
   // SQLite connections are single-threaded: each call borrows an idle one, opening another only
   // when every one is busy, so there are at most as many as threads ever querying at once.

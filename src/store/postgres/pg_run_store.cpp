@@ -13,6 +13,7 @@
 #include "store/postgres/pg_model_load.hpp"
 #include "store/postgres/pg_schema.hpp"
 #include "store/postgres/pg_snapshot_files.hpp"
+#include "store/snapshot_seal.hpp"
 #include "store/sqlite.hpp"
 
 namespace reelstat::store::pg {
@@ -115,11 +116,12 @@ class PgRunStore final : public RunStore {
   void publish(int64_t run_id, const std::string& action) override {
     const auto partial = dir_.unfinished_snapshot_path(run_id);
     const bool fresh = std::filesystem::exists(partial);
+    std::string sha;
     if (fresh) {
       // Uploaded outside the publishing transaction: if the writer dies here, nothing is
       // attached or current, and the next writer drops what was left.
       load_model_tables(conn_, run_id, partial);
-      upload_snapshot_file(conn_, run_id, partial);
+      sha = upload_snapshot_file(conn_, run_id, partial);
     } else if (!has_snapshot(run_id)) {
       throw StoreError(fmt::format("run {} has no snapshot in {}", run_id, describe()));
     }
@@ -140,12 +142,24 @@ class PgRunStore final : public RunStore {
       conn_.exec("SELECT pg_notify($1, $2)", {kPublishChannel, std::to_string(run_id)});
     });
     // The file just uploaded is a verified local copy (the base of the next delta).
-    if (fresh) std::filesystem::rename(partial, dir_.snapshot_path(run_id));
+    if (fresh) {
+      std::filesystem::rename(partial, dir_.snapshot_path(run_id));
+      record_seal(dir_.snapshot_path(run_id), sha);
+    }
   }
 
   std::filesystem::path local_snapshot(int64_t run_id) override {
     const auto path = dir_.snapshot_path(run_id);
-    if (!std::filesystem::exists(path)) fetch_snapshot_file(conn_, run_id, path);
+    if (std::filesystem::exists(path)) {
+      try {
+        verify_seal(path);
+        return path;
+      } catch (const StoreError& e) {
+        if (e.kind() != StoreErrorKind::corrupt) throw;
+        // A damaged local copy is only a copy: the store has the original.
+      }
+    }
+    fetch_snapshot_file(conn_, run_id, path);
     return path;
   }
 

@@ -12,6 +12,7 @@
 #include "common/sha256.hpp"
 #include "common/unique_fd.hpp"
 #include "store/fsync.hpp"
+#include "store/snapshot_seal.hpp"
 #include "store/sqlite.hpp"
 
 namespace reelstat::store::pg {
@@ -92,11 +93,12 @@ void fetch_snapshot_file(Connection& c, int64_t run_id, const std::filesystem::p
   }
   const std::string sha = hash.hex_digest();
   if (bytes != expected_bytes || sha != expected_sha)
-    throw StoreError(
-        fmt::format("run {}'s snapshot from the store does not match its record: {} bytes with "
-                    "SHA-256 {}, expected {} bytes with {}",
-                    run_id, bytes, sha, expected_bytes, expected_sha));
+    throw StoreError(fmt::format("run {}'s snapshot from the store does not match its record: {} bytes with "
+                                 "SHA-256 {}, expected {} bytes with {}",
+                                 run_id, bytes, sha, expected_bytes, expected_sha),
+                     StoreErrorKind::corrupt);
   out.commit();
+  record_seal(dest, sha);
 }
 
 }  // namespace reelstat::store::pg
