@@ -192,6 +192,25 @@ TEST_F(ZipCases, ArchivesWhoseTwoDescriptionsDifferAreRefused) {
   }
 }
 
+// Issue 18.5: `--rate nan` made an unlimited key on PostgreSQL and a raw constraint error here;
+// `--rate 1e-300` sent RateLimit-Reset: -9223372036854775808. Limits are checked where a key is made.
+TEST_F(HostileInput, KeyLimitsAreFiniteAndPositiveWithAClearMessage) {
+  for (const char* rate : {"nan", "inf", "-1", "0", "1e-300", "0.0005", "2e6"}) {
+    CommandResult r = reelstat(std::string("keys create --name k --rate ") + rate);
+    EXPECT_EQ(r.exit_code, 1) << rate << ": " << r.out;
+    EXPECT_NE(r.out.find("a key's rate is a number of requests per second from 0.001 to 1000000"),
+              std::string::npos)
+        << rate << ": " << r.out;
+  }
+  for (const char* burst : {"0", "-5", "1000000001"}) {
+    CommandResult r = reelstat(std::string("keys create --name k --burst ") + burst);
+    EXPECT_EQ(r.exit_code, 1) << burst << ": " << r.out;
+    EXPECT_NE(r.out.find("a key's burst is a whole number from 1 to 1000000000"), std::string::npos) << r.out;
+  }
+  EXPECT_EQ(reelstat("keys create --name k --rate 0.001 --burst 1").exit_code, 0);
+  EXPECT_NE(reelstat("keys list").out.find("0.001"), std::string::npos);
+}
+
 TEST_F(HostileInput, EmptyZipAndTruncatedGzipSayWhatIsWrong) {
   write_zip(dir_ / "empty.zip", {});
   CommandResult empty = reelstat("ingest " + shell_quote((dir_ / "empty.zip").string()));

@@ -193,6 +193,17 @@ TEST_F(PostgresStoreTest, AFetchedSnapshotThatDoesNotMatchItsRecordIsRefusedAndN
   EXPECT_TRUE(std::filesystem::is_empty(dir_ / "data/snapshots"));
 }
 
+// Issue 18.5: `keys create --rate nan` made an unlimited key in the shared store.
+TEST_F(PostgresStoreTest, KeyLimitsAreCheckedBeforeTheStoreIsWritten) {
+  init();
+  merge_stderr_ = true;
+  const auto refused = pg("keys create --name k --rate nan");
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("a key's rate is a number of requests per second"), std::string::npos)
+      << refused.out;
+  EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.api_keys").out, "0\n") << "nothing was written";
+}
+
 TEST_F(PostgresStoreTest, ASecondWriterIsToldWhoHoldsTheLock) {
   init();
   store::pg::Connection holder(url(), "test holder");

@@ -114,9 +114,9 @@ int main(int argc, char** argv) {
   keys_cmd->require_subcommand(1);
   auto* keys_create = keys_cmd->add_subcommand("create", "Create a key and print it once");
   keys_create->add_option("--name", key_name, "Who the key is for")->required();
-  keys_create->add_option("--rate", key_rate, "Requests per second (default 50)")->check(CLI::PositiveNumber);
-  keys_create->add_option("--burst", key_burst, "Requests allowed at once (default 100)")
-      ->check(CLI::PositiveNumber);
+  // Their bounds are checked where every key is made (store::check_new_key), with one message.
+  keys_create->add_option("--rate", key_rate, "Requests per second (default 50; 0.001 to 1000000)");
+  keys_create->add_option("--burst", key_burst, "Requests allowed at once (default 100; 1 to 1000000000)");
   add_store(keys_create);
   auto* keys_list = keys_cmd->add_subcommand("list", "List keys (never the keys themselves)");
   add_store(keys_list);

@@ -3,9 +3,17 @@
 #include <algorithm>
 #include <cmath>
 
+#include "store/key_store.hpp"
+
 namespace reelstat::http {
 
 RateDecision RateLimiter::take(const std::string& client, double rate, int64_t burst, Clock::time_point now) {
+  // Keys are made within limits (store::check_new_key), but a row written by an older version or
+  // by hand may hold anything: NaN would make the bucket never empty, a tiny rate would overflow
+  // the reset time. Such a key gets its burst and no refill beyond the minimum rate.
+  if (!(rate >= store::kMinKeyRate)) rate = rate > 0 ? store::kMinKeyRate : 0;
+  if (!(rate <= store::kMaxKeyRate)) rate = store::kMaxKeyRate;
+  burst = std::clamp<int64_t>(burst, 1, store::kMaxKeyBurst);
   Shard& shard = shards_[std::hash<std::string>()(client) % kShards];
   std::lock_guard lock(shard.mutex);
   auto [it, fresh] = shard.buckets.try_emplace(client, Bucket{static_cast<double>(burst), now, rate, burst});

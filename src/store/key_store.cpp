@@ -82,7 +82,7 @@ class SqliteKeyStore final : public KeyStore {
   }
 
   std::string create(const std::string& name, double rate, int64_t burst) override {
-    check_key_name(name);
+    check_new_key(name, rate, burst);
     for (const auto& k : active())
       if (k.name == name) throw StoreError("key '" + name + "' exists already; revoke it first");
     const std::string key = new_api_key();
@@ -137,10 +137,18 @@ std::string new_api_key() {
   return "rsk_" + random_token();
 }
 
-void check_key_name(const std::string& name) {
+void check_new_key(const std::string& name, double rate, int64_t burst) {
   if (name.empty() || name.size() > 64) throw StoreError("a key name has 1 to 64 characters");
   for (unsigned char c : name)
     if (c < 0x20 || c == 0x7f) throw StoreError("a key name has no control characters");
+  // NaN passes every comparison but these, and was an unlimited key; a rate near zero made the
+  // seconds until the bucket refills overflow.
+  if (!(rate >= kMinKeyRate && rate <= kMaxKeyRate))
+    throw StoreError(fmt::format("a key's rate is a number of requests per second from {} to {:.0f}, not {}",
+                                 kMinKeyRate, kMaxKeyRate, rate));
+  if (burst < 1 || burst > kMaxKeyBurst)
+    throw StoreError(
+        fmt::format("a key's burst is a whole number from 1 to {}, not {}", kMaxKeyBurst, burst));
 }
 
 void save_key_mirror(const std::filesystem::path& path, const std::vector<ApiKey>& active) {

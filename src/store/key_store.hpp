@@ -63,8 +63,13 @@ std::vector<ApiKey> load_key_mirror(const std::filesystem::path& path);
 
 // A new key in clear text: "rsk_" and 256 random bits in base64url.
 std::string new_api_key();
-// Throws StoreError unless `name` can name a key: 1 to 64 characters, no control characters.
-void check_key_name(const std::string& name);
+// The limits a key may have: every key is made through check_new_key.
+inline constexpr double kMinKeyRate = 0.001, kMaxKeyRate = 1e6;
+inline constexpr int64_t kMaxKeyBurst = 1000000000;
+// Throws StoreError unless a new key may be made of these: a name of 1 to 64 characters without
+// control characters, a finite rate within [kMinKeyRate, kMaxKeyRate], a burst within
+// [1, kMaxKeyBurst]. Both stores call it before inserting.
+void check_new_key(const std::string& name, double rate, int64_t burst);
 // Lower-case hex SHA-256 of a presented key.
 std::string hash_api_key(std::string_view key);
 

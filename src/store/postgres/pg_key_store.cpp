@@ -47,7 +47,7 @@ class PgKeyStore final : public KeyStore {
 }  // namespace
 
 std::string PgKeys::create(const std::string& name, double rate, int64_t burst) {
-  check_key_name(name);
+  check_new_key(name, rate, burst);
   const std::string key = new_api_key();
   try {
     conn_.exec(
