@@ -301,6 +301,18 @@ TEST_F(Serve, HostAndHttp10KeepAliveFollowTheSpec) {
   const std::string closed = raw_exchange(port, "GET /healthz HTTP/1.0\r\n\r\nGET /healthz HTTP/1.0\r\n\r\n");
   EXPECT_EQ(responses_in(closed), 1u) << closed;
   EXPECT_EQ(status_of(closed), 200);
+  // Issue 18.14: Connection is one list, whatever lines carry it: close on any line closes.
+  const std::string two_lines =
+      raw_exchange(port,
+                   "GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n"
+                   "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(responses_in(two_lines), 1u) << two_lines;
+  EXPECT_NE(two_lines.find("Connection: close"), std::string::npos) << two_lines;
+  const std::string listed =
+      raw_exchange(port,
+                   "GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: Keep-Alive, CLOSE\r\n\r\n"
+                   "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(responses_in(listed), 1u) << listed;
 }
 
 // The head limit is exact: 8,192 bytes of request line and headers pass, 8,193 do not.
@@ -490,6 +502,19 @@ TEST_F(Serve, OperationalEndpoints) {
   EXPECT_NE(log.find("\"route\":\"/v1/genres\",\"target\":\"/v1/genres\",\"status\":200"), std::string::npos)
       << log;
   EXPECT_NE(log.find("\"key\":\"tests\""), std::string::npos);
+}
+
+// Issue 18.13: a second server on a busy port started silently and took part of the traffic
+// (SO_REUSEPORT): two datasets behind one address. It now fails, naming the address.
+TEST_F(Serve, ASecondServerOnTheSamePortFailsWithAddressInUse) {
+  auto first = start();
+  const auto second =
+      run_command("timeout 20 " + std::string(REELSTAT_BINARY) + " serve --data-dir " + data_arg() +
+                  " --listen 127.0.0.1:" + std::to_string(first->port()) + " 2>&1");
+  EXPECT_EQ(second.exit_code, 1) << second.out;
+  EXPECT_NE(second.out.find("address in use"), std::string::npos) << second.out;
+  HttpClient client(first->port());
+  EXPECT_EQ(client.get("/healthz").status, 200) << "the first server is untouched";
 }
 
 TEST_F(Serve, ReadyzIsUnavailableWithoutASnapshot) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <boost/range/iterator_range.hpp>
+
 #include "http/header_text.hpp"
 
 namespace reelstat::http {
@@ -31,6 +33,17 @@ std::optional<Reply> framing_error(const RequestHead& req) {
   if (req.version() >= 11 && req.count(bhttp::field::host) != 1)
     return error_reply(400, "bad_request", "an HTTP/1.1 request needs exactly one Host header");
   return std::nullopt;
+}
+
+bool wants_keep_alive(const RequestHead& req) {
+  bool close = false, keep_alive = false;
+  for (const auto& field : boost::make_iterator_range(req.equal_range(bhttp::field::connection)))
+    for_each_list_item(field.value(), [&](std::string_view option) {
+      close = close || iequals(option, "close");
+      keep_alive = keep_alive || iequals(option, "keep-alive");
+    });
+  if (close) return false;
+  return req.version() >= 11 || keep_alive;
 }
 
 }  // namespace reelstat::http

@@ -15,4 +15,9 @@ using RequestHead = boost::beast::http::request<boost::beast::http::empty_body>;
 // Returns the error to send, if any.
 std::optional<Reply> framing_error(const RequestHead& req);
 
+// Whether the client lets the connection stay open after this request. Connection is one list
+// however many lines carry it (RFC 9110 section 7.6.1, 5.3): `close` in any of them closes; an
+// HTTP/1.0 client must ask for `keep-alive` (RFC 9112 section 9.3).
+bool wants_keep_alive(const RequestHead& req);
+
 }  // namespace reelstat::http

@@ -279,7 +279,7 @@ class Session : public std::enable_shared_from_this<Session> {
       reply = error_reply(500, "internal", e.what());
     }
     const bool head = req.method() == bhttp::verb::head;
-    const bool keep_alive = req.keep_alive() && !worker_.stopping;
+    const bool keep_alive = wants_keep_alive(req) && !worker_.stopping;
     std::string target = worker_.state.access_log.enabled() ? std::string(request.target) : std::string();
     respond(std::move(reply), keep_alive, head, std::move(target), started);
   }
@@ -546,6 +546,26 @@ void raise_descriptor_limit(size_t max_connections) {
         max_connections, static_cast<unsigned long long>(limit.rlim_cur));
 }
 
+// Binds a plain socket to `endpoint` and closes it again; the port it got. Throws, naming the
+// address, when something listens there already.
+unsigned short claim_port(net::io_context& ioc, const tcp::endpoint& endpoint) {
+  tcp::acceptor probe(ioc);
+  probe.open(endpoint.protocol());
+  probe.set_option(net::socket_base::reuse_address(true));  // TIME_WAIT only, never a listener
+  boost::system::error_code ec;
+  probe.bind(endpoint, ec);
+  if (ec == net::error::address_in_use)
+    throw std::runtime_error(
+        fmt::format("cannot listen on {}:{}: address in use (is another server running?)",
+                    endpoint.address().to_string(), endpoint.port()));
+  if (ec)
+    throw std::runtime_error(fmt::format("cannot listen on {}:{}: {}", endpoint.address().to_string(),
+                                         endpoint.port(), ec.message()));
+  const unsigned short port = probe.local_endpoint().port();
+  probe.close(ec);
+  return port;
+}
+
 }  // namespace
 
 int Server::run() {
@@ -559,8 +579,11 @@ int Server::run() {
   s.refresh_snapshot(false);
   s.refresh_keys();
 
-  // The first acceptor picks the port (which may be 0: any free one); the others share it.
+  // The port is claimed first by a socket without SO_REUSEPORT, which fails if any other socket
+  // listens there: SO_REUSEPORT is for this process's workers, and would otherwise let a second
+  // server join the port silently and take part of its traffic. It also picks the port for 0.
   tcp::endpoint endpoint = parse_listen(s.config.listen);
+  endpoint.port(claim_port(s.workers[0]->ioc, endpoint));
   s.workers[0]->open(endpoint);
   endpoint.port(s.workers[0]->acceptor.local_endpoint().port());
   for (size_t i = 1; i < s.workers.size(); ++i)
