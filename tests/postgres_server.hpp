@@ -14,8 +14,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -94,9 +98,26 @@ class PostgresServer {
     throw std::runtime_error("PostgreSQL did not start; see " + (dir_.path() / "postgres.log").string());
   }
 
+  // Freezes every process of this server (SIGSTOP of the postmaster and its children), as a hung
+  // host or disk would: the kernel still accepts connections and acknowledges data, nothing answers.
+  void freeze() {
+    for (pid_t child : children())
+      ::kill(child, SIGSTOP);
+    ::kill(pid_, SIGSTOP);
+    frozen_ = true;
+  }
+  void thaw() {
+    if (!frozen_) return;
+    ::kill(pid_, SIGCONT);
+    for (pid_t child : children())
+      ::kill(child, SIGCONT);
+    frozen_ = false;
+  }
+
   // Fast shutdown (SIGINT), waited for.
   void stop() {
     if (pid_ <= 0) return;
+    thaw();
     ::kill(pid_, SIGINT);
     int status = 0;
     ::waitpid(pid_, &status, 0);
@@ -163,6 +184,27 @@ class PostgresServer {
     return 0;
   }
 
+  // The postmaster's children (backends and helpers), from /proc.
+  std::vector<pid_t> children() const {
+    std::vector<pid_t> out;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      const std::string name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream stat(entry.path() / "stat");
+      std::string line;
+      if (!std::getline(stat, line)) continue;
+      const size_t close = line.rfind(')');
+      if (close == std::string::npos) continue;
+      std::istringstream rest(line.substr(close + 2));
+      char state = 0;
+      pid_t parent = 0;
+      rest >> state >> parent;
+      if (parent == pid_) out.push_back(static_cast<pid_t>(std::stoi(name)));
+    }
+    return out;
+  }
+
+  bool frozen_ = false;
   TempDir dir_;
   int port_;
   uid_t uid_ = 0;

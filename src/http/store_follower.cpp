@@ -15,6 +15,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kFirstBackoff{250}, kMaxBackoff{5000};
+// How long a starting server waits for its first exchange with the store, and a stopping one for
+// its last report.
+constexpr std::chrono::milliseconds kFirstExchangeWait{2000}, kLastReportDeadline{1000};
 // Local copies kept, the current one included: a rollback to a recent run needs no fetch.
 constexpr size_t kLocalSnapshotsKept = 3;
 
@@ -55,8 +58,10 @@ StoreFollower::~StoreFollower() {
 void StoreFollower::start(std::string server_name) {
   server_name_ = std::move(server_name);
   thread_ = std::thread([this] { run(); });
+  // Bounded: a store that is slow, locked or frozen must not keep the server from serving its
+  // verified local copy (the first exchange goes on, and the server catches up when it ends).
   std::unique_lock lock(status_mutex_);
-  first_attempt_done_.wait(lock, [this] { return attempted_; });
+  first_attempt_done_.wait_for(lock, kFirstExchangeWait, [this] { return attempted_; });
 }
 
 void StoreFollower::stop() {
@@ -93,18 +98,26 @@ void StoreFollower::run() {
     try {
       if (!link_) connect();
       sync();
+      // Only a whole sync resets the backoff and the log's memory: a failure right after each
+      // connect (a full disk, a damaged file) must not reconnect at once, again and again.
+      backoff_ = std::chrono::milliseconds(0);
+      failures_.clear();
       mark_attempted();
       link_->wait_for_notice(poll_interval_, wake_fd_);
+      continue;
+    } catch (const store::StoreError& e) {
+      failed(e.what(), !link_ || e.kind() == store::StoreErrorKind::unreachable);
     } catch (const std::exception& e) {
-      lost(e.what());
-      mark_attempted();
-      if (stopping_) break;
-      sleep_for(backoff_);
-      backoff_ = std::clamp(backoff_ * 2, kFirstBackoff, kMaxBackoff);
+      failed(e.what(), !link_);
     }
+    if (stopping_) break;
+    sleep_for(backoff_);
+    backoff_ = std::clamp(backoff_ * 2, kFirstBackoff, kMaxBackoff);
   }
   if (!link_) return;
   try {
+    // Shutdown never waits on the network for long: one second for the last report.
+    link_->set_limits(kLastReportDeadline, -1);
     report_usage();
     if (!link_->standby()) link_->leave(server_name_);
   } catch (const std::exception& e) {
@@ -112,9 +125,20 @@ void StoreFollower::run() {
   }
 }
 
+void StoreFollower::failed(const std::string& error, bool link_lost) {
+  mark_attempted();
+  if (link_lost) return lost(error);
+  // The store answered; something here failed (the disk, a local file): the session is kept.
+  update([&](StoreStatus& s) { s.last_error = error; });
+  uint64_t repeats = 0;
+  const std::string message = "could not follow the shared store: " + error + "; retrying with backoff";
+  if (failures_.admit(message, repeats))
+    log(repeats ? fmt::format("{} (and {} more times since last logged)", message, repeats) : message);
+}
+
 void StoreFollower::connect() {
   update([](StoreStatus& s) { s.state = s.connects ? "unreachable" : "connecting"; });
-  link_ = store::connect_fleet_link(url_, application_name(server_name_));
+  link_ = store::connect_fleet_link(url_, application_name(server_name_), wake_fd_);
   const bool standby = link_->standby();
   const std::string where = link_->describe();
   update([&](StoreStatus& s) {
@@ -124,9 +148,7 @@ void StoreFollower::connect() {
     s.last_error.clear();
     ++s.connects;
   });
-  backoff_ = std::chrono::milliseconds(0);
   next_heartbeat_ = next_usage_report_ = Clock::now();
-  failures_.clear();
   log(fmt::format(
       "following the shared store at {}{}", where,
       standby ? " (a read-only standby: polling every poll_interval)" : " (listening for publishes)"));
@@ -157,7 +179,7 @@ void StoreFollower::lost(const std::string& error) {
 void StoreFollower::sync() {
   const auto run = link_->current_run();
   update([&](StoreStatus& s) { s.store_run = run; });
-  auto served = local_.current_run();
+  auto served = locally_current();
   // A local copy damaged on disk is only a copy: fetched again, never served.
   if (run && (served != run || !local_copy_sound(*run)) && fetch_and_switch(*run)) served = run;
   if (follow_keys_) replace_keys(link_->active_keys());
@@ -177,6 +199,16 @@ void StoreFollower::sync() {
     s.state = "connected";
     s.last_contact = std::chrono::system_clock::now();
   });
+}
+
+std::optional<int64_t> StoreFollower::locally_current() {
+  try {
+    return local_.current_run();
+  } catch (const store::StoreError& e) {
+    // A damaged CURRENT is rewritten by the switch below; it is never a reason to lose the store.
+    log(fmt::format("ignoring the local CURRENT ({}); it is written again from the store", e.what()));
+    return std::nullopt;
+  }
 }
 
 bool StoreFollower::local_copy_sound(int64_t run_id) {
@@ -203,13 +235,11 @@ bool StoreFollower::fetch_and_switch(int64_t run_id) {
     try {
       link_->fetch_snapshot(run_id, path);
     } catch (const store::StoreError& e) {
-      // The bytes do not match their recorded SHA-256: nothing was kept; the next poll tries
-      // again, and the server serves what it has meanwhile.
-      update([&](StoreStatus& s) {
-        ++s.fetch_failures;
-        s.last_error = e.what();
-      });
-      log(fmt::format("could not fetch the snapshot of run {}: {}", run_id, e.what()));
+      if (e.kind() == store::StoreErrorKind::unreachable) throw;  // the store is gone: reconnect
+      fetch_failed(run_id, e.what());
+      return false;
+    } catch (const std::filesystem::filesystem_error& e) {
+      fetch_failed(run_id, e.what());
       return false;
     }
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
@@ -225,6 +255,20 @@ bool StoreFollower::fetch_and_switch(int64_t run_id) {
     log(fmt::format("could not remove old local snapshots: {}", e.what()));
   }
   return true;
+}
+
+// The bytes did not match their SHA-256, or the disk refused them (full, read-only): nothing was
+// kept; the next poll tries again, and the server serves what it has meanwhile. Logged at most
+// once per 10 s, however often it recurs.
+void StoreFollower::fetch_failed(int64_t run_id, const std::string& error) {
+  update([&](StoreStatus& s) {
+    ++s.fetch_failures;
+    s.last_error = error;
+  });
+  uint64_t repeats = 0;
+  const std::string message = fmt::format("could not fetch the snapshot of run {}: {}", run_id, error);
+  if (failures_.admit(message, repeats))
+    log(repeats ? fmt::format("{} (and {} more times since last logged)", message, repeats) : message);
 }
 
 void StoreFollower::replace_keys(std::vector<store::ApiKey> active) {

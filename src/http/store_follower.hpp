@@ -66,6 +66,11 @@ class StoreFollower {
   void report_usage();
   void replace_keys(std::vector<store::ApiKey> active);
   void lost(const std::string& error);
+  // After a failed attempt: the store lost (reconnect) or a local failure (keep the session).
+  void failed(const std::string& error, bool link_lost);
+  void fetch_failed(int64_t run_id, const std::string& error);
+  // The data dir's CURRENT, or nothing when it is missing or damaged.
+  std::optional<int64_t> locally_current();
   void mark_attempted();
   void sleep_for(std::chrono::milliseconds duration);
   void log(const std::string& message);

@@ -38,9 +38,14 @@ class FleetLink {
                             std::chrono::milliseconds alive_within) = 0;
   // The server is shutting down: the others stop counting it at once.
   virtual void leave(const std::string& server) = 0;
+  // Each later call waits at most `per_call`; a readable `interrupt_fd` (-1: none) ends any wait.
+  virtual void set_limits(std::chrono::milliseconds per_call, int interrupt_fd) = 0;
 };
 
-// Throws StoreError or a PostgreSQL error when the store cannot be reached or has no schema.
-std::unique_ptr<FleetLink> connect_fleet_link(const std::string& url, const std::string& application_name);
+// Every call of the link waits at most a few seconds (the server deadline) and returns at once,
+// throwing, when `interrupt_fd` becomes readable. Throws StoreError or a PostgreSQL error when the
+// store cannot be reached or has no schema.
+std::unique_ptr<FleetLink> connect_fleet_link(const std::string& url, const std::string& application_name,
+                                              int interrupt_fd);
 
 }  // namespace reelstat::store

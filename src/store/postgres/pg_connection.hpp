@@ -2,10 +2,20 @@
 // A thin RAII layer over libpq: one connection, results that free themselves, parameters as text,
 // and COPY ... FROM STDIN in PostgreSQL's binary format. Every failure throws PgError with the
 // server's message and SQLSTATE.
+//
+// Every wait on the server has a deadline, kept here on the client: a PostgreSQL that is frozen
+// (SIGSTOP, a hung disk) still has its kernel accept connections and acknowledge data, so neither
+// TCP keepalives nor tcp_user_timeout ever fire. Connecting waits at most kConnectDeadline per host
+// (then the next host of a multi-host URL is tried); each statement, COPY step or fetch at most the
+// connection's call deadline. A call that runs out of time closes the connection (the server rolls
+// back what it had not committed) and throws PgError with unreachable() true. A readable
+// `interrupt_fd` ends any wait at once the same way: how a server shuts down without waiting on the
+// network.
 #include <libpq-fe.h>
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -17,13 +27,23 @@ namespace reelstat::store::pg {
 
 class PgError : public std::runtime_error {
  public:
-  PgError(const std::string& message, std::string sqlstate = "")
-      : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  PgError(const std::string& message, std::string sqlstate = "", bool unreachable = false)
+      : std::runtime_error(message), sqlstate_(std::move(sqlstate)), unreachable_(unreachable) {}
   const std::string& sqlstate() const { return sqlstate_; }
+  // The server could not be reached or did not answer in time; the connection is closed.
+  bool unreachable() const { return unreachable_; }
 
  private:
   std::string sqlstate_;
+  bool unreachable_ = false;
 };
+
+// The deadlines: a command (ingest, publish, keys) waits longer on a statement than a server,
+// which has a request path to keep and a fleet to answer for.
+inline constexpr std::chrono::milliseconds kConnectDeadline{5000}, kServerDeadline{5000};
+// A command's deadline per call: REELSTAT_STORE_TIMEOUT seconds, 60 by default (a statement of a
+// 100x ingest, such as attaching a partition, takes seconds, not minutes).
+std::chrono::milliseconds command_deadline();
 
 class Result {
  public:
@@ -49,9 +69,15 @@ class Connection {
  public:
   // `url` is any libpq connection string or URI, multi-host ones included. The application name
   // shows in pg_stat_activity, which is how a second writer learns who holds the lock.
-  Connection(const std::string& url, const std::string& application_name);
+  Connection(const std::string& url, const std::string& application_name,
+             std::chrono::milliseconds call_deadline = command_deadline(), int interrupt_fd = -1);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
+
+  // Changes the deadline of each later call, and the descriptor that interrupts waits (-1: none).
+  void set_limits(std::chrono::milliseconds call_deadline, int interrupt_fd);
+  // False once a call ran out of time or the connection was lost: every later call throws.
+  bool usable() const;
 
   // One or more statements without parameters.
   Result exec(std::string_view sql);
@@ -68,8 +94,25 @@ class Connection {
   bool wait_for_notification(std::chrono::milliseconds timeout, int wake_fd);
   PGconn* handle() const { return conn_.get(); }
 
+  // For CopyIn and the results loop: sends what libpq has queued, waiting at most until
+  // `deadline`; then waits until a whole result can be read without blocking.
+  void flush_until(std::chrono::steady_clock::time_point deadline);
+  void await_input(std::chrono::steady_clock::time_point deadline);
+  std::chrono::steady_clock::time_point call_deadline() const;
+  // Reads every pending result; the last one (COPY IN stops the loop), throwing the first error.
+  Result collect_results(std::chrono::steady_clock::time_point deadline);
+  [[noreturn]] void fail_unreachable(const std::string& why);
+
  private:
+  void connect(const std::string& url, const std::string& application_name);
+  // Waits for `events` on the server's socket; false when `deadline` passed. Throws when
+  // interrupted.
+  bool wait_socket(short events, std::chrono::steady_clock::time_point deadline);
+  Result execute(const std::function<int(PGconn*)>& send);
+
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+  std::chrono::milliseconds call_deadline_;
+  int interrupt_fd_ = -1;
 };
 
 // COPY table (columns) FROM STDIN (FORMAT binary): rows are framed here, buffered and sent in

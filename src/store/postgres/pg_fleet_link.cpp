@@ -6,14 +6,26 @@
 #include "store/postgres/pg_run_store.hpp"
 #include "store/postgres/pg_schema.hpp"
 #include "store/postgres/pg_snapshot_files.hpp"
+#include "store/store_error.hpp"
 
 namespace reelstat::store::pg {
 namespace {
 
+// The server catches store errors by kind: one that lost the connection (or its deadline) is
+// `unreachable` and makes it reconnect; any other leaves the session as it is.
+template <typename F>
+auto by_kind(F&& call) {
+  try {
+    return call();
+  } catch (const PgError& e) {
+    throw StoreError(e.what(), e.unreachable() ? StoreErrorKind::unreachable : StoreErrorKind::other);
+  }
+}
+
 class PgFleetLink final : public FleetLink {
  public:
-  PgFleetLink(const std::string& url, const std::string& application_name)
-      : conn_(url, application_name), keys_(conn_) {
+  PgFleetLink(const std::string& url, const std::string& application_name, int interrupt_fd)
+      : conn_(url, application_name, kServerDeadline, interrupt_fd), keys_(conn_) {
     require_schema(conn_, redact_url(url));
     standby_ = conn_.in_recovery();
     if (!standby_) conn_.exec(fmt::format("LISTEN {}; LISTEN {}", kPublishChannel, kKeysChannel));
@@ -23,20 +35,31 @@ class PgFleetLink final : public FleetLink {
   bool standby() const override { return standby_; }
 
   bool wait_for_notice(std::chrono::milliseconds timeout, int wake_fd) override {
-    return conn_.wait_for_notification(timeout, wake_fd);
+    return by_kind([&] { return conn_.wait_for_notification(timeout, wake_fd); });
   }
 
-  std::optional<int64_t> current_run() override { return read_current_run(conn_); }
+  std::optional<int64_t> current_run() override {
+    return by_kind([&] { return read_current_run(conn_); });
+  }
 
   void fetch_snapshot(int64_t run_id, const std::filesystem::path& dest) override {
-    fetch_snapshot_file(conn_, run_id, dest);
+    by_kind([&] { fetch_snapshot_file(conn_, run_id, dest); });
   }
 
-  std::vector<ApiKey> active_keys() override { return keys_.active(); }
-  void record_use(const std::vector<KeyUse>& uses) override { keys_.record_use(uses); }
+  std::vector<ApiKey> active_keys() override {
+    return by_kind([&] { return keys_.active(); });
+  }
+  void record_use(const std::vector<KeyUse>& uses) override {
+    by_kind([&] { keys_.record_use(uses); });
+  }
 
   int64_t heartbeat(const std::string& server, std::optional<int64_t> run_id,
                     std::chrono::milliseconds alive_within) override {
+    return by_kind([&] { return heartbeat_once(server, run_id, alive_within); });
+  }
+
+  int64_t heartbeat_once(const std::string& server, std::optional<int64_t> run_id,
+                         std::chrono::milliseconds alive_within) {
     const std::optional<std::string> run = run_id ? std::optional(std::to_string(*run_id)) : std::nullopt;
     conn_.exec(
         "INSERT INTO reelstat_store.servers (name, application, run_id) "
@@ -54,7 +77,11 @@ class PgFleetLink final : public FleetLink {
   }
 
   void leave(const std::string& server) override {
-    conn_.exec("DELETE FROM reelstat_store.servers WHERE name = $1", {server});
+    by_kind([&] { conn_.exec("DELETE FROM reelstat_store.servers WHERE name = $1", {server}); });
+  }
+
+  void set_limits(std::chrono::milliseconds per_call, int interrupt_fd) override {
+    conn_.set_limits(per_call, interrupt_fd);
   }
 
  private:
@@ -68,8 +95,9 @@ class PgFleetLink final : public FleetLink {
 
 namespace reelstat::store {
 
-std::unique_ptr<FleetLink> connect_fleet_link(const std::string& url, const std::string& application_name) {
-  return std::make_unique<pg::PgFleetLink>(url, application_name);
+std::unique_ptr<FleetLink> connect_fleet_link(const std::string& url, const std::string& application_name,
+                                              int interrupt_fd) {
+  return pg::by_kind([&] { return std::make_unique<pg::PgFleetLink>(url, application_name, interrupt_fd); });
 }
 
 }  // namespace reelstat::store

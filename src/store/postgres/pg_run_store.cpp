@@ -55,7 +55,10 @@ RunRecord run_from(const Result& r, int row) {
 class PgRunStore final : public RunStore {
  public:
   PgRunStore(const std::string& url, const std::filesystem::path& data_dir, StoreAccess access)
-      : conn_(url, application_name(access)), dir_(data_dir), writer_(access == StoreAccess::writer) {
+      : conn_(url, application_name(access)),
+        url_(url),
+        dir_(data_dir),
+        writer_(access == StoreAccess::writer) {
     require_schema(conn_, redact_url(url));
     if (!writer_) return;
     if (conn_.in_recovery())
@@ -69,7 +72,13 @@ class PgRunStore final : public RunStore {
   std::string describe() const override { return "PostgreSQL " + conn_.describe(); }
   const DataDir& local() const override { return dir_; }
 
-  std::optional<int64_t> current_run() override { return read_current_run(conn_); }
+  // Also after the session was lost: a run whose COMMIT was durable before the server died is
+  // current, and an ingest that asks on a fresh connection says so instead of "failed".
+  std::optional<int64_t> current_run() override {
+    if (conn_.usable()) return read_current_run(conn_);
+    Connection fresh(url_, application_name(StoreAccess::reader));
+    return read_current_run(fresh);
+  }
 
   int64_t begin_run(const RunRecord& run) override {
     const auto r = conn_.exec(
@@ -263,6 +272,7 @@ class PgRunStore final : public RunStore {
   }
 
   Connection conn_;
+  std::string url_;
   DataDir dir_;
   bool writer_;
 };
