@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
 namespace reelstat::ingest {
 namespace {
 
@@ -137,7 +141,75 @@ TEST(PythonList, ARecordSizedListOfSmallDictsParsesWhole) {
   EXPECT_EQ(out.back().name, "N'" + std::to_string(count % 10));
   text.insert(text.rfind("{"), "{'id': 0, 'name': 'broken\nline'}, ");
   EXPECT_FALSE(parser.parse(text, out));
-  EXPECT_NE(parser.error().find("newline inside a string"), std::string::npos) << parser.error();
+  EXPECT_NE(parser.error().find("line end inside a string"), std::string::npos) << parser.error();
+}
+
+// Issue 18.17: docs/python-literals.md is the rule, and the parser and the reference
+// (tests/reference/sample_figures.py, which checks Python's own tokens and tree) must both follow
+// it: the same verdict and the same entries on every case. Each case is one where Python's
+// literal_eval is wider than the rule, or where the two used to disagree.
+TEST(PythonList, TheParserAndTheReferenceFollowTheWrittenRule) {
+  const auto nested = [](int levels) {
+    return "[{'id': 1, 'name': 'x', 'd': " + std::string(levels, '[') + "1" + std::string(levels, ']') + "}]";
+  };
+  const std::vector<std::string> cases = {
+      R"([{'id': 16, 'name': 'Animation'}, {'name': "Kid's Film", 'id': 3}])",
+      R"([{'id': 007, 'name': 'x'}])",
+      R"([{'id': 00, 'name': 'x', 'f': 007.5}])",
+      "[{'id': 1, 'name': 'Dr\rama'}]",
+      "[{'id': 1, 'name': 'Dr\nama'}]",
+      "[{'id': 1, 'name': 'Dr\\\nama'}]",
+      R"([{'id': 1_8, 'name': 'x'}])",
+      R"([{'id': 1, 'name': 'Dr' 'ama'}])",
+      R"([{'id': 1, 'name': r'x'}])",
+      R"([{'id': 1, 'name': b'x'}])",
+      R"([{'id': 1, 'name': '''x'''}])",
+      R"([{'id': 1, 'id': 2, 'name': 'x'}])",
+      R"([{'id': 1, 'name': 'x', 'name': 'y'}])",
+      R"([{'id': 1, 'name': 'x', 'k': 'a', 'k': 'b'}])",
+      R"([{'id': 0x10, 'name': 'x'}])",
+      R"([{'id': - 5, 'name': 'x'}])",
+      R"([{'id': -5, 'name': 'x'}])",
+      R"([{'id': +5, 'name': 'x'}])",
+      R"([{'id': 1, 'name': 'x', 'k': {1, 2}}])",
+      R"([{1: 2, 'id': 1, 'name': 'x'}])",
+      R"([{'id': 1, 'name': u'x', 'o': (1, [None, True, 2.5e3, -.5, 1.], {'a': 'b', 3: ()})}])",
+      "[{'id': \u0661\u0662, 'name': 'x'}]",
+      R"([{'id': 1, 'name': '\N{BULLET}'}])",
+      R"([{'id': 1, 'name': '\x41\u00e9\101\q'}])",
+      R"([{'id': 1, 'name': 'x', 'n': 1j}])",
+      R"([{'id': 1, 'name': 'x'},])",
+      R"([{'id': 2, 'name': 'a'}, {'id': 2, 'name': 'b'}])",
+      " [ ] ",
+      "",
+      nested(31),
+      nested(32),
+      nested(33),
+  };
+  reelstat::testing::TempDir dir;
+  reelstat::testing::write_file(dir.path() / "cases.json", nlohmann::json(cases).dump());
+  const auto r = reelstat::testing::run_command(
+      "python3 " +
+      reelstat::testing::shell_quote(std::string(REELSTAT_SOURCE_DIR) +
+                                     "/tests/reference/sample_figures.py") +
+      " --literals " + reelstat::testing::shell_quote((dir.path() / "cases.json").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto reference = nlohmann::json::parse(r.out);
+  ASSERT_EQ(reference.size(), cases.size());
+  size_t accepted = 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    PythonListParser parser;
+    std::vector<IdName> out;
+    const bool ok = parser.parse(cases[i], out);
+    EXPECT_EQ(ok, reference[i][0].get<bool>()) << cases[i] << ": " << parser.error();
+    if (!ok || !reference[i][0].get<bool>()) continue;
+    ++accepted;
+    nlohmann::json ours = nlohmann::json::array();
+    for (const auto& e : out)
+      ours.push_back({e.id, std::string(e.name)});
+    EXPECT_EQ(ours, reference[i][1]) << cases[i];
+  }
+  EXPECT_EQ(accepted, 13u) << "the cases the rule accepts, counted by hand from docs/python-literals.md";
 }
 
 }  // namespace

@@ -142,10 +142,11 @@ bool PythonListParser::parse_string(Text& out) {
   size_t close = input_.find(quote, start);
   if (close == std::string_view::npos) return fail("unterminated string");
   const std::string_view body = input_.substr(start, close - start);
-  const size_t special = body.find_first_of("\\\n");
-  if (special != std::string_view::npos && body[special] == '\n') {
+  // A raw line end inside quotes ends the line for Python's tokenizer: refused, as Python does.
+  const size_t special = body.find_first_of("\\\n\r");
+  if (special != std::string_view::npos && body[special] != '\\') {
     pos_ = start + special;
-    return fail("newline inside a string");
+    return fail("line end inside a string");
   }
   if (special == std::string_view::npos) {
     out.decoded = false;
@@ -160,7 +161,7 @@ bool PythonListParser::parse_string(Text& out) {
   for (;;) {
     if (pos_ >= input_.size()) return fail("unterminated string");
     char c = input_[pos_];
-    if (c == quote || c == '\\' || c == '\n') {
+    if (c == quote || c == '\\' || c == '\n' || c == '\r') {
       std::string_view run = input_.substr(run_start, pos_ - run_start);
       if (!is_valid_utf8(run)) return fail("string is not valid UTF-8");
       decoded_.append(run);
@@ -168,7 +169,7 @@ bool PythonListParser::parse_string(Text& out) {
         ++pos_;
         break;
       }
-      if (c == '\n') return fail("newline inside a string");
+      if (c == '\n' || c == '\r') return fail("line end inside a string");
       if (!parse_escape()) return false;
       run_start = pos_;
       continue;
@@ -277,6 +278,10 @@ bool PythonListParser::parse_number(bool& is_integer, bool& fits, int64_t& value
       ++p;
     if (p == exp_start) return false;
   }
+  // Python 3 reads 007 as a syntax error (only zeros may lead: 00 is zero); a float may have them.
+  if (is_integer && input_[digits_start] == '0' &&
+      input_.substr(digits_start, p - digits_start).find_first_not_of('0') != std::string_view::npos)
+    return fail("an integer with leading zeros");
   pos_ = p;
   fits = is_integer && !overflow && v <= (negative ? (static_cast<__int128>(1) << 63) : INT64_MAX);
   if (fits) value = static_cast<int64_t>(negative ? -v : v);

@@ -6,6 +6,7 @@ list rules; duplicate ids; exclusions), with Python's csv module, decimal and as
 sharing no code with reelstat.
 
     python3 tests/reference/sample_figures.py FILE [--rows-json OUT]
+    python3 tests/reference/sample_figures.py --literals CASES.json   # verdicts on list fields
 
 Without --rows-json it prints the figures the sample-ingest test holds (rerun it to re-derive
 them). With --rows-json it writes the counts and every company-year and genre-year row, for the
@@ -18,9 +19,12 @@ on them rather than guess.
 """
 import ast
 import csv
+import io
+import json
 import math
 import re
 import sys
+import tokenize
 from collections import defaultdict
 from decimal import Decimal, ROUND_HALF_UP, localcontext
 from fractions import Fraction
@@ -29,9 +33,11 @@ MAX_MONEY = 10**12
 MAX_POPULARITY_MICROS = 2**53 - 1
 INT64_MAX = 2**63 - 1
 BLANKS = " \t"
-MONEY = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)")
-POPULARITY = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# ASCII digits only: Python's \d (and int(), Decimal()) also take other scripts' digits, which the
+# rules do not.
+MONEY = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+POPULARITY = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 UNKNOWN = None
 
 
@@ -48,7 +54,7 @@ def round_half_up(text, places):
 
 def parse_id(text):
     text = text.strip(BLANKS)
-    if not re.fullmatch(r"\d{1,19}", text):
+    if not re.fullmatch(r"\d{1,19}", text, re.ASCII):
         return None
     value = int(text)
     return value if 0 < value <= INT64_MAX else None
@@ -113,7 +119,7 @@ def parse_refs(text):
         result = (True, [])
     else:
         try:
-            value = ast.literal_eval(text)
+            value = ast.literal_eval(text) if within_rule(text) else None
         except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
             value = None
         if isinstance(value, list) and all(valid_ref(d) for d in value):
@@ -125,6 +131,77 @@ def parse_refs(text):
             result = (True, out)
     _refs_cache[text] = result
     return result
+
+
+# docs/python-literals.md: the subset of Python literals the rules accept. ast.literal_eval is wider;
+# these checks, on Python's own tokens and syntax tree, refuse what it accepts beyond the rule.
+NUMBER_RULE = re.compile(r"(?:0+|[1-9][0-9]*)|(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+",
+                         re.ASCII)
+MAX_DEPTH = 32
+
+
+def tokens_within_rule(text):
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    previous = None
+    for i, tok in enumerate(tokens):
+        if tok.type == tokenize.STRING:
+            body = tok.string.lstrip("uU") if tok.string[:1] in "uU" else tok.string
+            if body[:1] not in "'\"" or body.startswith(("\'\'\'", '"""')) or "\\N{" in body:
+                return False  # r'', b'', f'', triple quotes, named escapes
+            if previous is not None and previous.type == tokenize.STRING:
+                return False  # implicit concatenation
+        if tok.type == tokenize.NUMBER and not NUMBER_RULE.fullmatch(tok.string):
+            return False
+        if tok.type == tokenize.OP and tok.string in "+-":
+            after = tokens[i + 1] if i + 1 < len(tokens) else None
+            if after is None or after.type != tokenize.NUMBER or after.start != tok.end:
+                return False  # a sign is written against its digits
+        if tok.type == tokenize.ERRORTOKEN and not tok.string.isspace():
+            return False
+        if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+            previous = tok
+    return True
+
+
+def depth_within_rule(node, depth):
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(depth_within_rule(e, depth + 1) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and depth_within_rule(k, depth + 1) and depth_within_rule(v, depth + 1)
+                   for k, v in zip(node.keys, node.values))
+    return isinstance(node, (ast.Constant, ast.UnaryOp))  # no sets, names, calls
+
+
+def entry_within_rule(node):
+    """An entry dict: string keys, no second 'id' or 'name', nested values within the depth."""
+    if not isinstance(node, ast.Dict):
+        return True  # refused later by valid_ref
+    seen = set()
+    for k, v in zip(node.keys, node.values):
+        if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+            return False
+        if k.value in ("id", "name"):
+            if k.value in seen:
+                return False
+            seen.add(k.value)
+        elif not depth_within_rule(v, 1):
+            return False
+    return True
+
+
+def within_rule(text):
+    if not tokens_within_rule(text):
+        return False
+    try:
+        tree = ast.parse(text.strip(" \t\r\n"), mode="eval").body
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return isinstance(tree, ast.List) and all(entry_within_rule(e) for e in tree.elts)
 
 
 def valid_ref(d):
@@ -305,7 +382,16 @@ def rows_json(counts, C, G, out_path):
         json.dump(out, f)
 
 
+def literal_verdicts(cases_path):
+    """For each text of a JSON list: [accepted, [[id, name], ...]], as the rules read it."""
+    with open(cases_path) as f:
+        cases = json.load(f)
+    print(json.dumps([[ok, refs] for ok, refs in (parse_refs(text) for text in cases)]))
+
+
 def main():
+    if sys.argv[1] == "--literals":
+        return literal_verdicts(sys.argv[2])
     path = sys.argv[1]
     movies, counts = load(path)
     C, G = rollup(movies, "companies"), rollup(movies, "genres")
