@@ -256,8 +256,12 @@ TEST_F(FleetTest, WithTheStoreStoppedEveryServerAnswersEveryRouteAndCatchesUpWhe
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_EQ(ingest(next_month(), store).exit_code, 0);
   EXPECT_LE(until_all_serve(fleet, 2, std::chrono::seconds(10)).count(), 2000);
-  for (const auto& server : fleet)
-    EXPECT_EQ(ready(*server)["run_id"], 2);
+  for (const auto& server : fleet) {
+    const Json state = ready(*server);
+    EXPECT_EQ(state["run_id"], 2);
+    // Issue 18.16: the outage's error is not kept after the store is back.
+    EXPECT_TRUE(state["store"]["error"].is_null()) << state.dump();
+  }
 }
 
 // Issue 18.3: one byte flipped in a server's local copy made it answer another genre for a year,

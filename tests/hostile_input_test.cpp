@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -11,9 +12,11 @@
 
 #include "archive_support.hpp"
 #include "cli_fixture.hpp"
+#include "common/utc_time.hpp"
 #include "csv/record_reader.hpp"
 #include "ingest/input_file.hpp"
 #include "ingest/raw_input.hpp"
+#include "store/key_store.hpp"
 #include "test_support.hpp"
 
 namespace reelstat {
@@ -209,6 +212,41 @@ TEST_F(HostileInput, KeyLimitsAreFiniteAndPositiveWithAClearMessage) {
   }
   EXPECT_EQ(reelstat("keys create --name k --rate 0.001 --burst 1").exit_code, 0);
   EXPECT_NE(reelstat("keys list").out.find("0.001"), std::string::npos);
+}
+
+// Issue 18.16: a server whose clock ran ten years ahead left "last used 2036" in `keys list` for
+// good. A reported time is never kept later than the recording store's own clock.
+TEST_F(HostileInput, AKeyUseFromTheFutureIsKeptAtNow) {
+  const auto keys = store::open_sqlite_key_store(dir_ / "keys.sqlite");
+  keys->create("ahead", 50, 100);
+  const auto hash = keys->active().at(0).hash;
+  keys->record_use({{hash, 3, "2036-06-01T00:00:00Z"}});
+  const std::string after = reelstat::utc_now();
+  const auto listed = keys->list().at(0);
+  EXPECT_EQ(listed.requests, 3);
+  EXPECT_LE(listed.last_used_at, after) << "kept at the recording clock";
+  EXPECT_GE(listed.last_used_at, "2026-01-01T00:00:00Z");
+}
+
+// Issue 18.16: a CR-only or UTF-16 file was reported as a header that lacks columns.
+TEST_F(HostileInput, CrOnlyAndUtf16FilesAreNamedAsSuch) {
+  std::string cr_only = sample_head(3);
+  std::replace(cr_only.begin(), cr_only.end(), '\n', '\r');
+  CommandResult cr = reelstat("ingest " + file("cr.csv", cr_only));
+  EXPECT_EQ(cr.exit_code, 1);
+  EXPECT_NE(cr.out.find("lines end in CR alone"), std::string::npos) << cr.out;
+  std::string utf16 = "\xFF\xFE";
+  for (char c : sample_head(3))
+    utf16 += std::string(1, c) + '\0';
+  CommandResult wide = reelstat("ingest " + file("u16.csv", utf16));
+  EXPECT_EQ(wide.exit_code, 1);
+  EXPECT_NE(wide.out.find("the file is UTF-16"), std::string::npos) << wide.out;
+  EXPECT_EQ(
+      reelstat("ingest " + file("crlf.csv", kHeader.substr(0, kHeader.size() - 1) + "\r\n" +
+                                                record(Row{}).substr(0, record(Row{}).size() - 1) + "\r\n"))
+          .exit_code,
+      0)
+      << "CRLF is read";
 }
 
 TEST_F(HostileInput, EmptyZipAndTruncatedGzipSayWhatIsWrong) {

@@ -1,5 +1,6 @@
 // Runs and snapshots over time, through the real CLI: publish, re-ingest, rollback, delta, limits.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -90,6 +91,44 @@ TEST_F(Lifecycle, AnOlderFullFileIsIngestedAgain) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(Json::parse(r.out)["outcome"], "published");
   EXPECT_EQ(query("/v1/companies/1/years/2000/movies")["movies"][0]["title"], "First");
+}
+
+// Issue 18.16: a damaged CURRENT stopped ingest, publish and runs with no way out. A writer
+// restores it from the ledger's last publication; readers say so and name the command.
+TEST_F(Lifecycle, ADamagedCurrentIsRestoredFromTheLedger) {
+  merge_stderr_ = true;
+  ASSERT_EQ(reelstat("ingest " + file("a.csv", kHeader + record(Row{.title = "First"}))).exit_code, 0);
+  ASSERT_EQ(reelstat("ingest " + file("b.csv", kHeader + record(Row{.title = "Second"}))).exit_code, 0);
+  ASSERT_EQ(reelstat("publish 1").exit_code, 0);
+  reelstat::testing::write_file(dir_ / "data" / "CURRENT", "garbage\n");
+  CommandResult listed = reelstat("runs");
+  EXPECT_EQ(listed.exit_code, 0) << listed.out;
+  EXPECT_NE(listed.out.find("`reelstat publish 1`"), std::string::npos) << listed.out;
+  CommandResult asked = reelstat("query /v1/dataset");
+  EXPECT_EQ(asked.exit_code, 4) << asked.out;
+  CommandResult next = reelstat("ingest " + file("c.csv", kHeader + record(Row{.title = "Third"})));
+  EXPECT_EQ(next.exit_code, 0) << next.out;
+  EXPECT_NE(next.out.find("restored it from the ledger: run 1"), std::string::npos) << next.out;
+  EXPECT_EQ(current_run(), 3);
+}
+
+// Issue 18.16: `runs` on a data dir it may not write (another user's, or read-only) failed writing.
+TEST_F(Lifecycle, RunsReadsADataDirItCannotWrite) {
+  ASSERT_EQ(reelstat("ingest " + file("a.csv", kHeader + record(Row{}))).exit_code, 0);
+  std::string as_other_user;
+  if (::geteuid() == 0) {
+    as_other_user = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    std::filesystem::permissions(dir_.path(),
+                                 std::filesystem::perms::others_read | std::filesystem::perms::others_exec,
+                                 std::filesystem::perm_options::add);
+  }
+  reelstat::testing::run_command("chmod -R a+rX,a-w " + shell_quote((dir_ / "data").string()));
+  const auto r = reelstat::testing::run_command(as_other_user + shell_quote(REELSTAT_BINARY) +
+                                                " runs --json --data-dir " +
+                                                shell_quote((dir_ / "data").string()) + " 2>&1");
+  reelstat::testing::run_command("chmod -R u+w " + shell_quote((dir_ / "data").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Json::parse(r.out).size(), 1u);
 }
 
 TEST_F(Lifecycle, PublishRollsBackToAnEarlierSnapshot) {

@@ -7,8 +7,11 @@
 #include <regex>
 
 #include "cli_fixture.hpp"
+#include "common/utc_time.hpp"
 #include "postgres_server.hpp"
+#include "store/key_store.hpp"
 #include "store/postgres/pg_connection.hpp"
+#include "store/run_store.hpp"
 
 namespace reelstat::testing {
 namespace {
@@ -202,6 +205,19 @@ TEST_F(PostgresStoreTest, KeyLimitsAreCheckedBeforeTheStoreIsWritten) {
   EXPECT_NE(refused.out.find("a key's rate is a number of requests per second"), std::string::npos)
       << refused.out;
   EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.api_keys").out, "0\n") << "nothing was written";
+}
+
+// Issue 18.16, on the shared store: a use reported from a clock ten years ahead is kept at the
+// store's own now.
+TEST_F(PostgresStoreTest, AKeyUseFromTheFutureIsKeptAtTheStoresNow) {
+  init();
+  const auto keys = store::open_key_store(store::StoreLocation{url(), dir_ / "data"});
+  keys->create("ahead", 50, 100);
+  keys->record_use({{keys->active().at(0).hash, 3, "2036-06-01T00:00:00Z"}});
+  const auto listed = keys->list().at(0);
+  EXPECT_EQ(listed.requests, 3);
+  EXPECT_LE(listed.last_used_at, reelstat::utc_now());
+  EXPECT_GE(listed.last_used_at, "2026-01-01T00:00:00Z");
 }
 
 TEST_F(PostgresStoreTest, ASecondWriterIsToldWhoHoldsTheLock) {

@@ -587,6 +587,12 @@ TEST_F(Serve, OpenApiDocumentDescribesTheRealResponses) {
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.header("content-type").find("text/html"), std::string::npos);
   EXPECT_NE(page.body.find("/openapi.json"), std::string::npos);
+  // Issue 18.16: the same protection as the dashboard, its inline script and style allowed by hash.
+  EXPECT_EQ(page.header("x-content-type-options"), "nosniff");
+  const std::string policy = page.header("content-security-policy");
+  EXPECT_NE(policy.find("default-src 'self'"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("script-src 'self' 'sha256-"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("frame-ancestors 'none'"), std::string::npos) << policy;
 }
 
 TEST_F(Serve, CsvByAcceptHeaderOrParameter) {

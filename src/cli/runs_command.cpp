@@ -5,12 +5,19 @@
 
 #include "cli/commands.hpp"
 #include "store/run_store.hpp"
+#include "store/store_error.hpp"
 
 namespace reelstat::cli {
 
 int runs_command(const store::StoreLocation& location, bool json) {
   const auto store = store::open_run_store(location, store::StoreAccess::reader);
-  const auto current = store->current_run();
+  // A damaged CURRENT is said, not a reason to hide the ledger that tells how to repair it.
+  std::optional<int64_t> current;
+  try {
+    current = store->current_run();
+  } catch (const store::StoreError& e) {
+    std::cerr << "reelstat runs: " << e.what() << "\n";
+  }
   // A run still marked running whose writer is gone was killed: it is shown as interrupted, and
   // the next writer records it.
   const auto runs = store->all();

@@ -2,19 +2,38 @@
 
 #include <fmt/format.h>
 
+#include <openssl/evp.h>
+
 #include <vector>
 
 #include "common/sha256.hpp"
 #include "http/metrics.hpp"
+#include "http/openapi.hpp"
 
 namespace reelstat::http {
 namespace {
 
 // The page may run only its own scripts and talk only to this server.
-constexpr std::string_view kPageHeaders =
-    "Content-Security-Policy: default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
-    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'\r\n"
+constexpr std::string_view kPolicy =
+    "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'";
+constexpr std::string_view kOtherHeaders =
     "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n";
+const std::string kPageHeaders = fmt::format("Content-Security-Policy: {}\r\n{}", kPolicy, kOtherHeaders);
+
+// 'sha256-…' of the text between the first `open` and `close` of `html` (a CSP source for it).
+std::string inline_source(std::string_view html, std::string_view open, std::string_view close) {
+  const size_t start = html.find(open);
+  const size_t end = start == std::string_view::npos ? start : html.find(close, start + open.size());
+  if (end == std::string_view::npos) return "'none'";
+  const std::string digest = sha256(html.substr(start + open.size(), end - start - open.size()));
+  std::string base64(4 * ((digest.size() + 2) / 3) + 1, '\0');
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(base64.data()),
+                      reinterpret_cast<const unsigned char*>(digest.data()), static_cast<int>(digest.size()));
+  base64.resize(static_cast<size_t>(n));
+  return "'sha256-" + base64 + "'";
+}
 
 // Every module in one Link header, so the browser fetches them all with the page instead of level
 // by level as their imports are read.
@@ -40,6 +59,14 @@ std::vector<std::shared_ptr<const RenderedResponse>> render_all() {
 }
 
 }  // namespace
+
+const std::string& docs_page_headers() {
+  static const std::string headers =
+      fmt::format("Content-Security-Policy: {}; script-src 'self' {}; style-src {}\r\n{}", kPolicy,
+                  inline_source(docs_page(), "<script>", "</script>"),
+                  inline_source(docs_page(), "<style>", "</style>"), kOtherHeaders);
+  return headers;
+}
 
 std::shared_ptr<const RenderedResponse> dashboard_file(std::string_view path) {
   static const auto rendered = render_all();

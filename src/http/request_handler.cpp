@@ -214,6 +214,7 @@ Reply RequestHandler::operational(const Request& request, std::string_view path)
   } else {
     reply.content_type = "text/html; charset=utf-8";
     reply.body = std::string(docs_page());
+    reply.headers += docs_page_headers();
   }
   reply.route = route;
   reply.headers += "Cache-Control: no-store\r\n";

@@ -177,6 +177,7 @@ void StoreFollower::lost(const std::string& error) {
 }
 
 void StoreFollower::sync() {
+  fetch_failed_in_sync_ = false;
   const auto run = link_->current_run();
   update([&](StoreStatus& s) { s.store_run = run; });
   auto served = locally_current();
@@ -195,9 +196,11 @@ void StoreFollower::sync() {
     report_usage();
     next_usage_report_ = now + kKeyUseReportInterval;
   }
-  update([](StoreStatus& s) {
+  // A whole sync that failed nothing: an error of an earlier one is over, and /readyz says so.
+  update([this](StoreStatus& s) {
     s.state = "connected";
     s.last_contact = std::chrono::system_clock::now();
+    if (!fetch_failed_in_sync_) s.last_error.clear();
   });
 }
 
@@ -261,6 +264,7 @@ bool StoreFollower::fetch_and_switch(int64_t run_id) {
 // kept; the next poll tries again, and the server serves what it has meanwhile. Logged at most
 // once per 10 s, however often it recurs.
 void StoreFollower::fetch_failed(int64_t run_id, const std::string& error) {
+  fetch_failed_in_sync_ = true;
   update([&](StoreStatus& s) {
     ++s.fetch_failures;
     s.last_error = error;

@@ -94,6 +94,7 @@ class StoreFollower {
   std::chrono::milliseconds backoff_{0};
   std::chrono::steady_clock::time_point next_heartbeat_{}, next_usage_report_{};
   RepeatLimiter failures_;  // the follower thread's own
+  bool fetch_failed_in_sync_ = false;
 
   mutable std::mutex status_mutex_;
   std::condition_variable first_attempt_done_;

@@ -9,7 +9,26 @@
 
 namespace reelstat::ingest {
 
+namespace {
+
+// Two encodings that look like a broken header, named for what they are.
+void refuse_foreign_encoding(std::string_view text) {
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF") ||
+      text.find('\0') != std::string_view::npos)
+    throw HeaderError(
+        "the file is UTF-16 (its header holds NUL bytes or a UTF-16 byte order mark); reelstat reads UTF-8: "
+        "convert it first, e.g. iconv -f UTF-16 -t UTF-8");
+  const size_t cr = text.find('\r');
+  if (cr != std::string_view::npos && cr + 1 < text.size() && text[cr + 1] != '\n')
+    throw HeaderError(
+        "the file's lines end in CR alone (classic Mac OS line ends); reelstat reads LF or CRLF: convert it "
+        "first, e.g. tr '\\r' '\\n'");
+}
+
+}  // namespace
+
 Columns find_columns(const csv::RawRecord& header) {
+  refuse_foreign_encoding(header.text);
   if (header.problem != csv::Problem::none)
     throw HeaderError("the header line is malformed (" + std::string(csv::problem_name(header.problem)) +
                       ")");

@@ -107,7 +107,10 @@ class SqliteKeyStore final : public KeyStore {
     db_.exec("BEGIN IMMEDIATE");
     try {
       auto update = db_.prepare(
-          "UPDATE api_keys SET requests = requests + ?, last_used_at = max(last_used_at, ?) WHERE hash = ?");
+          // Never later than this clock: a server whose clock ran ahead would otherwise leave a
+          // future "last used" for good (max() keeps it).
+          "UPDATE api_keys SET requests = requests + ?, "
+          "last_used_at = min(max(last_used_at, ?), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) WHERE hash = ?");
       for (const auto& u : uses) {
         update.bind(1, u.requests).bind(2, u.last_used_at).bind(3, u.hash).run();
       }

@@ -31,8 +31,18 @@ RunRecord read_run(const Statement& row) {
 
 }  // namespace
 
-Ledger::Ledger(const std::filesystem::path& path)
-    : db_(std::make_unique<Database>(path, Database::Mode::read_write_create)) {
+Ledger::Ledger(const std::filesystem::path& path, Access access) {
+  if (access == Access::read_only) {
+    if (!std::filesystem::exists(path)) return;
+    try {
+      db_ = std::make_unique<Database>(path, Database::Mode::read_only);
+      db_->exec("SELECT count(*) FROM runs");  // fails here when the -shm cannot be made
+    } catch (const StoreError&) {
+      db_ = std::make_unique<Database>(path, Database::Mode::immutable_snapshot);
+    }
+    return;
+  }
+  db_ = std::make_unique<Database>(path, Database::Mode::read_write_create);
   db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
   db_->exec(R"sql(
     CREATE TABLE IF NOT EXISTS runs (
@@ -89,6 +99,7 @@ void Ledger::finish_run(const RunRecord& run) {
 }
 
 std::optional<RunRecord> Ledger::find(int64_t id) {
+  if (!db_) return std::nullopt;
   auto q = db_->prepare("SELECT " + std::string(kColumns) + " FROM runs WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
@@ -97,6 +108,7 @@ std::optional<RunRecord> Ledger::find(int64_t id) {
 
 std::vector<RunRecord> Ledger::all() {
   std::vector<RunRecord> out;
+  if (!db_) return out;
   auto q = db_->prepare("SELECT " + std::string(kColumns) + " FROM runs ORDER BY id");
   while (q.step())
     out.push_back(read_run(q));
@@ -125,6 +137,17 @@ void Ledger::settle_interrupted(std::optional<int64_t> current_run) {
 void Ledger::record_publication(int64_t run_id, const std::string& action) {
   auto insert = db_->prepare("INSERT INTO publications (at, run_id, action) VALUES (?,?,?)");
   insert.bind(1, utc_now()).bind(2, run_id).bind(3, action).run();
+}
+
+}  // namespace reelstat::store
+
+namespace reelstat::store {
+
+std::optional<int64_t> Ledger::last_publication() {
+  if (!db_) return std::nullopt;
+  auto q = db_->prepare("SELECT run_id FROM publications ORDER BY rowid DESC LIMIT 1");
+  if (!q.step()) return std::nullopt;
+  return q.int64(0);
 }
 
 }  // namespace reelstat::store

@@ -34,7 +34,10 @@ inline constexpr const char* kEndedBeforePublishing =
 // The run ledger (DIR/ledger.sqlite): every ingest, and every change of the current snapshot.
 class Ledger {
  public:
-  explicit Ledger(const std::filesystem::path& path);
+  enum class Access { read_write, read_only };
+  // read_only never writes (a `runs` on a read-only data dir, or one another user owns): no
+  // ledger file reads as no runs, and a WAL ledger whose -shm cannot be made is read immutable.
+  explicit Ledger(const std::filesystem::path& path, Access access = Access::read_write);
   ~Ledger();
 
   // Records a run that is starting; returns its id (ids only grow).
@@ -49,6 +52,8 @@ class Ledger {
 
   // A change of the current snapshot: action is "ingest" or "publish".
   void record_publication(int64_t run_id, const std::string& action);
+  // The run of the latest recorded change of the current snapshot, if any.
+  std::optional<int64_t> last_publication();
 
  private:
   std::unique_ptr<Database> db_;

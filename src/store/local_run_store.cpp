@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <iostream>
+
 #include "store/data_dir.hpp"
 #include "store/fsync.hpp"
 #include "store/run_store.hpp"
@@ -12,16 +14,30 @@ namespace {
 
 class LocalRunStore final : public RunStore {
  public:
-  LocalRunStore(const std::filesystem::path& root, StoreAccess access) : dir_(root) {
-    if (access != StoreAccess::writer) return;
+  LocalRunStore(const std::filesystem::path& root, StoreAccess access)
+      : dir_(root), writable_(access == StoreAccess::writer) {
+    if (!writable_) return;
     lock_ = std::make_unique<WriterLock>(dir_);
+    repair_current_if_damaged();
     ledger().settle_interrupted(dir_.current_run());
     dir_.remove_unfinished_snapshots();
   }
 
   std::string describe() const override { return dir_.root().string(); }
   const DataDir& local() const override { return dir_; }
-  std::optional<int64_t> current_run() override { return dir_.current_run(); }
+  std::optional<int64_t> current_run() override {
+    try {
+      return dir_.current_run();
+    } catch (const StoreError& e) {
+      const auto last = ledger().last_publication();
+      throw StoreError(std::string(e.what()) + " (damaged); " +
+                           (last ? fmt::format("the ledger's last publication is run {}: any ingest, or "
+                                               "`reelstat publish {}`, restores it",
+                                               *last, *last)
+                                 : std::string("any ingest restores it")),
+                       StoreErrorKind::corrupt);
+    }
+  }
   int64_t begin_run(const RunRecord& run) override { return ledger().begin_run(run); }
 
   void finish_run(const RunRecord& run, const std::string& report_json) override {
@@ -68,13 +84,39 @@ class LocalRunStore final : public RunStore {
   std::vector<int64_t> prune(size_t keep) override { return dir_.prune(keep); }
 
  private:
-  // Opened on first use: `query` reads CURRENT and a snapshot, never the ledger.
+  // Opened on first use: `query` reads CURRENT and a snapshot, never the ledger. A reader never
+  // writes it.
   Ledger& ledger() {
-    if (!ledger_) ledger_ = std::make_unique<Ledger>(dir_.ledger_path());
+    if (!ledger_)
+      ledger_ = std::make_unique<Ledger>(dir_.ledger_path(),
+                                         writable_ ? Ledger::Access::read_write : Ledger::Access::read_only);
     return *ledger_;
   }
 
+  // A damaged CURRENT (a half-restored backup, a stray edit) would stop every writer: it is made
+  // again from the ledger's last publication, once that run's snapshot passes its seal.
+  void repair_current_if_damaged() {
+    try {
+      dir_.current_run();
+      return;
+    } catch (const StoreError& e) {
+      const auto last = ledger().last_publication();
+      if (!last || !has_snapshot(*last))
+        throw StoreError(std::string(e.what()) +
+                             " (damaged), and the ledger names no published run whose snapshot is on disk; "
+                             "remove CURRENT to start again from a full ingest",
+                         StoreErrorKind::corrupt);
+      verify_seal(dir_.snapshot_path(*last));
+      dir_.make_current(*last);
+      std::cerr << fmt::format(
+          "reelstat: {} was damaged; restored it from the ledger: run {}, its last "
+          "publication\n",
+          dir_.current_pointer().string(), *last);
+    }
+  }
+
   DataDir dir_;
+  bool writable_;
   std::unique_ptr<WriterLock> lock_;
   std::unique_ptr<Ledger> ledger_;
 };

@@ -84,7 +84,10 @@ void PgKeys::record_use(const std::vector<KeyUse>& uses) {
   if (uses.empty()) return;
   conn_.exec(
       "UPDATE reelstat_store.api_keys k SET requests = k.requests + u.requests, "
-      "last_used_at = greatest(k.last_used_at, u.last_used_at) "
+      // Never later than the store's own clock: a server whose clock ran ahead would otherwise
+      // leave a future "last used" for good (greatest() keeps it).
+      "last_used_at = least(greatest(k.last_used_at, u.last_used_at), "
+      "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')) "
       "FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(hash, requests, last_used_at) "
       "WHERE k.hash = u.hash",
       {array_literal(uses, [](const KeyUse& u) { return u.hash; }),
