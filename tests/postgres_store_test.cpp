@@ -56,20 +56,21 @@ TEST_F(PostgresStoreTest, InitCreatesTheSchemaOnceAndCommandsRefuseAStoreWithout
   auto again = pg("store init");
   EXPECT_EQ(again.exit_code, 0) << again.out;
   EXPECT_NE(again.out.find("up to date"), std::string::npos) << again.out;
-  EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.schema_migrations").out, "2\n");
+  EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.schema_migrations").out, "3\n");
 
   // A store left at version 1 (as an earlier reelstat made it) is refused until it is migrated.
-  ASSERT_EQ(sql("DROP TABLE reelstat_store.api_keys, reelstat_store.servers; "
-                "DELETE FROM reelstat_store.schema_migrations WHERE version = 2")
+  ASSERT_EQ(sql("DROP TABLE reelstat_store.api_keys, reelstat_store.servers, reelstat_store.identity; "
+                "DELETE FROM reelstat_store.schema_migrations WHERE version >= 2")
                 .exit_code,
             0);
   auto older = pg("keys list");
   EXPECT_EQ(older.exit_code, 1);
-  EXPECT_NE(older.out.find("has schema version 1, this reelstat needs 2; run `reelstat store init --store"),
+  EXPECT_NE(older.out.find("has schema version 1, this reelstat needs 3; run `reelstat store init --store"),
             std::string::npos)
       << older.out;
   auto migrated = pg("store init");
   EXPECT_NE(migrated.out.find("applied migration 2"), std::string::npos) << migrated.out;
+  EXPECT_NE(migrated.out.find("applied migration 3"), std::string::npos) << migrated.out;
   EXPECT_EQ(pg("keys list").exit_code, 0);
 
   // A store migrated by a newer reelstat is refused, not misread.
@@ -218,6 +219,36 @@ TEST_F(PostgresStoreTest, AKeyUseFromTheFutureIsKeptAtTheStoresNow) {
   EXPECT_EQ(listed.requests, 3);
   EXPECT_LE(listed.last_used_at, reelstat::utc_now());
   EXPECT_GE(listed.last_used_at, "2026-01-01T00:00:00Z");
+}
+
+// Issue 18.11: run ids start again in a store made anew. A writer's data dir from the old store
+// failed with "runs/000001/rejects.csv: File exists", and a reader's copy of the old run 1 could be
+// served as the new run 1. Data dirs are bound to the store's identity (made by `store init`).
+TEST_F(PostgresStoreTest, ADataDirOfAnotherStoreIsRefusedOrItsCopiesDropped) {
+  init();
+  merge_stderr_ = true;
+  ASSERT_EQ(pg("ingest " + sample()).exit_code, 0);
+  const auto reader = (dir_ / "reader").string();
+  const auto old_answer =
+      run_reelstat("query /v1/dataset --store " + shell_quote(url()) + " --data-dir " + shell_quote(reader));
+  ASSERT_EQ(Json::parse(old_answer.out)["movies"], 2995);
+  // The store is made again, and its run 1 is another file.
+  ASSERT_EQ(server_->psql("DROP DATABASE " + database_).exit_code, 0);
+  ASSERT_EQ(server_->psql("CREATE DATABASE " + database_).exit_code, 0);
+  init();
+  const auto other = file("one.csv", kHeader + record(Row{}));
+  const auto refused = pg("ingest " + other);
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("holds runs of another store"), std::string::npos) << refused.out;
+  ASSERT_EQ(run_reelstat("ingest " + other + " --store " + shell_quote(url()) + " --data-dir " +
+                         shell_quote((dir_ / "fresh").string()))
+                .exit_code,
+            0);
+  const auto new_answer =
+      run_reelstat("query /v1/dataset --store " + shell_quote(url()) + " --data-dir " + shell_quote(reader));
+  ASSERT_EQ(new_answer.exit_code, 0) << new_answer.out;
+  EXPECT_EQ(Json::parse(new_answer.out)["movies"], 1)
+      << "the old store's run 1 is not served as the new one's";
 }
 
 TEST_F(PostgresStoreTest, ASecondWriterIsToldWhoHoldsTheLock) {

@@ -141,6 +141,11 @@ void StoreFollower::connect() {
   link_ = store::connect_fleet_link(url_, application_name(server_name_), wake_fd_);
   const bool standby = link_->standby();
   const std::string where = link_->describe();
+  // Run ids start again in a store made anew: copies from another store are never served as its.
+  if (local_.bind_to_store(link_->store_id(), where, false)) {
+    log(fmt::format("this data dir held snapshot copies of another store than {}; dropped them", where));
+    mirrored_keys_.clear();
+  }
   update([&](StoreStatus& s) {
     s.state = "connected";
     s.server = where;

@@ -1,6 +1,7 @@
 #include "store/data_dir.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -77,6 +78,31 @@ void DataDir::make_current(int64_t run_id) const {
     throw StoreError("run " + std::to_string(run_id) + " has no snapshot on disk (" +
                      snapshot_path(run_id).string() + ")");
   replace_file_atomically(current_pointer(), std::to_string(run_id) + "\n");
+}
+
+bool DataDir::bind_to_store(const std::string& store_id, const std::string& describe, bool writer) const {
+  std::string bound;
+  {
+    std::ifstream in(store_marker());
+    if (in) std::getline(in, bound);
+  }
+  if (bound == store_id) return false;
+  if (!bound.empty()) {
+    if (writer)
+      throw StoreError(
+          fmt::format("the data dir {} holds runs of another store (id {}) than {} (id {}): its run "
+                      "folders would be taken for this store's runs; use another --data-dir, or empty "
+                      "this one",
+                      root_.string(), bound, describe, store_id));
+    for (int64_t id : snapshot_runs()) {
+      std::filesystem::remove(snapshot_path(id));
+      std::filesystem::remove(seal_path(snapshot_path(id)));
+    }
+    std::filesystem::remove(current_pointer());
+    std::filesystem::remove(key_mirror_path());
+  }
+  replace_file_atomically(store_marker(), store_id + "\n");
+  return !bound.empty();
 }
 
 std::vector<int64_t> DataDir::snapshot_runs() const {

@@ -29,6 +29,14 @@ class DataDir {
   // A server following a shared store: its copy of the fleet's keys (save_key_mirror).
   std::filesystem::path key_mirror_path() const { return root_ / "fleet-keys.tsv"; }
   std::filesystem::path current_pointer() const { return root_ / "CURRENT"; }
+  // With a shared store: the identity of the store whose runs this dir holds (DIR/STORE).
+  std::filesystem::path store_marker() const { return root_ / "STORE"; }
+
+  // Binds this dir to the shared store `store_id` (describe: for messages). A dir bound to no
+  // store yet is bound now. One bound to another store holds run folders and snapshot copies
+  // whose run ids may mean other runs here: a writer (`writer`) is refused, naming both; a cache
+  // (a server, a query) drops its copies and is bound anew. Returns true when it dropped them.
+  bool bind_to_store(const std::string& store_id, const std::string& describe, bool writer) const;
 
   // The run whose snapshot is current, if any. Throws when CURRENT exists but is unreadable.
   std::optional<int64_t> current_run() const;

@@ -27,6 +27,8 @@ class FleetLink {
   // (false) when `wake_fd` becomes readable.
   virtual bool wait_for_notice(std::chrono::milliseconds timeout, int wake_fd) = 0;
 
+  // The identity `store init` gave the store: local copies belong to one store.
+  virtual std::string store_id() = 0;
   virtual std::optional<int64_t> current_run() = 0;
   // The run's snapshot file, checked against its recorded size and SHA-256, written to `dest`.
   virtual void fetch_snapshot(int64_t run_id, const std::filesystem::path& dest) = 0;

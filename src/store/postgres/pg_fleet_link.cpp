@@ -38,6 +38,10 @@ class PgFleetLink final : public FleetLink {
     return by_kind([&] { return conn_.wait_for_notification(timeout, wake_fd); });
   }
 
+  std::string store_id() override {
+    return by_kind([&] { return read_store_id(conn_); });
+  }
+
   std::optional<int64_t> current_run() override {
     return by_kind([&] { return read_current_run(conn_); });
   }

@@ -60,6 +60,7 @@ class PgRunStore final : public RunStore {
         dir_(data_dir),
         writer_(access == StoreAccess::writer) {
     require_schema(conn_, redact_url(url));
+    dir_.bind_to_store(read_store_id(conn_), describe(), writer_);
     if (!writer_) return;
     if (conn_.in_recovery())
       throw StoreError(

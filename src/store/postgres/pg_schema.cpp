@@ -134,6 +134,20 @@ CREATE TABLE reelstat_store.servers (
 )";
 }
 
+// The store's identity, made once by `store init`: data dirs remember which store their run folders
+// and snapshot copies came from, since run ids start again in a store that is made anew (or
+// restored from a backup taken before its last runs).
+std::string migration_3() {
+  return R"(
+CREATE TABLE reelstat_store.identity (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  store_id text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO reelstat_store.identity (store_id) VALUES (gen_random_uuid()::text);
+)";
+}
+
 struct Migration {
   int version;
   const char* description;
@@ -144,6 +158,7 @@ const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
       {1, "runs, snapshot files, model tables partitioned by run, analysts' views", &migration_1},
       {2, "API keys with use counts, API servers' heartbeats", &migration_2},
+      {3, "the store's identity, which data dirs are bound to", &migration_3},
   };
   return list;
 }
@@ -209,6 +224,10 @@ void require_schema(Connection& c, const std::string& store_url) {
         fmt::format("the PostgreSQL store {} has schema version {}, newer than this reelstat "
                     "knows ({}); upgrade reelstat",
                     c.describe(), version, kStoreSchemaVersion));
+}
+
+std::string read_store_id(Connection& c) {
+  return std::string(c.exec("SELECT store_id FROM reelstat_store.identity").text(0, 0));
 }
 
 }  // namespace reelstat::store::pg

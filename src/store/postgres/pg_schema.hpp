@@ -12,7 +12,7 @@
 
 namespace reelstat::store::pg {
 
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 
 // The snapshot tables that are also loaded into PostgreSQL, in load order: the normalized model
 // and the rollups. (meta is the runs table there; the id lists behind figures are only for the
@@ -27,6 +27,9 @@ std::vector<int> migrate(Connection& connection);
 // Refuses a store without the schema, or with a newer one than this binary knows, naming the
 // command to run.
 void require_schema(Connection& connection, const std::string& store_url);
+
+// The identity `store init` gave the store (migration 3).
+std::string read_store_id(Connection& connection);
 
 // The name of a run's partition of a model table, e.g. reelstat_store.movies_run_42.
 std::string partition_name(const TableSpec& table, int64_t run_id);
