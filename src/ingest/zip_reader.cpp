@@ -147,11 +147,9 @@ class ZipMemberReader::Walker {
   size_t inflate_some(char* dst, size_t capacity, const zip::Entry& entry) {
     const bool sized = !(entry.flags & zip::kFlagDataDescriptor);
     while (!stream_ended_) {
-      auto [bytes, length] = in_.available();
+      auto [bytes, length] = in_.available();  // 0 only at the end of the input
+      const bool exhausted = sized && consumed_ == entry.compressed;
       if (sized) length = static_cast<size_t>(std::min<uint64_t>(length, entry.compressed - consumed_));
-      if (sized && consumed_ == entry.compressed)
-        refuse("damaged zip archive: the deflate data of " + entry.name + " runs past its stated size");
-      if (length == 0) refuse(kTruncated);
       z_.next_in = const_cast<Bytef*>(bytes);
       z_.avail_in = static_cast<uInt>(std::min<size_t>(length, 1u << 30));
       z_.next_out = reinterpret_cast<Bytef*>(dst);
@@ -166,6 +164,12 @@ class ZipMemberReader::Walker {
         refuse("damaged zip archive: the deflate data of " + entry.name + " is corrupt (" +
                (z_.msg ? z_.msg : "zlib error") + ")");
       if (room > z_.avail_out) return room - z_.avail_out;
+      // No output, so inflate needs input: none left means the data ended early. (With input left
+      // it still holds output back for a small buffer, so that case is decided here, not before.)
+      if (!stream_ended_ && offered == 0)
+        refuse(exhausted
+                   ? "damaged zip archive: the deflate data of " + entry.name + " runs past its stated size"
+                   : std::string(kTruncated));
     }
     return 0;
   }
