@@ -34,5 +34,16 @@ TEST(RepeatLimiter, ANewMessageOrARecoveryIsNewsAtOnce) {
   EXPECT_EQ(repeats, 0u);
 }
 
+// The line the server logs: the message alone the first time, with its held-back count after.
+TEST(RepeatLimiter, TheLoggedLineSaysHowOftenTheFailureRecurred) {
+  RepeatLimiter limiter(seconds(10));
+  const RepeatLimiter::Clock::time_point t0{seconds(1000)};
+  EXPECT_EQ(limiter.line("disk full", t0), "disk full");
+  EXPECT_EQ(limiter.line("disk full", t0 + seconds(1)), std::nullopt);
+  EXPECT_EQ(limiter.line("disk full", t0 + seconds(2)), std::nullopt);
+  EXPECT_EQ(limiter.line("disk full", t0 + seconds(11)),
+            "disk full (and 2 more times since it was last logged)");
+}
+
 }  // namespace
 }  // namespace reelstat::http

@@ -4,6 +4,7 @@
 // recurred in between; a new message is written at once.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace reelstat::http {
@@ -25,6 +26,15 @@ class RepeatLimiter {
     last_written_ = now;
     held_ = 0;
     return true;
+  }
+
+  // The line to log for MESSAGE now, with how often it recurred since it was last written, or
+  // nothing when it is held back: the one way the server writes a failure that may repeat.
+  std::optional<std::string> line(const std::string& message, Clock::time_point now = Clock::now()) {
+    uint64_t repeats = 0;
+    if (!admit(message, repeats, now)) return std::nullopt;
+    if (repeats == 0) return message;
+    return message + " (and " + std::to_string(repeats) + " more times since it was last logged)";
   }
 
   // A success in between: the next failure is news again.

@@ -465,13 +465,7 @@ void Server::State::refresh_snapshot(bool force) {
 }
 
 void Server::State::log_repeated(RepeatLimiter& limiter, const std::string& message) {
-  uint64_t repeats = 0;
-  if (!limiter.admit(message, repeats)) return;
-  if (repeats > 0)
-    std::cerr << fmt::format("reelstat serve: {} (and {} more times since it was last logged)\n", message,
-                             repeats);
-  else
-    std::cerr << fmt::format("reelstat serve: {}\n", message);
+  if (auto line = limiter.line(message)) std::cerr << "reelstat serve: " << *line << "\n";
 }
 
 void Server::State::watch() {

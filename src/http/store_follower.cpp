@@ -130,10 +130,8 @@ void StoreFollower::failed(const std::string& error, bool link_lost) {
   if (link_lost) return lost(error);
   // The store answered; something here failed (the disk, a local file): the session is kept.
   update([&](StoreStatus& s) { s.last_error = error; });
-  uint64_t repeats = 0;
   const std::string message = "could not follow the shared store: " + error + "; retrying with backoff";
-  if (failures_.admit(message, repeats))
-    log(repeats ? fmt::format("{} (and {} more times since last logged)", message, repeats) : message);
+  if (auto line = failures_.line(message)) log(*line);
 }
 
 void StoreFollower::connect() {
@@ -167,7 +165,6 @@ void StoreFollower::lost(const std::string& error) {
     s.last_error = error;
     ++s.connection_failures;
   });
-  uint64_t repeats = 0;
   std::optional<int64_t> served;
   try {
     served = local_.current_run();
@@ -177,8 +174,7 @@ void StoreFollower::lost(const std::string& error) {
   const std::string message = fmt::format(
       "{} the shared store: {}; {}, reconnecting with backoff", was_connected ? "lost" : "cannot reach",
       error, served ? fmt::format("still serving run {}", *served) : std::string("nothing to serve yet"));
-  if (failures_.admit(message, repeats))
-    log(repeats ? fmt::format("{} (and {} more times since last logged)", message, repeats) : message);
+  if (auto line = failures_.line(message)) log(*line);
 }
 
 void StoreFollower::sync() {
@@ -274,10 +270,8 @@ void StoreFollower::fetch_failed(int64_t run_id, const std::string& error) {
     ++s.fetch_failures;
     s.last_error = error;
   });
-  uint64_t repeats = 0;
   const std::string message = fmt::format("could not fetch the snapshot of run {}: {}", run_id, error);
-  if (failures_.admit(message, repeats))
-    log(repeats ? fmt::format("{} (and {} more times since last logged)", message, repeats) : message);
+  if (auto line = failures_.line(message)) log(*line);
 }
 
 void StoreFollower::replace_keys(std::vector<store::ApiKey> active) {
