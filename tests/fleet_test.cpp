@@ -105,6 +105,12 @@ class FleetTest : public ::testing::Test {
     HttpClient client(server.port());
     return Json::parse(client.get("/readyz").body);
   }
+  // Waits until `server`'s /readyz says the store is in `state`, or `give_up` passes.
+  static void until_store_state(const ServerProcess& server, const std::string& state,
+                                Clock::time_point give_up) {
+    while (Clock::now() < give_up && ready(server)["store"]["state"] != state)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   // Waits (up to `limit`) until every server serves `run`; returns how long that took.
   static std::chrono::milliseconds until_all_serve(const std::vector<std::unique_ptr<ServerProcess>>& fleet,
                                                    int64_t run, std::chrono::milliseconds limit) {
@@ -227,8 +233,7 @@ TEST_F(FleetTest, WithTheStoreStoppedEveryServerAnswersEveryRouteAndCatchesUpWhe
   // Each server notices within its keepalive and poll, and says so without becoming unready.
   const auto give_up = Clock::now() + std::chrono::seconds(15);
   for (const auto& server : fleet) {
-    while (Clock::now() < give_up && ready(*server)["store"]["state"] != "unreachable")
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    until_store_state(*server, "unreachable", give_up);
     HttpClient client(server->port());
     const auto readyz = client.get("/readyz");
     EXPECT_EQ(readyz.status, 200);
@@ -252,8 +257,7 @@ TEST_F(FleetTest, WithTheStoreStoppedEveryServerAnswersEveryRouteAndCatchesUpWhe
   own.start();
   const auto reconnect_by = Clock::now() + std::chrono::seconds(15);
   for (const auto& server : fleet)
-    while (Clock::now() < reconnect_by && ready(*server)["store"]["state"] != "connected")
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    until_store_state(*server, "connected", reconnect_by);
   ASSERT_EQ(ingest(next_month(), store).exit_code, 0);
   EXPECT_LE(until_all_serve(fleet, 2, std::chrono::seconds(10)).count(), 2000);
   for (const auto& server : fleet) {
@@ -337,8 +341,7 @@ TEST_F(FleetTest, AFrozenStoreNeverHangsAServerAnIngestOrAShutdown) {
     EXPECT_EQ(r.body, expected) << "the frozen ingest published nothing";
   }
   const auto give_up = Clock::now() + std::chrono::seconds(15);
-  while (Clock::now() < give_up && ready(*fleet[0])["store"]["state"] != "unreachable")
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  until_store_state(*fleet[0], "unreachable", give_up);
   EXPECT_EQ(ready(*fleet[0])["store"]["state"], "unreachable");
   EXPECT_NE(HttpClient(fleet[0]->port()).get("/metrics").body.find("\nreelstat_store_up 0\n"),
             std::string::npos);
@@ -360,8 +363,7 @@ TEST_F(FleetTest, AFrozenStoreNeverHangsAServerAnIngestOrAShutdown) {
   EXPECT_TRUE(WIFEXITED(writer_status) && WEXITSTATUS(writer_status) == 1) << writer_status;
   own.thaw();
   const auto reconnect_by = Clock::now() + std::chrono::seconds(15);
-  while (Clock::now() < reconnect_by && ready(*fleet[1])["store"]["state"] != "connected")
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  until_store_state(*fleet[1], "connected", reconnect_by);
   EXPECT_EQ(ready(*fleet[1])["run_id"], 1) << "the frozen ingest published nothing";
   ASSERT_EQ(ingest(next_month(), store).exit_code, 0);
   const int64_t latest = Json::parse(reelstat("runs --json", store).out.substr(0)).back()["id"];

@@ -15,7 +15,7 @@ constexpr int kExitOk = 0, kExitClientError = 1, kExitNoSnapshot = 3, kExitSnaps
 int exit_code_for(const query::Response& response) {
   if (response.status == 200) return kExitOk;
   if (response.status < 500) return kExitClientError;
-  if (response.snapshot_failed) return kExitSnapshotDamaged;
+  if (!response.snapshot_failure.empty()) return kExitSnapshotDamaged;
   return response.status == 503 ? kExitNoSnapshot : kExitServerError;
 }
 

@@ -48,10 +48,9 @@ bool SnapshotHolder::refresh(bool force) {
   // The same damaged file is not hashed again at every poll; a changed one (restored, fetched
   // again) is. One that was being written is loaded again only under a lease: once no process has
   // it open for writing.
-  const bool wait_for_lease = refused_ && refused_->run_id == *wanted && refused_->wait_for_lease;
-  if (!force && !wait_for_lease && refused_ && refused_->run_id == *wanted &&
-      refused_->identity == identity_or_none(path))
-    return false;
+  const Refused* before = refused_ && refused_->run_id == *wanted ? &*refused_ : nullptr;
+  const bool wait_for_lease = before && before->wait_for_lease;
+  if (!force && before && !wait_for_lease && before->identity == identity_or_none(path)) return false;
   using Access = store::SqliteSnapshot::Access;
   std::unique_ptr<store::SqliteSnapshot> index;
   try {

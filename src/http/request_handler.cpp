@@ -281,7 +281,7 @@ std::shared_ptr<const RenderedResponse> RequestHandler::render(LiveSnapshot& liv
   if (wanted == query::Format::csv) key += "\ncsv";
   if (auto hit = live.cache.find(key)) return hit;
   query::Response response = query::respond(live.index.get(), target, wanted);
-  if (response.snapshot_failed) snapshots_.report_damage(live, response.error_message());
+  if (!response.snapshot_failure.empty()) snapshots_.report_damage(live, response.snapshot_failure);
   if (response.status != 200) {
     error.status = response.status;
     error.body = std::move(response.body);

@@ -1,7 +1,6 @@
 #include "query/router.hpp"
 
 #include <cctype>
-#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "query/api_error.hpp"
@@ -106,12 +105,6 @@ std::string error_body(std::string_view code, std::string_view message) {
   return body;
 }
 
-std::string Response::error_message() const {
-  if (status == 200) return "";
-  const auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  return parsed.is_object() ? parsed.value("/error/message"_json_pointer, std::string()) : std::string();
-}
-
 std::string_view route_template(std::string_view target) {
   // With no snapshot every route stops at its first data access, after naming itself.
   return respond(nullptr, target.substr(0, target.find('?'))).route;
@@ -148,7 +141,7 @@ Response respond(const SnapshotView* index, std::string_view target, Format want
   } catch (const store::StoreError& e) {
     // The snapshot's file failed under the read (truncated, damaged): the caller stops serving it.
     response.status = e.damages_snapshot() ? 503 : 500;
-    response.snapshot_failed = e.damages_snapshot();
+    if (e.damages_snapshot()) response.snapshot_failure = e.what();
     response.body = error_body(e.damages_snapshot() ? "snapshot_damaged" : "internal", e.what());
   } catch (const std::exception& e) {
     response.status = 500;

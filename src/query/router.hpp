@@ -14,11 +14,9 @@ struct Response {
   std::string body;                 // JSON and a newline, or a CSV table
   std::string_view route = "none";  // the matched route's template, e.g. /v1/companies/{id}/years
   Format format = Format::json;
-  std::string csv_filename;      // for Content-Disposition: the path's segments, e.g. companies-3-years.csv
-  bool snapshot_failed = false;  // 503 snapshot_damaged: the snapshot's file failed while read
-
-  // The message of an error body (for logs), or "" for a success.
-  std::string error_message() const;
+  std::string csv_filename;  // for Content-Disposition: the path's segments, e.g. companies-3-years.csv
+  // Set with a 503 snapshot_damaged: what failed when the snapshot's file was read.
+  std::string snapshot_failure;
 
   std::string_view content_type() const {
     return format == Format::csv ? "text/csv; charset=utf-8; header=present" : "application/json";

@@ -139,10 +139,6 @@ void Ledger::record_publication(int64_t run_id, const std::string& action) {
   insert.bind(1, utc_now()).bind(2, run_id).bind(3, action).run();
 }
 
-}  // namespace reelstat::store
-
-namespace reelstat::store {
-
 std::optional<int64_t> Ledger::last_publication() {
   if (!db_) return std::nullopt;
   auto q = db_->prepare("SELECT run_id FROM publications ORDER BY rowid DESC LIMIT 1");

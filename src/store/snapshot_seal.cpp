@@ -55,13 +55,12 @@ std::optional<Seal> read_seal(const std::filesystem::path& snapshot) {
   return s;
 }
 
-// Rewrites the seal for the file as it is now; false (and nothing changed) when that fails.
-bool try_record(const std::filesystem::path& snapshot, const std::string& sha256) {
+// Rewrites the seal for the file as it is now, if it can: a read-only data dir keeps the old one
+// (and the file is hashed again at its next check).
+void try_record(const std::filesystem::path& snapshot, const std::string& sha256) {
   try {
     record_seal(snapshot, sha256);
-    return true;
   } catch (const std::exception&) {
-    return false;
   }
 }
 
@@ -100,14 +99,14 @@ void record_seal(const std::filesystem::path& snapshot, const std::string& sha25
   replace_file_atomically(seal_path(snapshot), format_seal({sha256, file_identity(snapshot)}));
 }
 
-SealCheck verify_seal(const std::filesystem::path& snapshot) {
+void verify_seal(const std::filesystem::path& snapshot) {
   const FileIdentity now = file_identity(snapshot);
   const auto seal = read_seal(snapshot);
-  if (seal && seal->identity == now) return SealCheck::trusted;
+  if (seal && seal->identity == now) return;
   const std::string actual = hash_file(snapshot);
   if (!seal) {
     try_record(snapshot, actual);
-    return SealCheck::sealed;
+    return;
   }
   if (actual != seal->sha256)
     throw StoreError(
@@ -116,7 +115,6 @@ SealCheck verify_seal(const std::filesystem::path& snapshot) {
                     snapshot.string(), actual, now.size, seal->sha256, seal->identity.size),
         StoreErrorKind::corrupt);
   try_record(snapshot, actual);
-  return SealCheck::rehashed;
 }
 
 }  // namespace reelstat::store

@@ -31,15 +31,11 @@ std::string hash_file(const std::filesystem::path& path);
 // rename: a rename moves the change time).
 void record_seal(const std::filesystem::path& snapshot, const std::string& sha256);
 
-enum class SealCheck {
-  trusted,   // the file is as it was sealed: not hashed again
-  rehashed,  // it was touched (or copied) but its bytes still match; the seal now names it as it is
-  sealed,    // it had no seal (made before seals existed): hashed and sealed now
-};
-
-// Checks `snapshot` against its seal. Throws StoreError of kind corrupt, naming both hashes, when
-// its bytes no longer match, and of kind io when it cannot be read. A seal that cannot be
-// rewritten (a read-only data dir) is not an error.
-SealCheck verify_seal(const std::filesystem::path& snapshot);
+// Checks `snapshot` against its seal: a file as it was sealed is not hashed again; one that was
+// touched (or copied) is hashed, and its seal rewritten to name it as it is if its bytes still
+// match; one with no seal (made before seals existed) is hashed and sealed now. Throws StoreError
+// of kind corrupt, naming both hashes, when its bytes no longer match, and of kind io when it cannot
+// be read. A seal that cannot be rewritten (a read-only data dir) is not an error.
+void verify_seal(const std::filesystem::path& snapshot);
 
 }  // namespace reelstat::store

@@ -133,7 +133,7 @@ SqliteSnapshot::SqliteSnapshot(std::filesystem::path path, Access access) : path
                      "served again once nobody writes it");
   mode_ = lease_ ? Database::Mode::immutable_mapped : Database::Mode::immutable_snapshot;
   identity_ = file_identity(path_);
-  seal_check_ = verify_seal(path_);
+  verify_seal(path_);
   auto first = std::make_unique<Connection>(path_, mode_);
   meta_ = load_meta(first->db, path_);
   idle_.push_back(std::move(first));

@@ -32,8 +32,6 @@ class SqliteSnapshot final : public SnapshotView {
 
   const SnapshotMeta& meta() const override { return meta_; }
   const std::filesystem::path& path() const { return path_; }
-  // How the seal check went when it was opened (whether the file was hashed).
-  SealCheck seal_check() const { return seal_check_; }
   bool mapped() const { return lease_.has_value(); }
   // Another process wants to write or truncate the file (the lease is breaking), or it was
   // changed or replaced since it was opened: drop this object soon (that releases the lease and
@@ -57,7 +55,6 @@ class SqliteSnapshot final : public SnapshotView {
   std::filesystem::path path_;
   std::optional<FileLease> lease_;
   Database::Mode mode_;
-  SealCheck seal_check_ = SealCheck::trusted;
   FileIdentity identity_;
   SnapshotMeta meta_;
   // SQLite connections are single-threaded: each call borrows an idle one, opening another only

@@ -121,6 +121,11 @@ bool Connection::usable() const {
   return conn_ && PQstatus(conn_.get()) == CONNECTION_OK;
 }
 
+void Connection::require_usable() const {
+  if (!usable())
+    throw PgError("PostgreSQL store: the connection was closed after an earlier failure", "", true);
+}
+
 Clock::time_point Connection::call_deadline() const {
   return Clock::now() + call_deadline_;
 }
@@ -185,8 +190,7 @@ Result Connection::collect_results(Clock::time_point deadline) {
 }
 
 Result Connection::execute(const std::function<int(PGconn*)>& send) {
-  if (!usable())
-    throw PgError("PostgreSQL store: the connection was closed after an earlier failure", "", true);
+  require_usable();
   const auto deadline = call_deadline();
   if (!send(conn_.get())) fail_unreachable("cannot send: " + trimmed_message(PQerrorMessage(conn_.get())));
   flush_until(deadline);
@@ -216,8 +220,7 @@ bool Connection::in_recovery() {
 }
 
 bool Connection::wait_for_notification(std::chrono::milliseconds timeout, int wake_fd) {
-  if (!usable())
-    throw PgError("PostgreSQL store: the connection was closed after an earlier failure", "", true);
+  require_usable();
   PGconn* c = conn_.get();
   auto drain = [c] {
     bool any = false;

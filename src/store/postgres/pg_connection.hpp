@@ -105,6 +105,7 @@ class Connection {
 
  private:
   void connect(const std::string& url, const std::string& application_name);
+  void require_usable() const;
   // Waits for `events` on the server's socket; false when `deadline` passed. Throws when
   // interrupted.
   bool wait_socket(short events, std::chrono::steady_clock::time_point deadline);
