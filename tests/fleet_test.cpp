@@ -371,6 +371,31 @@ TEST_F(FleetTest, AFrozenStoreNeverHangsAServerAnIngestOrAShutdown) {
   EXPECT_LE(until_all_serve(fleet, latest, std::chrono::seconds(15)).count(), 15000);
 }
 
+// Issue 18.11 for a server: its data dir holds the old store's run 1; the store is made anew and
+// its run 1 is another file. From its first answer the restarted server serves the new run 1.
+TEST_F(FleetTest, AServerNeverServesACopyOfAnotherStore) {
+  ASSERT_EQ(ingest(sample_csv()).exit_code, 0);
+  auto server = serve(0, "", {"--no-auth"});
+  const auto loaded_by = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < loaded_by && ready(*server).value("run_id", int64_t{0}) != 1)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto old_movies = Json::parse(HttpClient(server->port()).get("/v1/dataset").body)["movies"];
+  ASSERT_EQ(old_movies, 2995);
+  server.reset();
+  ASSERT_EQ(postgres_->psql("DROP DATABASE " + database_).exit_code, 0);
+  ASSERT_EQ(postgres_->psql("CREATE DATABASE " + database_).exit_code, 0);
+  ASSERT_EQ(reelstat("store init").exit_code, 0);
+  ASSERT_EQ(run_reelstat("ingest " + shell_quote(next_month().string()) + " --store " + shell_quote(store_) +
+                         " --data-dir " + shell_quote((dir_ / "writer2").string()))
+                .exit_code,
+            0);
+  server = serve(0, "", {"--no-auth"});
+  const HttpResult first = HttpClient(server->port()).get("/v1/dataset");
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_NE(Json::parse(first.body)["movies"], old_movies) << "the old store's run 1 was served";
+  EXPECT_NE(server->log().find("held snapshot copies of another store"), std::string::npos) << server->log();
+}
+
 TEST_F(FleetTest, ServersFollowAStandbyAndKeepServingWhenThePrimaryStops) {
   PostgresServer primary;
   PostgresServer standby(PostgresServer::StandbyOf{primary});

@@ -570,7 +570,10 @@ int Server::run() {
   // would end the process.
   net::signal_set signals(s.workers[0]->ioc, SIGINT, SIGTERM, SIGHUP);
   signals.add(SIGIO);
-  s.refresh_snapshot(false);
+  // A follower's local copy is loaded after its first exchange with the store (at most 2 s): that
+  // exchange drops copies of another store (run ids start again in one made anew), which must
+  // never be served as this one's, not even for the first seconds.
+  if (!s.follower) s.refresh_snapshot(false);
   s.refresh_keys();
 
   // The port is claimed first by a socket without SO_REUSEPORT, which fails if any other socket
