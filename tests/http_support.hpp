@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <algorithm>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -31,7 +32,10 @@ class ServerProcess {
   ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> extra_args,
                 const std::filesystem::path& log_dir) {
     stderr_path_ = log_dir / ("serve-" + std::to_string(counter()++) + ".err");
-    std::vector<std::string> args = {"serve", "--data-dir", data_dir.string(), "--listen", "127.0.0.1:0"};
+    std::vector<std::string> args = {"serve", "--data-dir", data_dir.string()};
+    // Any free port, unless the caller names one (a restart on the same address).
+    if (std::find(extra_args.begin(), extra_args.end(), "--listen") == extra_args.end())
+      args.insert(args.end(), {"--listen", "127.0.0.1:0"});
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     pid_ = spawn_reelstat(args, log_dir / "access.log", stderr_path_);
     const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");

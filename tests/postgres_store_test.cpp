@@ -323,5 +323,44 @@ TEST_F(PostgresStoreTest, AKilledIngestLeavesTheCurrentRunAndTheNextOneWorks) {
             "0\n");
 }
 
+// Issue 18.12: PostgreSQL dies after a COMMIT is durable but before its reply arrives
+// (tests/faults/io_faults.c loses the reply of the Nth COMMIT, for every N a clean ingest sends).
+// The verdict must match the store: exit 0 if and only if the ingest's run became current. Before,
+// a lost reply of the publishing COMMIT was reported "failed", exit 1, with the run current.
+TEST_F(PostgresStoreTest, ALostCommitReplyNeverMisreportsWhatWasPublished) {
+  init();
+  ASSERT_EQ(pg("ingest " + sample()).exit_code, 0);
+  const auto faulty_ingest = [&](long at, const std::string& log) {
+    const std::string env = "LD_PRELOAD=" + shell_quote(REELSTAT_FAULT_LIBRARY) +
+                            " REELSTAT_FAULT_OP=commit_reply REELSTAT_FAULT_AT=" + std::to_string(at) +
+                            (log.empty() ? "" : " REELSTAT_FAULT_LOG=" + shell_quote(log)) +
+                            " ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0\" ";
+    return run_command(env + shell_quote(REELSTAT_BINARY) + " ingest " + sample() + " --force --store " +
+                       shell_quote(url()) + " --data-dir " + shell_quote((dir_ / "data").string()) + " 2>&1");
+  };
+  const auto current = [&] { return sql("SELECT run_id FROM reelstat_store.current_run").out; };
+  const auto log = (dir_ / "commits").string();
+  ASSERT_EQ(faulty_ingest(0, log).exit_code, 0);
+  const long commits = std::stol(read_file(log));
+  ASSERT_GE(commits, 1) << "the publish is one transaction";
+  bool published_with_lost_reply = false;
+  for (long n = 1; n <= commits; ++n) {
+    const std::string before = current();
+    const auto r = faulty_ingest(n, "");
+    const std::string after = current();
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << "COMMIT " << n << ": exit " << r.exit_code << "\n"
+                                                      << r.out;
+    if (r.exit_code == 0) {
+      EXPECT_NE(after, before) << "COMMIT " << n << ": exit 0 but the run is not current\n" << r.out;
+      published_with_lost_reply = true;
+    } else {
+      EXPECT_EQ(after, before) << "COMMIT " << n << ": exit 1 but its run is current\n" << r.out;
+    }
+    // The store is sound: the next ingest publishes.
+    ASSERT_EQ(pg("ingest " + sample() + " --force").exit_code, 0) << "after COMMIT " << n;
+  }
+  EXPECT_TRUE(published_with_lost_reply) << "the publishing COMMIT's lost reply ends in a publish";
+}
+
 }  // namespace
 }  // namespace reelstat::testing

@@ -38,17 +38,19 @@ SnapshotHolder::SnapshotHolder(store::DataDir dir, size_t cache_bytes)
   live_.store(std::make_shared<LiveSnapshot>(nullptr, cache_bytes_));
 }
 
-bool SnapshotHolder::refresh(bool force) {
+bool SnapshotHolder::refresh(int64_t wanted, bool force) {
   std::lock_guard lock(refresh_mutex_);
-  const auto wanted = dir_.current_run();
-  if (!wanted) return false;
   const auto live = current();
-  if (!force && live->index && live->run_id == *wanted) return false;
-  const auto path = dir_.snapshot_path(*wanted);
+  if (!force && live->index && live->run_id == wanted) return false;
+  const auto path = dir_.snapshot_path(wanted);
   // The same damaged file is not hashed again at every poll; a changed one (restored, fetched
   // again) is. One that was being written is loaded again only under a lease: once no process has
   // it open for writing.
-  const Refused* before = refused_ && refused_->run_id == *wanted ? &*refused_ : nullptr;
+  std::optional<Refused> before;
+  {
+    std::lock_guard refused_lock(refused_mutex_);
+    if (refused_ && refused_->run_id == wanted) before = refused_;
+  }
   const bool wait_for_lease = before && before->wait_for_lease;
   if (!force && before && !wait_for_lease && before->identity == identity_or_none(path)) return false;
   using Access = store::SqliteSnapshot::Access;
@@ -57,13 +59,18 @@ bool SnapshotHolder::refresh(bool force) {
     index = std::make_unique<store::SqliteSnapshot>(
         path, wait_for_lease ? Access::leased_only : Access::mapped_under_lease);
   } catch (const store::StoreError& e) {
-    if (!wait_for_lease || e.kind() != store::StoreErrorKind::other)
-      refused_ = Refused{*wanted, identity_or_none(path), false};
-    // An older good snapshot goes on being served; the one CURRENT names is not served damaged.
-    if (!live->index || live->run_id == *wanted) withdraw(*live, e.what());
+    if (!wait_for_lease || e.kind() != store::StoreErrorKind::other) {
+      std::lock_guard refused_lock(refused_mutex_);
+      refused_ = Refused{wanted, identity_or_none(path), false};
+    }
+    // An older good snapshot goes on being served; the one asked for is not served damaged.
+    if (!live->index || live->run_id == wanted) withdraw(*live, e.what());
     throw;
   }
-  refused_.reset();
+  {
+    std::lock_guard refused_lock(refused_mutex_);
+    refused_.reset();
+  }
   live_.store(std::make_shared<LiveSnapshot>(std::move(index), cache_bytes_), std::memory_order_release);
   ++reloads_;
   return true;
@@ -73,7 +80,7 @@ bool SnapshotHolder::withdraw_if_changed() {
   const auto live = current();
   if (!live->index || !live->index->file_changed()) return false;
   {
-    std::lock_guard lock(refresh_mutex_);
+    std::lock_guard lock(refused_mutex_);
     refused_ = Refused{live->run_id, std::nullopt, live->index->mapped()};
   }
   withdraw(*live, fmt::format("the snapshot file of run {} ({}) is being changed or was replaced on disk; "

@@ -32,22 +32,23 @@ struct LiveSnapshot {
   ResponseCache cache;
 };
 
-// Follows DIR/CURRENT: refresh() opens the snapshot it names in the calling thread (checking it
-// against its seal, under a read lease so that it can be memory-mapped) and then swaps it in with
-// one atomic store; requests in flight finish on the previous one, which is closed with its last
-// request. A snapshot whose file fails (its seal, a read, a write by another process) is withdrawn:
-// requests get 503 until a good one loads, and a file that failed is not hashed again until it
-// changes.
+// The snapshot served: refresh() opens the one of the run the control loop asks for in the calling
+// thread (checking it against its seal, under a read lease so that it can be memory-mapped) and
+// then swaps it in with one atomic store; requests in flight finish on the previous one, which is
+// closed with its last request. A snapshot whose file fails (its seal, a read, a write by another
+// process) is withdrawn: requests get 503 until a good one loads, and a file that failed is not
+// hashed again until it changes.
 class SnapshotHolder {
  public:
   SnapshotHolder(store::DataDir dir, size_t cache_bytes);
 
   std::shared_ptr<LiveSnapshot> current() const { return live_.load(std::memory_order_acquire); }
-  // Loads CURRENT's snapshot if it differs from the live one, or always when `force`.
+  // Loads the snapshot of run `wanted` if it differs from the live one, or always when `force`.
   // Returns true when a new snapshot went live. Throws (and keeps a good live one) if loading fails.
-  bool refresh(bool force);
+  bool refresh(int64_t wanted, bool force);
   // Withdraws the live snapshot when its file is being written or was changed since it was
-  // opened; true when it did. Cheap (an fcntl and a stat): called at every poll and on SIGIO.
+  // opened; true when it did. Cheap (an fcntl and a stat) and never waits for a refresh in
+  // progress: called on SIGIO by a worker thread, and at every sync.
   bool withdraw_if_changed();
   // A request found the live snapshot's file failing: it is withdrawn with that reason.
   void report_damage(const LiveSnapshot& live, const std::string& error);
@@ -68,9 +69,10 @@ class SnapshotHolder {
 
   store::DataDir dir_;
   size_t cache_bytes_;
-  std::mutex refresh_mutex_;
+  std::mutex refresh_mutex_;  // one refresh at a time
   std::atomic<std::shared_ptr<LiveSnapshot>> live_;
-  std::optional<Refused> refused_;  // under refresh_mutex_
+  std::mutex refused_mutex_;  // held only to read or write refused_, never while a file is opened
+  std::optional<Refused> refused_;
   std::atomic<uint64_t> reloads_{0}, failed_reloads_{0}, withdrawals_{0};
 };
 

@@ -6,7 +6,7 @@
 
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
-#include "http/store_follower.hpp"
+#include "http/upstream.hpp"
 
 namespace reelstat::http {
 
@@ -36,7 +36,7 @@ void Metrics::record(size_t route, int status, double seconds, size_t bytes) {
 namespace {
 
 template <typename Help>
-void render_store(std::string& out, const StoreStatus& s, Help& help) {
+void render_store(std::string& out, const UpstreamStatus& s, Help& help) {
   help("reelstat_store_up", "gauge", "1 while the shared store answers, 0 while it is unreachable.");
   out += fmt::format("reelstat_store_up {}\n", s.state == "connected" ? 1 : 0);
   help("reelstat_store_standby", "gauge", "1 when the store session is on a read-only hot standby.");
@@ -67,7 +67,7 @@ void render_store(std::string& out, const StoreStatus& s, Help& help) {
 }  // namespace
 
 std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys,
-                            const StoreFollower* follower) const {
+                            const UpstreamStatus& upstream) const {
   std::string out;
   auto help = [&](std::string_view name, std::string_view type, std::string_view text) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, text, name, type);
@@ -157,7 +157,10 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys,
     help("reelstat_snapshot_movies", "gauge", "Movies in the served snapshot.");
     out += fmt::format("reelstat_snapshot_movies {}\n", live->index->meta().movies);
   }
-  if (follower) render_store(out, follower->status(), help);
+  help("reelstat_sync_failures_total", "counter",
+       "Syncs with the upstream (the data dir, or the shared store) that failed in any part.");
+  out += fmt::format("reelstat_sync_failures_total {}\n", upstream.sync_failures);
+  if (upstream.shared) render_store(out, upstream, help);
   return out;
 }
 

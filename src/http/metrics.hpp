@@ -11,7 +11,7 @@ namespace reelstat::http {
 
 class SnapshotHolder;
 class KeyRing;
-class StoreFollower;
+struct UpstreamStatus;
 
 // The endpoints outside the API, answered without a key: the dashboard ("/" and its files) too.
 inline constexpr std::array<std::string_view, 7> kOperationalRoutes = {
@@ -51,9 +51,9 @@ class Metrics {
   void count_accept_error() { accept_errors_.fetch_add(1, std::memory_order_relaxed); }
   int64_t connections() const { return connections_.load(std::memory_order_relaxed); }
 
-  // Prometheus text exposition format 0.0.4; `follower` (or null) adds the shared store's state.
-  std::string render(const SnapshotHolder& holder, const KeyRing& keys,
-                     const StoreFollower* follower = nullptr) const;
+  // Prometheus text exposition format 0.0.4, with the upstream's state (the shared store's, with
+  // --store).
+  std::string render(const SnapshotHolder& holder, const KeyRing& keys, const UpstreamStatus& upstream) const;
 
  private:
   static constexpr std::array<int, 16> kStatuses = {200, 204, 304, 400, 401, 403, 404, 405,

@@ -58,17 +58,16 @@ std::string_view presented_key(const Request& r) {
 // Ready: the run served, and with a shared store how it is doing. A store that is down does not
 // make a server unready: it goes on answering from the run it has.
 // Why /readyz says 503: nothing yet, or the snapshot that was withdrawn and why.
-std::string not_ready_reason(const LiveSnapshot& live, const StoreFollower* follower) {
+std::string not_ready_reason(const LiveSnapshot& live, const UpstreamStatus& s) {
   std::string reason = live.unavailable.empty() ? "no snapshot is loaded yet" : live.unavailable;
-  if (follower) reason += fmt::format(" (shared store: {})", follower->status().state);
+  if (s.shared) reason += fmt::format(" (shared store: {})", s.state);
   return reason;
 }
 
-std::string readiness_body(int64_t run_id, const StoreFollower* follower) {
+std::string readiness_body(int64_t run_id, const UpstreamStatus& s) {
   using Json = nlohmann::ordered_json;
   Json body = {{"status", "ready"}, {"run_id", run_id}};
-  if (follower) {
-    const StoreStatus s = follower->status();
+  if (s.shared) {
     body["store"] = {{"state", s.state},
                      {"server", s.server},
                      {"standby", s.standby},
@@ -122,13 +121,13 @@ Reply error_reply(int status, std::string_view code, std::string_view message) {
 }
 
 RequestHandler::RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, KeyRing& keys,
-                               RateLimiter& limiter, Metrics& metrics, const StoreFollower* follower)
+                               RateLimiter& limiter, Metrics& metrics, const ControlLoop& control)
     : config_(config),
       snapshots_(snapshots),
       keys_(keys),
       limiter_(limiter),
       metrics_(metrics),
-      follower_(follower) {}
+      control_(control) {}
 
 Reply RequestHandler::handle(const Request& request) const {
   const bool cors = !request.origin.empty() && origin_allowed(request.origin);
@@ -203,12 +202,12 @@ Reply RequestHandler::operational(const Request& request, std::string_view path)
   } else if (path == "/readyz") {
     auto live = snapshots_.current();
     if (live->index)
-      reply.body = readiness_body(live->run_id, follower_);
+      reply.body = readiness_body(live->run_id, control_.status());
     else
-      reply = error_reply(503, "not_ready", not_ready_reason(*live, follower_));
+      reply = error_reply(503, "not_ready", not_ready_reason(*live, control_.status()));
   } else if (path == "/metrics") {
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    reply.body = metrics_.render(snapshots_, keys_, follower_);
+    reply.body = metrics_.render(snapshots_, keys_, control_.status());
   } else if (path == "/openapi.json") {
     reply.body = std::string(openapi_document());
   } else {

@@ -4,13 +4,13 @@
 #include <string_view>
 
 #include "http/access_log.hpp"
+#include "http/control_loop.hpp"
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
 #include "http/metrics.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/response_cache.hpp"
 #include "http/serve_config.hpp"
-#include "http/store_follower.hpp"
 #include "query/router.hpp"
 
 namespace reelstat::http {
@@ -45,9 +45,9 @@ struct Reply {
 // limiting, the response cache, ETag revalidation and gzip. No sockets here, so it is easy to test.
 class RequestHandler {
  public:
-  // `follower` is null unless the server follows a shared store.
+  // `control` says how the upstream is doing (/readyz, /metrics).
   RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, KeyRing& keys, RateLimiter& limiter,
-                 Metrics& metrics, const StoreFollower* follower = nullptr);
+                 Metrics& metrics, const ControlLoop& control);
   Reply handle(const Request& request) const;
 
  private:
@@ -64,7 +64,7 @@ class RequestHandler {
   KeyRing& keys_;
   RateLimiter& limiter_;
   Metrics& metrics_;
-  const StoreFollower* follower_;
+  const ControlLoop& control_;
 };
 
 // A complete error reply with the JSON error body.

@@ -1,7 +1,6 @@
 #include "http/server.hpp"
 
 #include <fmt/format.h>
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,25 +11,24 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <condition_variable>
 #include <ctime>
 #include <iostream>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_set>
 
 #include "common/utc_time.hpp"
 #include "http/access_log.hpp"
+#include "http/control_loop.hpp"
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
+#include "http/local_upstream.hpp"
 #include "http/metrics.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/repeat_limiter.hpp"
 #include "http/request_handler.hpp"
 #include "http/request_head.hpp"
-#include "http/store_follower.hpp"
-#include "store/key_store.hpp"
+#include "http/store_upstream.hpp"
 
 namespace reelstat::http {
 
@@ -137,50 +135,37 @@ struct Server::State {
       : config(std::move(c)),
         data_dir(config.data_dir),
         snapshots(data_dir, config.cache_bytes),
-        follower(config.store_url.empty() ? nullptr
-                                          : std::make_unique<StoreFollower>(
-                                                config.store_url, config.poll_interval, config.auth, data_dir,
-                                                keys, limiter, [this] { wake_watcher(false); })),
-        handler(config, snapshots, keys, limiter, metrics, follower.get()),
-        access_log(config.access_log) {
+        access_log(config.access_log),
+        control(make_upstream(), config.poll_interval, {snapshots, keys, limiter, access_log}),
+        handler(config, snapshots, keys, limiter, metrics, control) {
     for (unsigned i = 0; i < config.threads; ++i)
       workers.push_back(std::make_unique<Worker>(*this));
+  }
+
+  // The server's own data dir, or with --store the shared store (the data dir is then its cache).
+  ControlLoop::MakeUpstream make_upstream() const {
+    return [this](int interrupt_fd) -> std::unique_ptr<Upstream> {
+      if (config.store_url.empty()) return std::make_unique<LocalUpstream>(data_dir, config.auth);
+      return std::make_unique<StoreUpstream>(config.store_url, config.poll_interval, config.auth, data_dir,
+                                             interrupt_fd);
+    };
   }
 
   ServeConfig config;
   store::DataDir data_dir;
   SnapshotHolder snapshots;
   KeyRing keys;
-  // Opened once and kept: reopening it at each poll needs descriptors, and when they ran out the
-  // key set froze, so a revoked key went on working.
-  std::unique_ptr<store::KeyStore> key_store;
   RateLimiter limiter;
   Metrics metrics;
-  std::unique_ptr<StoreFollower> follower;  // with --store: keeps data_dir and keys in step
-  RequestHandler handler;
   AccessLog access_log;
+  ControlLoop control;  // the one thread that follows the upstream
+  RequestHandler handler;
   std::vector<std::unique_ptr<Worker>> workers;
 
   std::atomic<bool> stopping{false};
   std::atomic<Clock::rep> hard_stop_at{Clock::time_point::max().time_since_epoch().count()};
 
-  std::mutex watch_mutex;
-  std::condition_variable watch_cv;
-  bool watch_stop = false;
-  bool force_reload = false;  // SIGHUP: reload even the same snapshot
-  bool check_now = false;     // the follower made a new run current in data_dir
-
   void begin_shutdown();
-  void finish_watcher();
-  void watch();
-  // Polls now rather than at the next interval; `force` reloads the snapshot even if unchanged.
-  void wake_watcher(bool force);
-  void refresh_keys();
-  void report_key_use();
-  void refresh_snapshot(bool force);
-  // Failures that recur at every poll are logged once per 10 s, watcher thread only.
-  void log_repeated(RepeatLimiter& limiter, const std::string& message);
-  RepeatLimiter snapshot_failures, key_failures;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -415,96 +400,12 @@ void Worker::shutdown() {
     s->shutdown();
 }
 
-void Server::State::finish_watcher() {
-  std::lock_guard lock(watch_mutex);
-  watch_stop = true;
-  watch_cv.notify_all();
-}
-
 void Server::State::begin_shutdown() {
   if (stopping.exchange(true)) return;
   std::cerr << "reelstat serve: shutting down: finishing requests in flight\n";
   hard_stop_at = (Clock::now() + config.shutdown_grace).time_since_epoch().count();
-  finish_watcher();
   for (auto& w : workers)
     net::post(w->ioc, [worker = w.get()] { worker->shutdown(); });
-}
-
-void Server::State::wake_watcher(bool force) {
-  std::lock_guard lock(watch_mutex);
-  (force ? force_reload : check_now) = true;
-  watch_cv.notify_all();
-}
-
-void Server::State::refresh_keys() {
-  if (!config.auth || follower) return;  // a follower reads the shared store's keys
-  try {
-    if (!key_store) key_store = store::open_sqlite_key_store(data_dir.keys_path());
-    keys.replace(key_store->active());
-  } catch (...) {
-    key_store.reset();  // reopened at the next poll
-    throw;
-  }
-}
-
-void Server::State::report_key_use() {
-  if (key_store) keys.report_usage([this](const auto& uses) { key_store->record_use(uses); });
-}
-
-void Server::State::refresh_snapshot(bool force) {
-  try {
-    if (snapshots.refresh(force))
-      std::cerr << "reelstat serve: now serving snapshot of run " << snapshots.current()->run_id << "\n";
-    snapshot_failures.clear();
-  } catch (const std::exception& e) {
-    snapshots.count_failure();
-    log_repeated(
-        snapshot_failures,
-        fmt::format("could not load the current snapshot (still serving the previous one): {}", e.what()));
-  }
-}
-
-void Server::State::log_repeated(RepeatLimiter& limiter, const std::string& message) {
-  if (auto line = limiter.line(message)) std::cerr << "reelstat serve: " << *line << "\n";
-}
-
-void Server::State::watch() {
-  auto last_cleanup = Clock::now(), last_trim = Clock::now(), last_usage_report = Clock::now();
-  std::unique_lock lock(watch_mutex);
-  while (!watch_stop) {
-    watch_cv.wait_for(lock, config.poll_interval, [this] { return watch_stop || force_reload || check_now; });
-    if (watch_stop) break;
-    const bool force = force_reload;
-    force_reload = check_now = false;
-    lock.unlock();
-    // A snapshot file being written (its lease breaking) or changed on disk stops being served
-    // before anything else; refresh_snapshot then loads it again once it is sound.
-    snapshots.withdraw_if_changed();
-    refresh_snapshot(force);
-    try {
-      refresh_keys();
-      if (Clock::now() - last_usage_report > kKeyUseReportInterval) {
-        last_usage_report = Clock::now();
-        report_key_use();
-      }
-      key_failures.clear();
-    } catch (const std::exception& e) {
-      log_repeated(key_failures,
-                   fmt::format("could not read API keys (keeping the previous set): {}", e.what()));
-    }
-    if (Clock::now() - last_cleanup > std::chrono::seconds(30)) {
-      limiter.forget_idle();
-      last_cleanup = Clock::now();
-    }
-    // glibc keeps freed memory in its arenas: without this, the renderings of a replaced snapshot's
-    // cache and the transient JSON of large responses stay in RssAnon for good.
-    if (Clock::now() - last_trim > std::chrono::seconds(5)) {
-      ::malloc_trim(0);
-      last_trim = Clock::now();
-    }
-    access_log.flush();
-    lock.lock();
-  }
 }
 
 Server::Server(ServeConfig config) {
@@ -570,12 +471,6 @@ int Server::run() {
   // would end the process.
   net::signal_set signals(s.workers[0]->ioc, SIGINT, SIGTERM, SIGHUP);
   signals.add(SIGIO);
-  // A follower's local copy is loaded after its first exchange with the store (at most 2 s): that
-  // exchange drops copies of another store (run ids start again in one made anew), which must
-  // never be served as this one's, not even for the first seconds.
-  if (!s.follower) s.refresh_snapshot(false);
-  s.refresh_keys();
-
   // The port is claimed first by a socket without SO_REUSEPORT, which fails if any other socket
   // listens there: SO_REUSEPORT is for this process's workers, and would otherwise let a second
   // server join the port silently and take part of its traffic. It also picks the port for 0.
@@ -585,10 +480,10 @@ int Server::run() {
   endpoint.port(s.workers[0]->acceptor.local_endpoint().port());
   for (size_t i = 1; i < s.workers.size(); ++i)
     s.workers[i]->open(endpoint);
-  if (s.follower) {
-    s.follower->start(fmt::format("{}:{}", host_name(), endpoint.port()));
-    s.refresh_snapshot(false);  // the run the first exchange with the store made current
-  }
+  // The first sync loads the run to serve and the keys (a follower's local copy only after its
+  // first exchange with the store, which drops copies of another store: run ids start again in
+  // one made anew, and those must never be served as this one's, not even for the first seconds).
+  s.control.start(fmt::format("{}:{}", host_name(), endpoint.port()));
 
   if (!s.config.auth) {
     std::cerr << "\n"
@@ -596,7 +491,7 @@ int Server::run() {
                  "  *  WARNING: --no-auth: the API answers anyone, without keys *\n"
                  "  *  (rate limits apply per client address). Local use only.  *\n"
                  "  ************************************************************\n\n";
-  } else if (s.keys.size() == 0 && !s.follower) {
+  } else if (s.keys.size() == 0 && s.config.store_url.empty()) {
     std::cerr << "reelstat serve: no API keys yet; create one with `reelstat keys create --name NAME`\n";
   }
   {
@@ -615,7 +510,11 @@ int Server::run() {
         s.begin_shutdown();
         return;
       }
-      s.wake_watcher(signal == SIGHUP);
+      // SIGIO: a snapshot file this server holds a lease on is about to be written. It is withdrawn
+      // here and now, not by the control loop, which may be in a store call: the lease must be
+      // released before the kernel breaks it and the writer changes the mapped file.
+      if (signal == SIGIO) s.snapshots.withdraw_if_changed();
+      s.control.wake(signal == SIGHUP);
       wait_for_signals();
     });
   };
@@ -625,7 +524,6 @@ int Server::run() {
     w->sweep();
   }
 
-  std::thread watcher([&s] { s.watch(); });
   std::vector<std::thread> threads;
   for (size_t i = 1; i < s.workers.size(); ++i)
     threads.emplace_back([w = s.workers[i].get()] { w->ioc.run(); });
@@ -643,15 +541,7 @@ int Server::run() {
   first.join();
   for (auto& t : threads)
     t.join();
-  s.finish_watcher();
-  watcher.join();
-  if (s.follower) s.follower->stop();
-  try {
-    s.report_key_use();
-  } catch (const std::exception& e) {
-    std::cerr << "reelstat serve: could not record the last key uses: " << e.what() << "\n";
-  }
-  s.access_log.flush();
+  s.control.stop();  // the last key uses and the leave, bounded
   std::cerr << "reelstat serve: stopped\n";
   return 0;
 }

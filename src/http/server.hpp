@@ -10,9 +10,10 @@ namespace reelstat::http {
 // Each thread is a worker with its own io_context and its own SO_REUSEPORT acceptor, so the kernel
 // spreads connections and a connection lives on one thread: no locks, strands or wake-ups between
 // threads on the request path. Timeouts are enforced by a per-worker sweeper every 250 ms rather
-// than a timer per read and write. A watcher thread follows DIR/CURRENT and the key store every
-// poll_interval (SIGHUP forces a snapshot reload). SIGTERM/SIGINT: stop accepting, let requests
-// already received finish, close idle connections, exit 0 (or stop hard after shutdown_grace).
+// than a timer per read and write. One control thread (ControlLoop) follows the upstream, the data
+// dir or the shared store, every poll_interval or on a notice (SIGHUP forces a snapshot reload).
+// SIGTERM/SIGINT: stop accepting, let requests already received finish, close idle connections, exit 0 (or
+// stop hard after shutdown_grace).
 class Server {
  public:
   explicit Server(ServeConfig config);

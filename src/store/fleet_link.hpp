@@ -24,7 +24,7 @@ class FleetLink {
   // nothing can be written, so the server polls and keeps its reports for later.
   virtual bool standby() const = 0;
   // Waits up to `timeout` for a publish or key change; true when one was announced. Returns early
-  // (false) when `wake_fd` becomes readable.
+  // (false) when `wake_fd` or the interrupt fd becomes readable.
   virtual bool wait_for_notice(std::chrono::milliseconds timeout, int wake_fd) = 0;
 
   // The identity `store init` gave the store: local copies belong to one store.

@@ -4,6 +4,9 @@
 //   REELSTAT_FAULT_DIR=/path   only calls on files below it count (stdout, stderr and the input do not)
 //   REELSTAT_FAULT_OP=write|fsync|rename|read
 //   REELSTAT_FAULT_AT=N        the Nth such call fails with EIO (ENOSPC for writes); later ones succeed
+// and, for the PostgreSQL store, REELSTAT_FAULT_OP=commit_reply: after the Nth COMMIT sent to the
+// server its reply is awaited (the commit is then durable) and thrown away, and the connection
+// fails as if the server had died just before answering.
 //   REELSTAT_FAULT_LOG=path    at exit, how many such calls the process made (to size the loop)
 // Not part of reelstat: a test tool, built without sanitizers.
 #define _GNU_SOURCE
@@ -11,9 +14,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -141,4 +146,41 @@ int renameat(int from_dir, const char* from, int to_dir, const char* to) {
     return -1;
   }
   return NEXT(renameat)(from_dir, from, to_dir, to);
+}
+
+// The lost COMMIT reply. libpq sends the statement text with its NUL in a Parse or Query message.
+static int commit_sent_fd = -1;  // the Nth COMMIT went out on it; its reply is to be lost
+static int lost_fd = -1;         // the connection that "died": every later call on it fails
+
+ssize_t send(int fd, const void* buffer, size_t count, int flags) {
+  if (fd == lost_fd) {
+    errno = ECONNRESET;
+    return -1;
+  }
+  const ssize_t sent = NEXT(send)(fd, buffer, count, flags);
+  if (sent > 0 && memmem(buffer, (size_t)sent, "COMMIT", sizeof "COMMIT") && must_fail("commit_reply", 1))
+    commit_sent_fd = fd;
+  return sent;
+}
+
+ssize_t recv(int fd, void* buffer, size_t count, int flags) {
+  if (fd == commit_sent_fd) {
+    // Bounded: the reply of a COMMIT comes within seconds, or the test fails on its own.
+    struct pollfd ready = {fd, POLLIN, 0};
+    poll(&ready, 1, 10000);
+    char sink[65536];
+    (void)NEXT(recv)(fd, sink, sizeof sink, 0);
+    commit_sent_fd = -1;
+    lost_fd = fd;
+  }
+  if (fd == lost_fd) {
+    errno = ECONNRESET;
+    return -1;
+  }
+  return NEXT(recv)(fd, buffer, count, flags);
+}
+
+int close(int fd) {
+  if (fd == lost_fd) lost_fd = -1;  // the number may be given to a new connection
+  return NEXT(close)(fd);
 }

@@ -231,8 +231,9 @@ bool Connection::wait_for_notification(std::chrono::milliseconds timeout, int wa
     return any;
   };
   if (drain()) return true;
-  pollfd fds[2] = {{PQsocket(c), POLLIN, 0}, {wake_fd, POLLIN, 0}};
-  const int ready = ::poll(fds, wake_fd >= 0 ? 2 : 1, static_cast<int>(timeout.count()));
+  // The socket, then the caller's wake-up and the interrupt (either ends the wait early).
+  pollfd fds[3] = {{PQsocket(c), POLLIN, 0}, {wake_fd, POLLIN, 0}, {interrupt_fd_, POLLIN, 0}};
+  const int ready = ::poll(fds, 3, static_cast<int>(timeout.count()));
   if (ready < 0 && errno != EINTR) throw PgError(std::string("poll: ") + std::strerror(errno));
   if (ready > 0 && (fds[0].revents & (POLLIN | POLLERR | POLLHUP))) {
     if (!PQconsumeInput(c)) fail_unreachable("lost the connection: " + trimmed_message(PQerrorMessage(c)));

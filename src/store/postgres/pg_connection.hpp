@@ -89,8 +89,8 @@ class Connection {
   std::string describe() const;
   bool in_recovery();  // a hot standby
   // Waits until a notification arrives on a channel this session LISTENs on (true), `timeout`
-  // passes or `wake_fd` (if not -1) becomes readable (false). Throws PgError if the connection
-  // is lost meanwhile.
+  // passes or `wake_fd` or the interrupt fd (if not -1) becomes readable (false). Throws PgError
+  // if the connection is lost meanwhile.
   bool wait_for_notification(std::chrono::milliseconds timeout, int wake_fd);
   PGconn* handle() const { return conn_.get(); }
 

@@ -1,0 +1,64 @@
+#include "http/local_upstream.hpp"
+
+#include <poll.h>
+
+#include "store/key_store.hpp"
+
+namespace reelstat::http {
+namespace {
+
+void append_error(std::string& errors, const std::string& error) {
+  if (!errors.empty()) errors += "; ";
+  errors += error;
+}
+
+}  // namespace
+
+LocalUpstream::LocalUpstream(store::DataDir dir, bool follow_keys)
+    : dir_(std::move(dir)), follow_keys_(follow_keys) {}
+
+LocalUpstream::~LocalUpstream() = default;
+
+store::KeyStore& LocalUpstream::key_store() {
+  if (!key_store_) key_store_ = store::open_sqlite_key_store(dir_.keys_path());
+  return *key_store_;
+}
+
+Exchange LocalUpstream::sync() {
+  Exchange x;
+  try {
+    x.run = dir_.current_run();
+  } catch (const std::exception& e) {
+    append_error(x.error, std::string("could not read the current run: ") + e.what());
+  }
+  if (!follow_keys_) return x;
+  try {
+    x.keys = key_store().active();
+  } catch (const std::exception& e) {
+    key_store_.reset();  // reopened at the next sync
+    append_error(x.error, std::string("could not read API keys (keeping the previous set): ") + e.what());
+  }
+  return x;
+}
+
+void LocalUpstream::record_use(const std::vector<store::KeyUse>& uses) {
+  try {
+    key_store().record_use(uses);
+  } catch (...) {
+    key_store_.reset();
+    throw;
+  }
+}
+
+void LocalUpstream::wait(std::chrono::milliseconds timeout, int wake_fd) {
+  pollfd fd{wake_fd, POLLIN, 0};
+  ::poll(&fd, 1, static_cast<int>(timeout.count()));
+}
+
+void LocalUpstream::describe(UpstreamStatus& status) const {
+  status.shared = false;
+  status.state = "local";
+  status.server = dir_.root().string();
+}
+
+}  // namespace reelstat::http
