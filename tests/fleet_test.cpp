@@ -393,7 +393,12 @@ TEST_F(FleetTest, AFrozenStoreNeverHangsAServerAnIngestOrAShutdown) {
     const auto r = reelstat("ingest " + shell_quote(big.string()) + " --force", store);
     ::_exit(r.exit_code);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  // Frozen once the ingest has begun its run in the store (its session then waits while the file
+  // is read, and its next call, the COPY of the model, meets the freeze).
+  const auto begun_by = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < begun_by &&
+         own.psql("SELECT count(*) FROM reelstat_store.runs WHERE outcome = 'running'").out != "1\n")
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   own.freeze();
   int writer_status = 0;
   while (::waitpid(writer, &writer_status, WNOHANG) == 0 &&
