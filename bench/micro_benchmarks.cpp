@@ -14,7 +14,7 @@
 #include "ingest/movie_reader.hpp"
 #include "ingest/python_literal.hpp"
 #include "model/rollups.hpp"
-#include "store/snapshot_writer.hpp"
+#include "snapshot/writer.hpp"
 
 namespace {
 
@@ -117,7 +117,7 @@ BENCHMARK(BM_RollupAccumulation)->Unit(benchmark::kMillisecond);
 void BM_SnapshotWriting(benchmark::State& state) {
   const model::Catalog& catalog = sample_catalog();
   const auto rollups = model::compute_rollups(catalog);
-  store::SnapshotMeta meta;
+  snapshot::SnapshotMeta meta;
   meta.run_id = 1;
   meta.mode = "full";
   meta.source_file = "sample.csv";
@@ -125,7 +125,7 @@ void BM_SnapshotWriting(benchmark::State& state) {
   const auto path = std::filesystem::temp_directory_path() / "reelstat-bench-snapshot.sqlite";
   for (auto _ : state) {
     std::filesystem::remove(path);
-    store::write_snapshot(path, catalog, rollups, meta);
+    snapshot::write_snapshot(path, catalog, rollups, meta);
   }
   std::filesystem::remove(path);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * catalog.movies().size()));

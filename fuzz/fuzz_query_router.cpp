@@ -12,13 +12,13 @@
 
 #include "model/rollups.hpp"
 #include "query/router.hpp"
-#include "store/snapshot_writer.hpp"
-#include "store/sqlite_snapshot.hpp"
+#include "snapshot/sqlite_snapshot.hpp"
+#include "snapshot/writer.hpp"
 
 namespace {
 
 // Written once to a file under /tmp, then read through the same SnapshotView as the server.
-const reelstat::store::SnapshotView& index() {
+const reelstat::snapshot::SnapshotView& index() {
   static const auto* built = [] {
     using namespace reelstat;
     model::Catalog catalog;
@@ -39,14 +39,14 @@ const reelstat::store::SnapshotView& index() {
       catalog.add(in);
     }
     catalog.sort_by_id();
-    store::SnapshotMeta meta;
+    snapshot::SnapshotMeta meta;
     meta.run_id = 1;
     meta.mode = "full";
     char dir[] = "/tmp/reelstat-fuzz-XXXXXX";
     if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
     const std::filesystem::path path = std::filesystem::path(dir) / "snapshot.sqlite";
-    store::write_snapshot(path, catalog, model::compute_rollups(catalog), meta);
-    auto* view = new store::SqliteSnapshot(path);
+    snapshot::write_snapshot(path, catalog, model::compute_rollups(catalog), meta);
+    auto* view = new snapshot::SqliteSnapshot(path);
     std::filesystem::remove_all(dir);  // the open connection keeps the file
     return view;
   }();

@@ -7,14 +7,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
-targets=${FUZZ_TARGETS:-"csv_reader python_literal field_parsers movie_rules query_router http_request_head
-  zip_reader"}
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREELSTAT_FUZZ=ON \
   -DREELSTAT_BENCHMARKS=OFF >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_all
 mkdir -p build-fuzz/artifacts
-declare -A dict=([csv_reader]=csv [movie_rules]=csv [python_literal]=python_literal [query_router]=query_router
-  [http_request_head]=http [zip_reader]=zip)
+# The targets and their dictionaries, as CMakeLists.txt lists them (REELSTAT_FUZZ_TARGETS).
+declare -A dict=()
+all_targets=()
+while read -r target dictionary; do
+  all_targets+=("$target")
+  [ "$dictionary" != "-" ] && dict[$target]=$dictionary
+done <build-fuzz/fuzz/targets.txt
+targets=${FUZZ_TARGETS:-"${all_targets[*]}"}
 failed=()
 for target in $targets; do
   scratch=$(mktemp -d)

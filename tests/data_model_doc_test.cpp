@@ -6,9 +6,9 @@
 #include <set>
 #include <sstream>
 
+#include "snapshot/schema.hpp"
+#include "snapshot/sqlite.hpp"
 #include "store/data_dir.hpp"
-#include "store/snapshot_schema.hpp"
-#include "store/sqlite.hpp"
 #include "test_support.hpp"
 
 namespace reelstat {
@@ -55,8 +55,8 @@ void parse_diagram(const std::string& doc, Tables& tables, Links& links) {
 
 void read_schema(Tables& tables, Links& links) {
   TempDir dir;
-  store::Database db(dir / "schema.sqlite", store::Database::Mode::read_write_create);
-  db.exec(store::snapshot_ddl());
+  snapshot::Database db(dir / "schema.sqlite", snapshot::Database::Mode::read_write_create);
+  db.exec(snapshot::snapshot_ddl());
   auto names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
   std::vector<std::string> table_names;
   while (names.step())
@@ -119,7 +119,7 @@ TEST(DataModelDoc, ExampleSqlReturnsTheRowsShown) {
                 .exit_code,
             0);
   store::DataDir data(dir / "data");
-  store::Database db(data.snapshot_path(*data.current_run()), store::Database::Mode::read_only);
+  snapshot::Database db(data.snapshot_path(*data.current_run()), snapshot::Database::Mode::read_only);
   const std::regex example(R"(```sql\n([\s\S]*?)```\n```text\n([\s\S]*?)```)");
   size_t examples = 0;
   for (std::sregex_iterator it(doc.begin(), doc.end(), example), end; it != end; ++it, ++examples) {

@@ -8,9 +8,9 @@
 #include "ingest/ingest_run.hpp"
 #include "query/router.hpp"
 #include "reference_rows.hpp"
+#include "snapshot/reader.hpp"
+#include "snapshot/sqlite_snapshot.hpp"
 #include "store/data_dir.hpp"
-#include "store/snapshot_reader.hpp"
-#include "store/sqlite_snapshot.hpp"
 #include "test_support.hpp"
 
 namespace reelstat {
@@ -28,7 +28,7 @@ class SampleIngest : public ::testing::Test {
     options.data_dir = dir_->path();
     result_ = new ingest::IngestResult(ingest::run_ingest(options));
     store::DataDir data(dir_->path());
-    index_ = new store::SqliteSnapshot(data.snapshot_path(*data.current_run()));
+    index_ = new snapshot::SqliteSnapshot(data.snapshot_path(*data.current_run()));
   }
   static void TearDownTestSuite() {
     delete index_;
@@ -44,12 +44,12 @@ class SampleIngest : public ::testing::Test {
 
   static TempDir* dir_;
   static ingest::IngestResult* result_;
-  static store::SnapshotView* index_;
+  static snapshot::SnapshotView* index_;
 };
 
 TempDir* SampleIngest::dir_ = nullptr;
 ingest::IngestResult* SampleIngest::result_ = nullptr;
-store::SnapshotView* SampleIngest::index_ = nullptr;
+snapshot::SnapshotView* SampleIngest::index_ = nullptr;
 
 // Every rollup row of the snapshot against the reference script's, run here (so in CI): no row
 // missing, none extra, every figure equal; and the record counts.
@@ -59,7 +59,7 @@ TEST_F(SampleIngest, EveryRollupRowEqualsTheIndependentReference) {
   EXPECT_EQ(reference["counts"]["read"], 2996);
   EXPECT_EQ(reference["counts"]["loaded"], result_->report.counts.loaded);
   store::DataDir data(dir_->path());
-  const auto snapshot = store::read_snapshot(data.snapshot_path(*data.current_run()));
+  const auto snapshot = snapshot::read_snapshot(data.snapshot_path(*data.current_run()));
   EXPECT_EQ(reelstat::testing::expect_rows_equal_reference(reference, snapshot), 3914u + 963u);
 }
 
@@ -207,7 +207,7 @@ TEST_F(SampleIngest, SplitTotalsAcrossCompaniesAddUpToTheMovies) {
   // year's movies that have companies (each counted once).
   int64_t movie_budget = 0;
   store::DataDir data(dir_->path());
-  const auto snapshot = store::read_snapshot(data.snapshot_path(*data.current_run()));
+  const auto snapshot = snapshot::read_snapshot(data.snapshot_path(*data.current_run()));
   const auto& catalog = snapshot.catalog;
   for (const auto& m : catalog.movies())
     if (m.in_rollups() && m.year() == 1995 && m.budget != kUnknown && !catalog.companies(m).empty())

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/snapshot_reader.hpp"
+#include "snapshot/reader.hpp"
 #include "test_support.hpp"
 
 namespace reelstat::testing {
@@ -35,7 +35,7 @@ inline void expect_counts_equal_reference(const nlohmann::json& reference, const
 // Every rollup row of SNAPSHOT against the reference: none missing, none extra, every figure
 // equal. Returns how many rows were compared.
 inline size_t expect_rows_equal_reference(const nlohmann::json& reference,
-                                          const store::LoadedSnapshot& snapshot) {
+                                          const snapshot::LoadedSnapshot& snapshot) {
   const auto& rows = reference["rows"];
   size_t compared = 0, mismatched = 0;
   auto check = [&](const char* kind, const std::vector<model::YearRow>& mine) {

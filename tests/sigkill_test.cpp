@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "snapshot/reader.hpp"
+#include "snapshot/sqlite.hpp"
 #include "store/data_dir.hpp"
 #include "store/ledger.hpp"
-#include "store/snapshot_reader.hpp"
-#include "store/sqlite.hpp"
 #include "test_support.hpp"
 
 namespace reelstat {
@@ -42,12 +42,12 @@ int64_t check_current_snapshot(const std::filesystem::path& data_dir) {
   EXPECT_TRUE(current.has_value());
   if (!current) return 0;
   {
-    store::Database db(dir.snapshot_path(*current), store::Database::Mode::read_only);
+    snapshot::Database db(dir.snapshot_path(*current), snapshot::Database::Mode::read_only);
     auto check = db.prepare("PRAGMA integrity_check");
     EXPECT_TRUE(check.step());
     EXPECT_EQ(check.text(0), "ok");
   }
-  auto snapshot = store::read_snapshot(dir.snapshot_path(*current));
+  auto snapshot = snapshot::read_snapshot(dir.snapshot_path(*current));
   EXPECT_EQ(snapshot.meta.run_id, *current);
   auto report = nlohmann::json::parse(snapshot.meta.report_json);
   EXPECT_EQ(snapshot.catalog.movies().size(), report["records"]["loaded"].get<size_t>())

@@ -1,4 +1,4 @@
-#include "store/snapshot_builder.hpp"
+#include "snapshot/builder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@ namespace {
 // the whole input into memory first.
 TEST(SnapshotBuilder, AFailedWriterStopsTheReaderPromptly) {
   reelstat::testing::TempDir dir;
-  SnapshotBuilder builder(dir / "no-such-folder" / "run.sqlite.partial");
+  snapshot::SnapshotBuilder builder(dir / "no-such-folder" / "run.sqlite.partial");
   int accepted = 0;
   try {
     for (; accepted < 1000; ++accepted)

@@ -31,7 +31,7 @@ TEST(SynthScale, TenTimesWithQuirksReportsAndPublishesExactlyWhatTheReferenceDer
   ASSERT_FALSE(reference.is_null());
   expect_counts_equal_reference(reference, report);
   store::DataDir data(dir / "data");
-  const auto snapshot = store::read_snapshot(data.snapshot_path(*data.current_run()));
+  const auto snapshot = snapshot::read_snapshot(data.snapshot_path(*data.current_run()));
   const size_t rows = expect_rows_equal_reference(reference, snapshot);
   EXPECT_EQ(rows, report["snapshot"]["company_year_rows"].get<size_t>() +
                       report["snapshot"]["genre_year_rows"].get<size_t>());

@@ -3,7 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "query/router.hpp"
-#include "store/sqlite_snapshot.hpp"
+#include "snapshot/sqlite_snapshot.hpp"
 
 namespace reelstat::cli {
 namespace {
@@ -22,15 +22,15 @@ int exit_code_for(const query::Response& response) {
 }  // namespace
 
 int query_command(const store::StoreLocation& location, const std::string& target) {
-  std::unique_ptr<store::SnapshotView> index;
+  std::unique_ptr<snapshot::SnapshotView> index;
   try {
     // With a shared store, the current run's snapshot is fetched into the data directory once
     // (verified by its SHA-256) and answered from there, as a server does. Either way the file is
     // checked against its seal before it is read.
     const auto store = store::open_run_store(location, store::StoreAccess::reader);
     if (auto current = store->current_run())
-      index = std::make_unique<store::SqliteSnapshot>(store->local_snapshot(*current));
-  } catch (const store::StoreError& e) {
+      index = std::make_unique<snapshot::SqliteSnapshot>(store->local_snapshot(*current));
+  } catch (const Error& e) {
     if (!e.damages_snapshot()) throw;
     std::cout << query::error_body("snapshot_damaged", e.what()) << std::flush;
     return kExitSnapshotDamaged;

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "common/error.hpp"
 #include "store/run_store.hpp"
-#include "store/store_error.hpp"
 
 namespace reelstat::cli {
 
@@ -15,7 +15,7 @@ int runs_command(const store::StoreLocation& location, bool json) {
   std::optional<int64_t> current;
   try {
     current = store->current_run();
-  } catch (const store::StoreError& e) {
+  } catch (const Error& e) {
     std::cerr << "reelstat runs: " << e.what() << "\n";
   }
   // A run still marked running whose writer is gone was killed: it is shown as interrupted, and

@@ -14,17 +14,17 @@ std::chrono::system_clock::time_point parse_utc(const std::string& iso) {
   return parse_utc_iso8601(iso).value_or(SystemTime{});
 }
 
-std::optional<store::FileIdentity> identity_or_none(const std::filesystem::path& path) {
+std::optional<snapshot::FileIdentity> identity_or_none(const std::filesystem::path& path) {
   try {
-    return store::file_identity(path);
-  } catch (const store::StoreError&) {
+    return snapshot::file_identity(path);
+  } catch (const Error&) {
     return std::nullopt;
   }
 }
 
 }  // namespace
 
-LiveSnapshot::LiveSnapshot(std::unique_ptr<store::SqliteSnapshot> loaded, size_t cache_bytes)
+LiveSnapshot::LiveSnapshot(std::unique_ptr<snapshot::SqliteSnapshot> loaded, size_t cache_bytes)
     : index(std::move(loaded)), cache(cache_bytes) {
   if (!index) return;
   run_id = index->meta().run_id;
@@ -53,13 +53,13 @@ bool SnapshotHolder::refresh(int64_t wanted, bool force) {
   }
   const bool wait_for_lease = before && before->wait_for_lease;
   if (!force && before && !wait_for_lease && before->identity == identity_or_none(path)) return false;
-  using Access = store::SqliteSnapshot::Access;
-  std::unique_ptr<store::SqliteSnapshot> index;
+  using Access = snapshot::SqliteSnapshot::Access;
+  std::unique_ptr<snapshot::SqliteSnapshot> index;
   try {
-    index = std::make_unique<store::SqliteSnapshot>(
+    index = std::make_unique<snapshot::SqliteSnapshot>(
         path, wait_for_lease ? Access::leased_only : Access::mapped_under_lease);
-  } catch (const store::StoreError& e) {
-    if (!wait_for_lease || e.kind() != store::StoreErrorKind::other) {
+  } catch (const Error& e) {
+    if (!wait_for_lease || e.kind() != ErrorKind::other) {
       std::lock_guard refused_lock(refused_mutex_);
       refused_ = Refused{wanted, identity_or_none(path), false};
     }

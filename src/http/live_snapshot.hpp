@@ -9,9 +9,9 @@
 #include <string>
 
 #include "http/response_cache.hpp"
+#include "snapshot/seal.hpp"
+#include "snapshot/sqlite_snapshot.hpp"
 #include "store/data_dir.hpp"
-#include "store/snapshot_seal.hpp"
-#include "store/sqlite_snapshot.hpp"
 
 namespace reelstat::http {
 
@@ -19,9 +19,9 @@ namespace reelstat::http {
 // answers wholly from it, so a switch to a newer snapshot never mixes two in one response, and the
 // old one is freed (its file closed, its lease released) when its last request is done.
 struct LiveSnapshot {
-  LiveSnapshot(std::unique_ptr<store::SqliteSnapshot> index, size_t cache_bytes);
+  LiveSnapshot(std::unique_ptr<snapshot::SqliteSnapshot> index, size_t cache_bytes);
 
-  std::unique_ptr<store::SqliteSnapshot> index;  // null when nothing can be served
+  std::unique_ptr<snapshot::SqliteSnapshot> index;  // null when nothing can be served
   // With no index: why ("" while nothing has been published yet), e.g. the file failed its seal.
   std::string unavailable;
   int64_t run_id = 0;
@@ -63,7 +63,7 @@ class SnapshotHolder {
 
   struct Refused {
     int64_t run_id;
-    std::optional<store::FileIdentity> identity;
+    std::optional<snapshot::FileIdentity> identity;
     bool wait_for_lease = false;  // withdrawn while another process wrote it: load only under a lease
   };
 

@@ -5,8 +5,8 @@
 
 #include <iostream>
 
-#include "store/snapshot_seal.hpp"
-#include "store/store_error.hpp"
+#include "common/error.hpp"
+#include "snapshot/seal.hpp"
 
 namespace reelstat::http {
 namespace {
@@ -42,8 +42,8 @@ template <typename F>
 auto StoreUpstream::on_link(F&& f) {
   try {
     return f();
-  } catch (const store::StoreError& e) {
-    if (e.kind() == store::StoreErrorKind::unreachable) drop_link();
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::unreachable) drop_link();
     throw;
   }
 }
@@ -153,7 +153,7 @@ void StoreUpstream::failed(Exchange& x, const std::string& error) {
 std::optional<int64_t> StoreUpstream::locally_current() {
   try {
     return local_.current_run();
-  } catch (const store::StoreError& e) {
+  } catch (const Error& e) {
     // A damaged CURRENT is rewritten by the next switch; it is never a reason to lose the store.
     log(fmt::format("ignoring the local CURRENT ({}); it is written again from the store", e.what()));
     return std::nullopt;
@@ -163,15 +163,15 @@ std::optional<int64_t> StoreUpstream::locally_current() {
 bool StoreUpstream::local_copy_sound(int64_t run_id) {
   const auto path = local_.snapshot_path(run_id);
   try {
-    store::verify_seal(path);  // one stat while the file is as it was fetched
+    snapshot::verify_seal(path);  // one stat while the file is as it was fetched
     return true;
-  } catch (const store::StoreError& e) {
+  } catch (const Error& e) {
     if (!e.damages_snapshot()) throw;
     log(fmt::format("the local copy of run {}'s snapshot is damaged; fetching it again: {}", run_id,
                     e.what()));
     std::error_code ignored;
     std::filesystem::remove(path, ignored);
-    std::filesystem::remove(store::seal_path(path), ignored);
+    std::filesystem::remove(snapshot::seal_path(path), ignored);
     return false;
   }
 }
@@ -184,8 +184,8 @@ bool StoreUpstream::fetch_and_switch(int64_t run_id, Exchange& x) {
     // was kept; the next sync tries again, and the server serves what it has meanwhile.
     try {
       on_link([&] { link_->fetch_snapshot(run_id, path); });
-    } catch (const store::StoreError& e) {
-      if (e.kind() == store::StoreErrorKind::unreachable) throw;  // the store is gone: reconnect
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::unreachable) throw;  // the store is gone: reconnect
       ++fetch_failures_;
       x.error = fmt::format("could not fetch the snapshot of run {}: {}", run_id, e.what());
       return false;
@@ -222,8 +222,7 @@ void StoreUpstream::mirror_keys(const std::vector<store::ApiKey>& active) {
 }
 
 void StoreUpstream::record_use(const std::vector<store::KeyUse>& uses) {
-  if (!link_)
-    throw store::StoreError("not connected to the shared store", store::StoreErrorKind::unreachable);
+  if (!link_) throw Error("not connected to the shared store", ErrorKind::unreachable);
   on_link([&] { link_->record_use(uses); });
 }
 

@@ -4,11 +4,11 @@
 
 #include "ingest/input_file.hpp"
 #include "model/rollups.hpp"
+#include "snapshot/builder.hpp"
+#include "snapshot/reader.hpp"
+#include "snapshot/writer.hpp"
 #include "store/data_dir.hpp"
 #include "store/run_store.hpp"
-#include "store/snapshot_builder.hpp"
-#include "store/snapshot_reader.hpp"
-#include "store/snapshot_writer.hpp"
 
 namespace reelstat::ingest {
 namespace {
@@ -101,10 +101,10 @@ class Run {
     model::Catalog fresh;
     // A full run's snapshot is written on a second thread while the input is read; a delta needs
     // the merged catalog first, so it is written afterwards.
-    std::unique_ptr<store::SnapshotBuilder> builder;
+    std::unique_ptr<snapshot::SnapshotBuilder> builder;
     MovieBatchSink sink;
     if (options_.mode == "full") {
-      builder = std::make_unique<store::SnapshotBuilder>(dir_.unfinished_snapshot_path(record_.id));
+      builder = std::make_unique<snapshot::SnapshotBuilder>(dir_.unfinished_snapshot_path(record_.id));
       sink = [&](model::Catalog&& batch) { builder->add_movies(std::move(batch)); };
     }
     report_.counts = read_movies(*source_, record_.id, fresh, rejects, options_.progress, sink);
@@ -148,7 +148,7 @@ class Run {
     model::Catalog merged;
     const model::Catalog* catalog = &fresh;
     if (options_.mode == "delta") {
-      auto base = store::read_snapshot(store_.local_snapshot(*current));
+      auto base = snapshot::read_snapshot(store_.local_snapshot(*current));
       report_.base_run = *current;
       count_delta(base.catalog, fresh);
       merged = model::Catalog::merged(base.catalog, fresh);
@@ -190,8 +190,8 @@ class Run {
   }
 
   void publish(const model::Catalog& catalog, const model::Rollups& rollups,
-               store::SnapshotBuilder* builder) {
-    store::SnapshotMeta meta;
+               snapshot::SnapshotBuilder* builder) {
+    snapshot::SnapshotMeta meta;
     meta.run_id = record_.id;
     meta.mode = options_.mode;
     meta.source_file = is_standard_input(options_.input) ? "-" : options_.input.filename().string();
@@ -206,7 +206,7 @@ class Run {
     if (builder)
       builder->finish(catalog, rollups, meta);
     else
-      store::write_snapshot(partial, catalog, rollups, meta);
+      snapshot::write_snapshot(partial, catalog, rollups, meta);
     lap("write");
     publishing_ = true;
     store_.publish(record_.id, "ingest");

@@ -9,7 +9,7 @@
 namespace reelstat::query {
 namespace {
 
-using store::OwnerSummary;
+using snapshot::OwnerSummary;
 
 // Lower-case ASCII, for name search.
 std::string folded(std::string_view text) {

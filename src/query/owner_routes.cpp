@@ -13,19 +13,19 @@ const char* kind_name(OwnerKind kind) {
   return kind == OwnerKind::company ? "company" : "genre";
 }
 
-store::OwnerSummary find_owner(const SnapshotView& index, OwnerKind kind, int64_t id) {
+snapshot::OwnerSummary find_owner(const SnapshotView& index, OwnerKind kind, int64_t id) {
   auto owner = index.owner(kind, id);
   if (!owner)
     throw ApiError::not_found(std::string("no ") + kind_name(kind) + " with id " + std::to_string(id));
   return std::move(*owner);
 }
 
-ApiError no_figure(OwnerKind kind, const store::OwnerSummary& owner, int32_t year) {
+ApiError no_figure(OwnerKind kind, const snapshot::OwnerSummary& owner, int32_t year) {
   return ApiError::not_found(std::string(kind_name(kind)) + " " + std::to_string(owner.id) +
                              " has no released movies in " + std::to_string(year));
 }
 
-model::YearRow find_row(const SnapshotView& index, OwnerKind kind, const store::OwnerSummary& owner,
+model::YearRow find_row(const SnapshotView& index, OwnerKind kind, const snapshot::OwnerSummary& owner,
                         int32_t year) {
   auto row = index.owner_year(kind, owner.id, year);
   if (!row) throw no_figure(kind, owner, year);
@@ -55,7 +55,7 @@ void write_year(JsonWriter& out, const SnapshotView& index, OwnerKind kind, cons
 }
 
 // Opens the body's object with the owner and the attribution.
-void begin_owner_body(JsonWriter& out, OwnerKind kind, const store::OwnerSummary& owner,
+void begin_owner_body(JsonWriter& out, OwnerKind kind, const snapshot::OwnerSummary& owner,
                       Attribution attribution) {
   out.begin_object();
   write_owner_ref(out.key(kind_name(kind)), owner);

@@ -80,7 +80,7 @@ bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, A
   return a.owner_id < b.owner_id;
 }
 
-void write_owner_ref(JsonWriter& out, const store::OwnerSummary& owner) {
+void write_owner_ref(JsonWriter& out, const snapshot::OwnerSummary& owner) {
   out.begin_object().key("id").value(owner.id).key("name").value(owner.name).end_object();
 }
 
@@ -102,7 +102,7 @@ void write_metrics(JsonWriter& out, const model::Metrics& m, Attribution attribu
   write_popularity(out.key("popularity"), m);
 }
 
-void write_movie(JsonWriter& out, const store::SnapshotView& index, const store::MovieListing& movie) {
+void write_movie(JsonWriter& out, const snapshot::SnapshotView& index, const snapshot::MovieListing& movie) {
   auto optional_amount = [&](int64_t v) {
     if (v == kUnknown)
       out.null();
@@ -128,7 +128,7 @@ void write_movie(JsonWriter& out, const store::SnapshotView& index, const store:
     out.decimal(movie.popularity_micros, 6);
   out.key("genres").begin_array();
   for (int64_t g : movie.genre_ids) {
-    if (const auto genre = index.owner(store::OwnerKind::genre, g)) write_owner_ref(out, *genre);
+    if (const auto genre = index.owner(snapshot::OwnerKind::genre, g)) write_owner_ref(out, *genre);
   }
   out.end_array().end_object();
 }

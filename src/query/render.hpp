@@ -3,7 +3,7 @@
 
 #include "model/rollups.hpp"
 #include "query/json_writer.hpp"
-#include "store/snapshot_view.hpp"
+#include "snapshot/view.hpp"
 
 namespace reelstat::query {
 
@@ -20,9 +20,9 @@ RankBy parse_rank_by(std::string_view text);
 bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, Attribution attribution);
 
 // Each writes one value (an object) at the writer's position.
-void write_owner_ref(JsonWriter& out, const store::OwnerSummary& owner);  // {"id", "name"}
+void write_owner_ref(JsonWriter& out, const snapshot::OwnerSummary& owner);  // {"id", "name"}
 void write_popularity(JsonWriter& out, const model::Metrics& m);
-void write_movie(JsonWriter& out, const store::SnapshotView& index, const store::MovieListing& movie);
+void write_movie(JsonWriter& out, const snapshot::SnapshotView& index, const snapshot::MovieListing& movie);
 
 // Writes the members "releases", "budget", "revenue", "profit", "popularity" into the object
 // the writer is in.

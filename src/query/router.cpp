@@ -1,13 +1,14 @@
 #include "query/router.hpp"
 
 #include <cctype>
+#include <optional>
 #include <vector>
 
+#include "common/error.hpp"
 #include "query/api_error.hpp"
 #include "query/csv_table.hpp"
 #include "query/route_table.hpp"
 #include "query/routes.hpp"
-#include "store/store_error.hpp"
 
 namespace reelstat::query {
 namespace {
@@ -15,14 +16,15 @@ namespace {
 // Ids as the ingest accepts them: any signed 64-bit integer in a Python literal.
 constexpr int64_t kMinId = INT64_MIN, kMaxId = INT64_MAX;
 
-std::vector<std::string> split_path(std::string_view path) {
+// The path's segments, %-decoded; none when it does not start with / or has a malformed escape.
+std::optional<std::vector<std::string>> path_segments(std::string_view path) {
+  if (path.empty() || path.front() != '/') return std::nullopt;
   std::vector<std::string> segments;
-  if (path.empty() || path.front() != '/') throw ApiError::not_found("paths start with /");
   path.remove_prefix(1);
   for (;;) {
     size_t slash = path.find('/');
     auto segment = url_decode(path.substr(0, slash), false);
-    if (!segment) throw ApiError::bad_request("malformed %-escape in the path");
+    if (!segment) return std::nullopt;
     segments.push_back(std::move(*segment));
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash + 1);
@@ -30,56 +32,98 @@ std::vector<std::string> split_path(std::string_view path) {
   return segments;
 }
 
+std::vector<std::string> split_path(std::string_view path) {
+  if (path.empty() || path.front() != '/') throw ApiError::not_found("paths start with /");
+  auto segments = path_segments(path);
+  if (!segments) throw ApiError::bad_request("malformed %-escape in the path");
+  return std::move(*segments);
+}
+
+// Whether `segments` have the shape of a route template: its literal segments, and any one segment
+// for each {name}.
+bool has_shape(std::string_view route, const std::vector<std::string>& segments) {
+  route.remove_prefix(1);
+  for (const std::string& segment : segments) {
+    if (route.empty()) return false;
+    const size_t slash = route.find('/');
+    const std::string_view part = route.substr(0, slash);
+    if (part.front() != '{' && part != segment) return false;
+    route = slash == std::string_view::npos ? std::string_view{} : route.substr(slash + 1);
+  }
+  return route.empty();
+}
+
+// The route a path names, by its shape alone (kApiRoutes): before any segment is checked or a
+// snapshot touched, so that a request that fails (404 for an unknown id, 503 without a snapshot,
+// 401 before it is answered) is still named.
+std::optional<Route> route_by_shape(const std::vector<std::string>& segments) {
+  for (size_t i = 0; i < kApiRoutes.size(); ++i)
+    if (has_shape(kApiRoutes[i].path, segments)) return static_cast<Route>(i);
+  return std::nullopt;
+}
+
 int32_t year_segment(const std::string& s) {
   return static_cast<int32_t>(path_integer(s, "year", 1, 9999));
 }
 
-// Answers a path into `out`, naming the matched route in `route` first, so that a route that fails
-// (404 for an unknown id, 503 without a snapshot) is still named.
+// The {id} and {year} of a path of the route's shape, checked left to right.
+struct PathValues {
+  OwnerKind kind = OwnerKind::company;  // /v1/companies/... or /v1/genres/...
+  int64_t id = 0;
+  int32_t year = 0;
+};
+
+PathValues path_values(Route r, const std::vector<std::string>& s) {
+  PathValues v;
+  v.kind = s[1] == "genres" ? OwnerKind::genre : OwnerKind::company;
+  std::string_view route = route_info(r).path.substr(1);
+  for (size_t i = 0; i < s.size(); ++i) {
+    const std::string_view part = route.substr(0, route.find('/'));
+    if (part == "{id}")
+      v.id = path_integer(s[i], v.kind == OwnerKind::company ? "company id" : "genre id", kMinId, kMaxId);
+    if (part == "{year}") v.year = year_segment(s[i]);
+    route.remove_prefix(std::min(route.size(), part.size() + 1));
+  }
+  return v;
+}
+
+// Answers a path into `out`, naming the matched route in `route` first. Its segments are checked
+// before the snapshot is: a malformed path is a 400 whether or not anything is published.
 void dispatch(JsonWriter& out, const SnapshotView* index, const std::vector<std::string>& s,
               const Params& params, const RouteInfo*& route) {
-  const size_t n = s.size();
-  if (n < 2 || s[0] != "v1") throw ApiError::not_found("no such route");
-  auto need_snapshot = [&]() -> const SnapshotView& {
-    if (index == nullptr)
-      throw ApiError(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
-    return *index;
-  };
-  const std::string& area = s[1];
-  if (area == "dataset" && n == 2) {
-    route = &route_info(Route::dataset);
-    return dataset(out, need_snapshot(), params);
+  const auto matched = route_by_shape(s);
+  if (!matched) throw ApiError::not_found("no such route");
+  route = &route_info(*matched);
+  const PathValues p = path_values(*matched, s);
+  if (index == nullptr)
+    throw ApiError(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
+  const SnapshotView& v = *index;
+  switch (*matched) {
+    case Route::dataset:
+      return dataset(out, v, params);
+    case Route::companies:
+      return list_companies(out, v, params);
+    case Route::genres:
+      return list_genres(out, v, params);
+    case Route::genres_most_popular:
+      return most_popular_genres(out, v, params);
+    case Route::company_years:
+    case Route::genre_years:
+      return owner_years(out, v, params, p.kind, p.id);
+    case Route::company_year:
+    case Route::genre_year:
+      return owner_year(out, v, params, p.kind, p.id, p.year);
+    case Route::company_year_movies:
+    case Route::genre_year_movies:
+      return owner_year_movies(out, v, params, p.kind, p.id, p.year);
+    case Route::year_companies:
+      return year_ranking(out, v, params, OwnerKind::company, p.year);
+    case Route::year_genres:
+      return year_ranking(out, v, params, OwnerKind::genre, p.year);
+    case Route::count:
+      break;
   }
-  if (area == "companies" || area == "genres") {
-    const bool companies = area == "companies";
-    const OwnerKind kind = companies ? OwnerKind::company : OwnerKind::genre;
-    if (n == 2) {
-      route = &route_info(companies ? Route::companies : Route::genres);
-      return companies ? list_companies(out, need_snapshot(), params)
-                       : list_genres(out, need_snapshot(), params);
-    }
-    if (!companies && n == 3 && s[2] == "most-popular") {
-      route = &route_info(Route::genres_most_popular);
-      return most_popular_genres(out, need_snapshot(), params);
-    }
-    if (n >= 4 && n <= 6 && s[3] == "years" && (n < 6 || s[5] == "movies")) {
-      route = &route_info(n == 4   ? (companies ? Route::company_years : Route::genre_years)
-                          : n == 5 ? (companies ? Route::company_year : Route::genre_year)
-                                   : (companies ? Route::company_year_movies : Route::genre_year_movies));
-      const int64_t id = path_integer(s[2], companies ? "company id" : "genre id", kMinId, kMaxId);
-      if (n == 4) return owner_years(out, need_snapshot(), params, kind, id);
-      const int32_t year = year_segment(s[4]);
-      if (n == 5) return owner_year(out, need_snapshot(), params, kind, id, year);
-      return owner_year_movies(out, need_snapshot(), params, kind, id, year);
-    }
-  }
-  if (area == "years" && n == 4 && (s[3] == "genres" || s[3] == "companies")) {
-    const bool companies = s[3] == "companies";
-    route = &route_info(companies ? Route::year_companies : Route::year_genres);
-    return year_ranking(out, need_snapshot(), params, companies ? OwnerKind::company : OwnerKind::genre,
-                        year_segment(s[2]));
-  }
-  throw ApiError::not_found("no such route");
+  throw std::logic_error("a route in kApiRoutes has no handler");
 }
 
 // "/v1/companies/3/years" -> "companies-3-years.csv": a name a spreadsheet user can keep.
@@ -106,8 +150,9 @@ std::string error_body(std::string_view code, std::string_view message) {
 }
 
 std::string_view route_template(std::string_view target) {
-  // With no snapshot every route stops at its first data access, after naming itself.
-  return respond(nullptr, target.substr(0, target.find('?'))).route;
+  const auto segments = path_segments(target.substr(0, target.find('?')));
+  const auto route = segments ? route_by_shape(*segments) : std::nullopt;
+  return route ? route_info(*route).path : Response{}.route;
 }
 
 Response respond(const SnapshotView* index, std::string_view target, Format wanted) {
@@ -138,7 +183,7 @@ Response respond(const SnapshotView* index, std::string_view target, Format want
   } catch (const ApiError& e) {
     response.status = e.status();
     response.body = error_body(e.code(), e.what());
-  } catch (const store::StoreError& e) {
+  } catch (const Error& e) {
     // The snapshot's file failed under the read (truncated, damaged): the caller stops serving it.
     response.status = e.damages_snapshot() ? 503 : 500;
     if (e.damages_snapshot()) response.snapshot_failure = e.what();

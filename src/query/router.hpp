@@ -2,7 +2,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/snapshot_view.hpp"
+#include "snapshot/view.hpp"
 
 namespace reelstat::query {
 
@@ -27,7 +27,7 @@ struct Response {
 // snapshot has been published yet (503). Never throws: every failure becomes a JSON error body.
 // `?format=json|csv` in the target decides the format; without it, `wanted` does (from the
 // Accept header), falling back to JSON on a route without CSV.
-Response respond(const store::SnapshotView* index, std::string_view target, Format wanted = Format::json);
+Response respond(const snapshot::SnapshotView* index, std::string_view target, Format wanted = Format::json);
 
 // The route template `target` would be answered by ("none" if no route matches), without
 // answering it: for labelling requests refused before they reach a handler (401, 429, 405).

@@ -3,13 +3,13 @@
 
 #include "query/params.hpp"
 #include "query/render.hpp"
-#include "store/snapshot_view.hpp"
+#include "snapshot/view.hpp"
 
 namespace reelstat::query {
 
 // Company and genre routes have the same shape; only companies carry releases_by_genre.
-using store::OwnerKind;
-using store::SnapshotView;
+using snapshot::OwnerKind;
+using snapshot::SnapshotView;
 
 // Each handler writes the response body of one route, or throws ApiError (whatever it wrote by
 // then is discarded).

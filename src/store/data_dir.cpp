@@ -13,9 +13,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "store/fsync.hpp"
-#include "store/snapshot_seal.hpp"
-#include "store/sqlite.hpp"
+#include "common/fsync.hpp"
+#include "snapshot/seal.hpp"
+#include "snapshot/sqlite.hpp"
 
 namespace reelstat::store {
 namespace {
@@ -36,7 +36,7 @@ DataDir::DataDir(std::filesystem::path root) : root_(std::move(root)) {
   std::error_code ec;
   std::filesystem::create_directories(root_ / "snapshots", ec);
   if (!ec) std::filesystem::create_directories(root_ / "runs", ec);
-  if (ec) throw StoreError("cannot create data directory " + root_.string() + ": " + ec.message());
+  if (ec) throw Error("cannot create data directory " + root_.string() + ": " + ec.message());
 }
 
 std::filesystem::path DataDir::snapshot_path(int64_t run_id) const {
@@ -69,14 +69,14 @@ std::optional<int64_t> DataDir::current_run() const {
   std::string text;
   std::getline(in, text);
   auto id = parse_run_id(text);
-  if (!id) throw StoreError(current_pointer().string() + " does not hold a run id");
+  if (!id) throw Error(current_pointer().string() + " does not hold a run id");
   return id;
 }
 
 void DataDir::make_current(int64_t run_id) const {
   if (!std::filesystem::exists(snapshot_path(run_id)))
-    throw StoreError("run " + std::to_string(run_id) + " has no snapshot on disk (" +
-                     snapshot_path(run_id).string() + ")");
+    throw Error("run " + std::to_string(run_id) + " has no snapshot on disk (" +
+                snapshot_path(run_id).string() + ")");
   replace_file_atomically(current_pointer(), std::to_string(run_id) + "\n");
 }
 
@@ -89,14 +89,14 @@ bool DataDir::bind_to_store(const std::string& store_id, const std::string& desc
   if (bound == store_id) return false;
   if (!bound.empty()) {
     if (writer)
-      throw StoreError(
+      throw Error(
           fmt::format("the data dir {} holds runs of another store (id {}) than {} (id {}): its run "
                       "folders would be taken for this store's runs; use another --data-dir, or empty "
                       "this one",
                       root_.string(), bound, describe, store_id));
     for (int64_t id : snapshot_runs()) {
       std::filesystem::remove(snapshot_path(id));
-      std::filesystem::remove(seal_path(snapshot_path(id)));
+      std::filesystem::remove(snapshot::seal_path(snapshot_path(id)));
     }
     std::filesystem::remove(current_pointer());
     std::filesystem::remove(key_mirror_path());
@@ -125,7 +125,7 @@ std::vector<int64_t> DataDir::prune(size_t keep) const {
     if (remaining <= keep) break;
     if (current && *current == id) continue;
     std::filesystem::remove(snapshot_path(id));
-    std::filesystem::remove(seal_path(snapshot_path(id)));
+    std::filesystem::remove(snapshot::seal_path(snapshot_path(id)));
     removed.push_back(id);
     --remaining;
   }
@@ -143,7 +143,7 @@ void DataDir::remove_unfinished_snapshots() const {
 WriterLock::WriterLock(const DataDir& dir) {
   auto path = dir.root() / "writer.lock";
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw StoreError("cannot open " + path.string() + ": " + std::strerror(errno));
+  if (fd_ < 0) throw Error("cannot open " + path.string() + ": " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     char holder[32] = {};
     ssize_t n = ::pread(fd_, holder, sizeof holder - 1, 0);
@@ -151,7 +151,7 @@ WriterLock::WriterLock(const DataDir& dir) {
     std::string who = n > 0 ? std::string(holder, static_cast<size_t>(n)) : "another process";
     while (!who.empty() && who.back() == '\n')
       who.pop_back();
-    throw StoreError("another ingest or publish is running on " + dir.root().string() + " (pid " + who + ")");
+    throw Error("another ingest or publish is running on " + dir.root().string() + " (pid " + who + ")");
   }
   std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, pid.data(), pid.size(), 0);

@@ -61,7 +61,7 @@ class DataDir {
 // by the kernel when the process dies, so a killed ingest never leaves it held).
 class WriterLock {
  public:
-  // Throws StoreError naming the holder's pid when another writer has it.
+  // Throws Error naming the holder's pid when another writer has it.
   explicit WriterLock(const DataDir& dir);
   ~WriterLock();
   WriterLock(const WriterLock&) = delete;

@@ -45,7 +45,7 @@ class FleetLink {
 };
 
 // Every call of the link waits at most a few seconds (the server deadline) and returns at once,
-// throwing, when `interrupt_fd` becomes readable. Throws StoreError or a PostgreSQL error when the
+// throwing, when `interrupt_fd` becomes readable. Throws Error or a PostgreSQL error when the
 // store cannot be reached or has no schema.
 std::unique_ptr<FleetLink> connect_fleet_link(const std::string& url, const std::string& application_name,
                                               int interrupt_fd);

@@ -6,18 +6,18 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/fsync.hpp"
 #include "common/sha256.hpp"
+#include "snapshot/sqlite.hpp"
 #include "store/data_dir.hpp"
-#include "store/fsync.hpp"
 #include "store/ledger.hpp"
 #include "store/postgres/pg_key_store.hpp"
 #include "store/run_store.hpp"
-#include "store/sqlite.hpp"
 
 namespace reelstat::store {
 namespace {
 
-ApiKey read_key(const Statement& row) {
+ApiKey read_key(const snapshot::Statement& row) {
   ApiKey k;
   k.id = row.int64(0);
   k.name = row.text(1);
@@ -35,7 +35,7 @@ ApiKey read_key(const Statement& row) {
 // 32 random bytes as unpadded base64url: 43 characters, 256 bits.
 std::string random_token() {
   unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw StoreError("OpenSSL could not produce random bytes");
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw Error("OpenSSL could not produce random bytes");
   static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   uint32_t acc = 0;
@@ -55,7 +55,8 @@ std::string random_token() {
 // DIR/keys.sqlite. user_version 1 added the use counts to files made by earlier versions.
 class SqliteKeyStore final : public KeyStore {
  public:
-  explicit SqliteKeyStore(const std::filesystem::path& path) : db_(path, Database::Mode::read_write_create) {
+  explicit SqliteKeyStore(const std::filesystem::path& path)
+      : db_(path, snapshot::Database::Mode::read_write_create) {
     db_.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
     db_.exec("BEGIN IMMEDIATE");
     db_.exec(R"sql(
@@ -84,7 +85,7 @@ class SqliteKeyStore final : public KeyStore {
   std::string create(const std::string& name, double rate, int64_t burst) override {
     check_new_key(name, rate, burst);
     for (const auto& k : active())
-      if (k.name == name) throw StoreError("key '" + name + "' exists already; revoke it first");
+      if (k.name == name) throw Error("key '" + name + "' exists already; revoke it first");
     const std::string key = new_api_key();
     auto insert = db_.prepare(
         "INSERT INTO api_keys (name, hash, prefix, rate, burst, created_at) VALUES (?,?,?,?,?,?)");
@@ -131,7 +132,7 @@ class SqliteKeyStore final : public KeyStore {
     return out;
   }
 
-  Database db_;
+  snapshot::Database db_;
 };
 
 }  // namespace
@@ -141,17 +142,16 @@ std::string new_api_key() {
 }
 
 void check_new_key(const std::string& name, double rate, int64_t burst) {
-  if (name.empty() || name.size() > 64) throw StoreError("a key name has 1 to 64 characters");
+  if (name.empty() || name.size() > 64) throw Error("a key name has 1 to 64 characters");
   for (unsigned char c : name)
-    if (c < 0x20 || c == 0x7f) throw StoreError("a key name has no control characters");
+    if (c < 0x20 || c == 0x7f) throw Error("a key name has no control characters");
   // NaN passes every comparison but these, and was an unlimited key; a rate near zero made the
   // seconds until the bucket refills overflow.
   if (!(rate >= kMinKeyRate && rate <= kMaxKeyRate))
-    throw StoreError(fmt::format("a key's rate is a number of requests per second from {} to {:.0f}, not {}",
-                                 kMinKeyRate, kMaxKeyRate, rate));
+    throw Error(fmt::format("a key's rate is a number of requests per second from {} to {:.0f}, not {}",
+                            kMinKeyRate, kMaxKeyRate, rate));
   if (burst < 1 || burst > kMaxKeyBurst)
-    throw StoreError(
-        fmt::format("a key's burst is a whole number from 1 to {}, not {}", kMaxKeyBurst, burst));
+    throw Error(fmt::format("a key's burst is a whole number from 1 to {}, not {}", kMaxKeyBurst, burst));
 }
 
 void save_key_mirror(const std::filesystem::path& path, const std::vector<ApiKey>& active) {
@@ -174,7 +174,7 @@ std::vector<ApiKey> load_key_mirror(const std::filesystem::path& path) {
     ApiKey k;
     if (!std::getline(fields, k.hash, '\t') || !(fields >> k.rate >> k.burst) || fields.get() != '\t' ||
         !std::getline(fields, k.name) || k.hash.size() != 64)
-      throw StoreError(fmt::format("{} line {} is damaged", path.string(), number));
+      throw Error(fmt::format("{} line {} is damaged", path.string(), number));
     keys.push_back(std::move(k));
   }
   return keys;

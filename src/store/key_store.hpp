@@ -41,7 +41,7 @@ class KeyStore {
  public:
   virtual ~KeyStore() = default;
   // Creates a key and returns it in clear text: the only time it is ever shown.
-  // Throws StoreError if `name` already has an active key.
+  // Throws Error if `name` already has an active key.
   virtual std::string create(const std::string& name, double rate, int64_t burst) = 0;
   // False when `name` has no active key.
   virtual bool revoke(const std::string& name) = 0;
@@ -58,7 +58,7 @@ std::unique_ptr<KeyStore> open_key_store(const StoreLocation& location);
 // A server's copy of the fleet's active keys (hashes, names, limits; never a key), so that it can
 // authenticate after a restart while the shared store is down. One key per line.
 void save_key_mirror(const std::filesystem::path& path, const std::vector<ApiKey>& active);
-// Empty when the file does not exist; throws StoreError when it is damaged.
+// Empty when the file does not exist; throws Error when it is damaged.
 std::vector<ApiKey> load_key_mirror(const std::filesystem::path& path);
 
 // A new key in clear text: "rsk_" and 256 random bits in base64url.
@@ -66,7 +66,7 @@ std::string new_api_key();
 // The limits a key may have: every key is made through check_new_key.
 inline constexpr double kMinKeyRate = 0.001, kMaxKeyRate = 1e6;
 inline constexpr int64_t kMaxKeyBurst = 1000000000;
-// Throws StoreError unless a new key may be made of these: a name of 1 to 64 characters without
+// Throws Error unless a new key may be made of these: a name of 1 to 64 characters without
 // control characters, a finite rate within [kMinKeyRate, kMaxKeyRate], a burst within
 // [1, kMaxKeyBurst]. Both stores call it before inserting.
 void check_new_key(const std::string& name, double rate, int64_t burst);

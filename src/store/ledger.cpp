@@ -2,7 +2,7 @@
 
 #include <ctime>
 
-#include "store/sqlite.hpp"
+#include "snapshot/sqlite.hpp"
 
 namespace reelstat::store {
 namespace {
@@ -11,7 +11,7 @@ constexpr std::string_view kColumns =
     "id, started_at, finished_at, file, sha256, mode, records_read, loaded, rejected, excluded, outcome, "
     "published, message";
 
-RunRecord read_run(const Statement& row) {
+RunRecord read_run(const snapshot::Statement& row) {
   RunRecord r;
   r.id = row.int64(0);
   r.started_at = row.text(1);
@@ -35,14 +35,14 @@ Ledger::Ledger(const std::filesystem::path& path, Access access) {
   if (access == Access::read_only) {
     if (!std::filesystem::exists(path)) return;
     try {
-      db_ = std::make_unique<Database>(path, Database::Mode::read_only);
+      db_ = std::make_unique<snapshot::Database>(path, snapshot::Database::Mode::read_only);
       db_->exec("SELECT count(*) FROM runs");  // fails here when the -shm cannot be made
-    } catch (const StoreError&) {
-      db_ = std::make_unique<Database>(path, Database::Mode::immutable_snapshot);
+    } catch (const Error&) {
+      db_ = std::make_unique<snapshot::Database>(path, snapshot::Database::Mode::immutable_snapshot);
     }
     return;
   }
-  db_ = std::make_unique<Database>(path, Database::Mode::read_write_create);
+  db_ = std::make_unique<snapshot::Database>(path, snapshot::Database::Mode::read_write_create);
   db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
   db_->exec(R"sql(
     CREATE TABLE IF NOT EXISTS runs (

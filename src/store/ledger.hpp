@@ -7,9 +7,11 @@
 #include <vector>
 #include "common/utc_time.hpp"
 
-namespace reelstat::store {
-
+namespace reelstat::snapshot {
 class Database;
+}
+
+namespace reelstat::store {
 
 // One ingest, as the ledger remembers it.
 struct RunRecord {
@@ -56,7 +58,7 @@ class Ledger {
   std::optional<int64_t> last_publication();
 
  private:
-  std::unique_ptr<Database> db_;
+  std::unique_ptr<snapshot::Database> db_;
 };
 
 }  // namespace reelstat::store

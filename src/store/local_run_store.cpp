@@ -2,12 +2,12 @@
 
 #include <iostream>
 
+#include "common/fsync.hpp"
+#include "snapshot/reader.hpp"
+#include "snapshot/seal.hpp"
+#include "snapshot/sqlite.hpp"
 #include "store/data_dir.hpp"
-#include "store/fsync.hpp"
 #include "store/run_store.hpp"
-#include "store/snapshot_reader.hpp"
-#include "store/snapshot_seal.hpp"
-#include "store/sqlite.hpp"
 
 namespace reelstat::store {
 namespace {
@@ -28,14 +28,14 @@ class LocalRunStore final : public RunStore {
   std::optional<int64_t> current_run() override {
     try {
       return dir_.current_run();
-    } catch (const StoreError& e) {
+    } catch (const Error& e) {
       const auto last = ledger().last_publication();
-      throw StoreError(std::string(e.what()) + " (damaged); " +
-                           (last ? fmt::format("the ledger's last publication is run {}: any ingest, or "
-                                               "`reelstat publish {}`, restores it",
-                                               *last, *last)
-                                 : std::string("any ingest restores it")),
-                       StoreErrorKind::corrupt);
+      throw Error(std::string(e.what()) + " (damaged); " +
+                      (last ? fmt::format("the ledger's last publication is run {}: any ingest, or "
+                                          "`reelstat publish {}`, restores it",
+                                          *last, *last)
+                            : std::string("any ingest restores it")),
+                  ErrorKind::corrupt);
     }
   }
   int64_t begin_run(const RunRecord& run) override { return ledger().begin_run(run); }
@@ -63,14 +63,14 @@ class LocalRunStore final : public RunStore {
     if (std::filesystem::exists(partial)) {
       std::filesystem::rename(partial, final_path);
       fsync_directory(final_path.parent_path());
-      record_seal(final_path, hash_file(final_path));
+      snapshot::record_seal(final_path, snapshot::hash_file(final_path));
     } else {
       // Refuse a file that is not the snapshot of that run, as published, before anyone is pointed
       // at it.
-      verify_seal(final_path);
-      const auto meta = read_snapshot_meta(final_path);
+      snapshot::verify_seal(final_path);
+      const auto meta = snapshot::read_snapshot_meta(final_path);
       if (meta.run_id != run_id)
-        throw StoreError(fmt::format("{} claims to be run {}", final_path.string(), meta.run_id));
+        throw Error(fmt::format("{} claims to be run {}", final_path.string(), meta.run_id));
     }
     // The one step that changes what readers see: an atomic rename of CURRENT.
     dir_.make_current(run_id);
@@ -78,7 +78,7 @@ class LocalRunStore final : public RunStore {
   }
 
   std::filesystem::path local_snapshot(int64_t run_id) override {
-    verify_seal(dir_.snapshot_path(run_id));
+    snapshot::verify_seal(dir_.snapshot_path(run_id));
     return dir_.snapshot_path(run_id);
   }
   std::vector<int64_t> prune(size_t keep) override { return dir_.prune(keep); }
@@ -99,14 +99,14 @@ class LocalRunStore final : public RunStore {
     try {
       dir_.current_run();
       return;
-    } catch (const StoreError& e) {
+    } catch (const Error& e) {
       const auto last = ledger().last_publication();
       if (!last || !has_snapshot(*last))
-        throw StoreError(std::string(e.what()) +
-                             " (damaged), and the ledger names no published run whose snapshot is on disk; "
-                             "remove CURRENT to start again from a full ingest",
-                         StoreErrorKind::corrupt);
-      verify_seal(dir_.snapshot_path(*last));
+        throw Error(std::string(e.what()) +
+                        " (damaged), and the ledger names no published run whose snapshot is on disk; "
+                        "remove CURRENT to start again from a full ingest",
+                    ErrorKind::corrupt);
+      snapshot::verify_seal(dir_.snapshot_path(*last));
       dir_.make_current(*last);
       std::cerr << fmt::format(
           "reelstat: {} was damaged; restored it from the ledger: run {}, its last "

@@ -1,12 +1,12 @@
 #include <fmt/format.h>
 
+#include "common/error.hpp"
 #include "store/fleet_link.hpp"
 #include "store/postgres/pg_connection.hpp"
 #include "store/postgres/pg_key_store.hpp"
 #include "store/postgres/pg_run_store.hpp"
 #include "store/postgres/pg_schema.hpp"
 #include "store/postgres/pg_snapshot_files.hpp"
-#include "store/store_error.hpp"
 
 namespace reelstat::store::pg {
 namespace {
@@ -18,7 +18,7 @@ auto by_kind(F&& call) {
   try {
     return call();
   } catch (const PgError& e) {
-    throw StoreError(e.what(), e.unreachable() ? StoreErrorKind::unreachable : StoreErrorKind::other);
+    throw Error(e.what(), e.unreachable() ? ErrorKind::unreachable : ErrorKind::other);
   }
 }
 

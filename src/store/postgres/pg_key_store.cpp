@@ -4,10 +4,10 @@
 #include <fmt/ranges.h>
 
 #include "common/utc_time.hpp"
+#include "snapshot/sqlite.hpp"
 #include "store/ledger.hpp"
 #include "store/postgres/pg_run_store.hpp"
 #include "store/postgres/pg_schema.hpp"
-#include "store/sqlite.hpp"
 
 namespace reelstat::store::pg {
 namespace {
@@ -56,8 +56,7 @@ std::string PgKeys::create(const std::string& name, double rate, int64_t burst) 
         {name, hash_api_key(key), key.substr(0, 10), fmt::format("{}", rate), std::to_string(burst),
          utc_now(), kKeysChannel});
   } catch (const PgError& e) {
-    if (e.sqlstate() == kUniqueViolation)
-      throw StoreError("key '" + name + "' exists already; revoke it first");
+    if (e.sqlstate() == kUniqueViolation) throw Error("key '" + name + "' exists already; revoke it first");
     throw;
   }
   return key;

@@ -3,15 +3,15 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "snapshot/sqlite.hpp"
 #include "store/postgres/pg_schema.hpp"
-#include "store/sqlite.hpp"
 
 namespace reelstat::store::pg {
 
 int64_t load_model_tables(Connection& c, int64_t run_id, const std::filesystem::path& path) {
-  Database snapshot(path, Database::Mode::read_only);
+  snapshot::Database snapshot(path, snapshot::Database::Mode::read_only);
   int64_t rows = 0;
-  for (const TableSpec* t : model_tables()) {
+  for (const snapshot::TableSpec* t : model_tables()) {
     const std::string partition = partition_name(*t, run_id);
     c.exec(
         fmt::format("DROP TABLE IF EXISTS {0}; CREATE TABLE {0} (LIKE reelstat_store.{1}); "

@@ -8,13 +8,13 @@
 #include <thread>
 
 #include "common/utc_time.hpp"
+#include "snapshot/seal.hpp"
+#include "snapshot/sqlite.hpp"
 #include "store/data_dir.hpp"
 #include "store/postgres/pg_connection.hpp"
 #include "store/postgres/pg_model_load.hpp"
 #include "store/postgres/pg_schema.hpp"
 #include "store/postgres/pg_snapshot_files.hpp"
-#include "store/snapshot_seal.hpp"
-#include "store/sqlite.hpp"
 
 namespace reelstat::store::pg {
 namespace {
@@ -63,9 +63,8 @@ class PgRunStore final : public RunStore {
     dir_.bind_to_store(read_store_id(conn_), describe(), writer_);
     if (!writer_) return;
     if (conn_.in_recovery())
-      throw StoreError(
-          "the PostgreSQL store " + conn_.describe() +
-          " is a read-only standby; a writer needs the primary (target_session_attrs=read-write)");
+      throw Error("the PostgreSQL store " + conn_.describe() +
+                  " is a read-only standby; a writer needs the primary (target_session_attrs=read-write)");
     take_writer_lock();
     settle_interrupted();
   }
@@ -133,11 +132,11 @@ class PgRunStore final : public RunStore {
       load_model_tables(conn_, run_id, partial);
       sha = upload_snapshot_file(conn_, run_id, partial);
     } else if (!has_snapshot(run_id)) {
-      throw StoreError(fmt::format("run {} has no snapshot in {}", run_id, describe()));
+      throw Error(fmt::format("run {} has no snapshot in {}", run_id, describe()));
     }
     transaction([&] {
       if (fresh) {
-        for (const TableSpec* t : model_tables())
+        for (const snapshot::TableSpec* t : model_tables())
           conn_.exec(fmt::format("ALTER TABLE reelstat_store.{} ATTACH PARTITION {} FOR VALUES IN ({})",
                                  t->name, partition_name(*t, run_id), run_id));
       }
@@ -154,7 +153,7 @@ class PgRunStore final : public RunStore {
     // The file just uploaded is a verified local copy (the base of the next delta).
     if (fresh) {
       std::filesystem::rename(partial, dir_.snapshot_path(run_id));
-      record_seal(dir_.snapshot_path(run_id), sha);
+      snapshot::record_seal(dir_.snapshot_path(run_id), sha);
     }
   }
 
@@ -162,10 +161,10 @@ class PgRunStore final : public RunStore {
     const auto path = dir_.snapshot_path(run_id);
     if (std::filesystem::exists(path)) {
       try {
-        verify_seal(path);
+        snapshot::verify_seal(path);
         return path;
-      } catch (const StoreError& e) {
-        if (e.kind() != StoreErrorKind::corrupt) throw;
+      } catch (const Error& e) {
+        if (e.kind() != ErrorKind::corrupt) throw;
         // A damaged local copy is only a copy: the store has the original.
       }
     }
@@ -230,9 +229,8 @@ class PgRunStore final : public RunStore {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     const auto holder = writer_holder();
-    throw StoreError(
-        fmt::format("another writer is using the PostgreSQL store {}: {}; try again when it ends",
-                    conn_.describe(), holder.value_or("a session that just ended")));
+    throw Error(fmt::format("another writer is using the PostgreSQL store {}: {}; try again when it ends",
+                            conn_.describe(), holder.value_or("a session that just ended")));
   }
 
   // Runs left as running were killed (this writer holds the lock, so their writer is gone). A
@@ -266,7 +264,7 @@ class PgRunStore final : public RunStore {
 
   void drop_run_data(int64_t run_id) {
     transaction([&] {
-      for (const TableSpec* t : model_tables())
+      for (const snapshot::TableSpec* t : model_tables())
         conn_.exec(fmt::format("DROP TABLE IF EXISTS {}", partition_name(*t, run_id)));
       conn_.exec("DELETE FROM reelstat_store.snapshot_files WHERE run_id = $1", {std::to_string(run_id)});
     });

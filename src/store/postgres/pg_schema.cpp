@@ -11,7 +11,7 @@ namespace {
 // Any fixed number: only reelstat's migrations take this lock.
 constexpr int64_t kMigrationLock = 0x7265656c6d6967;  // "reelmig"
 
-std::string pg_type(const ColumnSpec& column) {
+std::string pg_type(const snapshot::ColumnSpec& column) {
   if (column.type == "INTEGER") return "bigint";
   if (column.type == "BLOB") return "bytea";
   return "text";
@@ -19,7 +19,7 @@ std::string pg_type(const ColumnSpec& column) {
 
 // A model table as a partitioned table: the snapshot's columns after run_id, NOT NULL where the
 // snapshot has it (its REFERENCES hold within one run, and the snapshot already enforced them).
-std::string create_model_table(const TableSpec& t) {
+std::string create_model_table(const snapshot::TableSpec& t) {
   std::string sql = "CREATE TABLE reelstat_store." + t.name + " (\n  run_id bigint NOT NULL";
   for (const auto& c : t.columns) {
     const bool not_null =
@@ -34,7 +34,7 @@ std::string create_model_table(const TableSpec& t) {
 
 // reelstat.<table>: the current run's rows, without run_id. Partition pruning happens at run
 // time, so a view reads only the current run's partition.
-std::string create_view(const TableSpec& t) {
+std::string create_view(const snapshot::TableSpec& t) {
   return fmt::format(
       "CREATE VIEW reelstat.{0} AS\n  SELECT {1} FROM reelstat_store.{0}\n"
       "  WHERE run_id = (SELECT run_id FROM reelstat_store.current_run);\n",
@@ -92,10 +92,10 @@ CREATE TABLE reelstat_store.snapshot_chunks (
 -- SQLite pages compress little and pglz is slow: stored as they are.
 ALTER TABLE reelstat_store.snapshot_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
 )";
-  for (const TableSpec* t : model_tables())
+  for (const snapshot::TableSpec* t : model_tables())
     sql += create_model_table(*t);
   sql += "CREATE SCHEMA reelstat;\n";
-  for (const TableSpec* t : model_tables())
+  for (const snapshot::TableSpec* t : model_tables())
     sql += create_view(*t);
   sql += R"(
 CREATE VIEW reelstat.runs AS
@@ -172,13 +172,13 @@ int applied_version(Connection& c) {
 
 }  // namespace
 
-std::vector<const TableSpec*> model_tables() {
-  const auto& t = snapshot_tables();
+std::vector<const snapshot::TableSpec*> model_tables() {
+  const auto& t = snapshot::snapshot_tables();
   return {&t.movies,       &t.companies,     &t.genres,      &t.movie_companies,
           &t.movie_genres, &t.company_years, &t.genre_years, &t.company_year_genres};
 }
 
-std::string partition_name(const TableSpec& table, int64_t run_id) {
+std::string partition_name(const snapshot::TableSpec& table, int64_t run_id) {
   return fmt::format("reelstat_store.{}_run_{}", table.name, run_id);
 }
 

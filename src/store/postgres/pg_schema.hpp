@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "snapshot/schema.hpp"
 #include "store/postgres/pg_connection.hpp"
-#include "store/snapshot_schema.hpp"
 
 namespace reelstat::store::pg {
 
@@ -17,7 +17,7 @@ inline constexpr int kStoreSchemaVersion = 3;
 // The snapshot tables that are also loaded into PostgreSQL, in load order: the normalized model
 // and the rollups. (meta is the runs table there; the id lists behind figures are only for the
 // API, which reads the snapshot file.)
-std::vector<const TableSpec*> model_tables();
+std::vector<const snapshot::TableSpec*> model_tables();
 
 // `reelstat store init`: applies every migration the store lacks, each in its own transaction,
 // serialized across machines by an advisory lock. Returns the versions applied (none when the
@@ -32,6 +32,6 @@ void require_schema(Connection& connection, const std::string& store_url);
 std::string read_store_id(Connection& connection);
 
 // The name of a run's partition of a model table, e.g. reelstat_store.movies_run_42.
-std::string partition_name(const TableSpec& table, int64_t run_id);
+std::string partition_name(const snapshot::TableSpec& table, int64_t run_id);
 
 }  // namespace reelstat::store::pg

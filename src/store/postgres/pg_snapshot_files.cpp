@@ -9,11 +9,11 @@
 #include <cstring>
 #include <vector>
 
+#include "common/fsync.hpp"
 #include "common/sha256.hpp"
 #include "common/unique_fd.hpp"
-#include "store/fsync.hpp"
-#include "store/snapshot_seal.hpp"
-#include "store/sqlite.hpp"
+#include "snapshot/seal.hpp"
+#include "snapshot/sqlite.hpp"
 
 namespace reelstat::store::pg {
 namespace {
@@ -22,7 +22,7 @@ constexpr size_t kChunkBytes = 1 << 20;
 constexpr int kChunksPerFetch = 16;  // 16 MiB per round trip: few round trips, bounded memory
 
 [[noreturn]] void io_failure(const std::string& what, const std::filesystem::path& path) {
-  throw StoreError(fmt::format("{} {}: {}", what, path.string(), std::strerror(errno)));
+  throw Error(fmt::format("{} {}: {}", what, path.string(), std::strerror(errno)));
 }
 
 }  // namespace
@@ -83,7 +83,7 @@ void fetch_snapshot_file(Connection& c, int64_t run_id, const std::filesystem::p
         {std::to_string(run_id), std::to_string(first), std::to_string(first + kChunksPerFetch)});
     const int64_t want = std::min<int64_t>(kChunksPerFetch, chunks - first);
     if (rows.rows() != want)
-      throw StoreError(fmt::format("run {}'s snapshot in the store is missing chunks", run_id));
+      throw Error(fmt::format("run {}'s snapshot in the store is missing chunks", run_id));
     for (int r = 0; r < rows.rows(); ++r) {
       const auto piece = rows.text(r, 0);
       hash.update(piece.data(), piece.size());
@@ -93,12 +93,12 @@ void fetch_snapshot_file(Connection& c, int64_t run_id, const std::filesystem::p
   }
   const std::string sha = hash.hex_digest();
   if (bytes != expected_bytes || sha != expected_sha)
-    throw StoreError(fmt::format("run {}'s snapshot from the store does not match its record: {} bytes with "
-                                 "SHA-256 {}, expected {} bytes with {}",
-                                 run_id, bytes, sha, expected_bytes, expected_sha),
-                     StoreErrorKind::corrupt);
+    throw Error(fmt::format("run {}'s snapshot from the store does not match its record: {} bytes with "
+                            "SHA-256 {}, expected {} bytes with {}",
+                            run_id, bytes, sha, expected_bytes, expected_sha),
+                ErrorKind::corrupt);
   out.commit();
-  record_seal(dest, sha);
+  snapshot::record_seal(dest, sha);
 }
 
 }  // namespace reelstat::store::pg

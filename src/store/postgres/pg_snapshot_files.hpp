@@ -14,7 +14,7 @@ std::string upload_snapshot_file(Connection& connection, int64_t run_id, const s
 
 // Writes run `run_id`'s snapshot to `dest` (through a temporary file, fsynced and renamed), after
 // checking its size and SHA-256 against what the store recorded. Throws PgError when the run has
-// no snapshot, and StoreError when the bytes do not match (nothing is left at `dest` then).
+// no snapshot, and Error when the bytes do not match (nothing is left at `dest` then).
 void fetch_snapshot_file(Connection& connection, int64_t run_id, const std::filesystem::path& dest);
 
 }  // namespace reelstat::store::pg

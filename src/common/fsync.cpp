@@ -1,4 +1,4 @@
-#include "store/fsync.hpp"
+#include "common/fsync.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,13 +6,13 @@
 #include <cerrno>
 #include <cstring>
 
-#include "store/sqlite.hpp"
+#include "common/error.hpp"
 
-namespace reelstat::store {
+namespace reelstat {
 namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::filesystem::path& path) {
-  throw StoreError(what + " " + path.string() + ": " + std::strerror(errno));
+  throw Error(what + " " + path.string() + ": " + std::strerror(errno));
 }
 
 void fsync_path(const std::filesystem::path& path, int flags) {
@@ -86,4 +86,4 @@ void replace_file_atomically(const std::filesystem::path& path, std::string_view
   file.commit();
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat

@@ -4,9 +4,9 @@
 
 #include "model/catalog.hpp"
 #include "model/rollups.hpp"
-#include "store/snapshot_meta.hpp"
+#include "snapshot/meta.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 // Writes a complete snapshot database at `path` (which must not exist) and flushes it to disk.
 // The file is only meant to be renamed into place afterwards: while it is written it is not
@@ -25,4 +25,4 @@ void write_movie_rows(Database& db, const model::Catalog& movies);
 void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& path,
                   const model::Catalog& catalog, const model::Rollups& rollups, const SnapshotMeta& meta);
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

@@ -3,10 +3,10 @@
 #include <string>
 #include <string_view>
 
-namespace reelstat::store {
+namespace reelstat {
 
 // Durability helpers: a rename is only safe once the renamed file's bytes and then the directory
-// entry have reached the disk. Each throws StoreError on failure.
+// entry have reached the disk. Each throws Error on failure.
 void fsync_file(const std::filesystem::path& path);
 void fsync_directory(const std::filesystem::path& dir);
 
@@ -32,4 +32,4 @@ class AtomicFile {
 // Writes `content` to `path` through an AtomicFile.
 void replace_file_atomically(const std::filesystem::path& path, std::string_view content);
 
-}  // namespace reelstat::store
+}  // namespace reelstat

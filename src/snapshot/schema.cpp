@@ -1,9 +1,9 @@
-#include "store/snapshot_schema.hpp"
+#include "snapshot/schema.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 namespace {
 
 ColumnSpec integer(std::string name, std::string constraints = "NOT NULL") {
@@ -37,7 +37,7 @@ TableSpec year_table(std::string name, const std::string& owner_column, const st
 }
 
 // The movies behind one (owner, year) figure, as one row clustered on that lookup: movie_ids is
-// store/id_list.hpp's BLOB, ids ascending. A row per link would be 21 million rows at 100x.
+// snapshot/id_list.hpp's BLOB, ids ascending. A row per link would be 21 million rows at 100x.
 TableSpec year_movies_table(std::string name, const std::string& owner_column,
                             const std::string& owner_table) {
   return {std::move(name),
@@ -124,4 +124,4 @@ std::string snapshot_ddl() {
   return sql;
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "store/sqlite.hpp"
+#include "snapshot/sqlite.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 inline void append_id(std::string& blob, int64_t id) {
   auto v = static_cast<uint64_t>(id);
@@ -22,8 +22,7 @@ inline void append_id(std::string& blob, int64_t id) {
 }
 
 inline std::vector<int64_t> decode_ids(std::string_view blob) {
-  if (blob.size() % 8 != 0)
-    throw StoreError("an id list of " + std::to_string(blob.size()) + " bytes is corrupt");
+  if (blob.size() % 8 != 0) throw Error("an id list of " + std::to_string(blob.size()) + " bytes is corrupt");
   std::vector<int64_t> ids(blob.size() / 8);
   for (size_t k = 0; k < ids.size(); ++k) {
     uint64_t v = 0;
@@ -34,4 +33,4 @@ inline std::vector<int64_t> decode_ids(std::string_view blob) {
   return ids;
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

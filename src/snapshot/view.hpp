@@ -9,9 +9,9 @@
 
 #include "common/date.hpp"
 #include "model/rollups.hpp"
-#include "store/snapshot_meta.hpp"
+#include "snapshot/meta.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 enum class OwnerKind { company, genre };
 
@@ -54,4 +54,4 @@ class SnapshotView {
                                                                      int32_t year) const = 0;
 };
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

@@ -1,8 +1,8 @@
-#include "store/file_lease.hpp"
+#include "snapshot/file_lease.hpp"
 
 #include <fcntl.h>
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 std::optional<FileLease> FileLease::take(const std::filesystem::path& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -16,4 +16,4 @@ bool FileLease::breaking() const {
   return ::fcntl(fd_.get(), F_GETLEASE) != F_RDLCK;
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

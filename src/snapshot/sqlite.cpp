@@ -1,25 +1,25 @@
-#include "store/sqlite.hpp"
+#include "snapshot/sqlite.hpp"
 
 #include <fmt/format.h>
 
 #include <cctype>
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 namespace {
 
 // SQLite's own result code says whether the file failed (I/O, damage) or the request did.
-StoreErrorKind kind_of(sqlite3* db) {
-  if (db == nullptr) return StoreErrorKind::other;
+ErrorKind kind_of(sqlite3* db) {
+  if (db == nullptr) return ErrorKind::other;
   switch (sqlite3_extended_errcode(db) & 0xff) {
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_CANTOPEN:
-      return StoreErrorKind::io;
+      return ErrorKind::io;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      return StoreErrorKind::corrupt;
+      return ErrorKind::corrupt;
     default:
-      return StoreErrorKind::other;
+      return ErrorKind::other;
   }
 }
 
@@ -48,10 +48,10 @@ Database::Database(const std::filesystem::path& path, Mode mode) : path_(path.st
   }
   if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    const StoreErrorKind kind = kind_of(db_);
+    const ErrorKind kind = kind_of(db_);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError("cannot open " + path_ + ": " + message, kind);
+    throw Error("cannot open " + path_ + ": " + message, kind);
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 10000);
@@ -71,7 +71,7 @@ void Database::close() {
 }
 
 void Database::fail(const std::string& what) const {
-  throw StoreError(what + " (" + path_ + "): " + (db_ ? sqlite3_errmsg(db_) : "closed"), kind_of(db_));
+  throw Error(what + " (" + path_ + "): " + (db_ ? sqlite3_errmsg(db_) : "closed"), kind_of(db_));
 }
 
 void Database::exec(std::string_view sql) {
@@ -80,7 +80,7 @@ void Database::exec(std::string_view sql) {
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     std::string detail = message ? message : "unknown error";
     sqlite3_free(message);
-    throw StoreError("SQL failed (" + path_ + "): " + detail, kind_of(db_));
+    throw Error("SQL failed (" + path_ + "): " + detail, kind_of(db_));
   }
 }
 
@@ -160,4 +160,4 @@ std::string_view Statement::blob(int column) const {
   return {static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

@@ -8,9 +8,9 @@
 
 #include "model/catalog.hpp"
 #include "model/rollups.hpp"
-#include "store/snapshot_meta.hpp"
+#include "snapshot/meta.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 // Builds a snapshot file on its own thread while the caller is still reading the input: batches
 // of movies are written as they come, and the names, rollups and meta once the caller has them.
@@ -49,4 +49,4 @@ class SnapshotBuilder {
   std::thread thread_;
 };
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

@@ -1,4 +1,4 @@
-#include "store/snapshot_seal.hpp"
+#include "snapshot/seal.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -11,12 +11,12 @@
 #include <sstream>
 #include <vector>
 
+#include "common/error.hpp"
+#include "common/fsync.hpp"
 #include "common/sha256.hpp"
 #include "common/unique_fd.hpp"
-#include "store/fsync.hpp"
-#include "store/store_error.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 namespace {
 
 struct Seal {
@@ -25,7 +25,7 @@ struct Seal {
 };
 
 [[noreturn]] void io_failure(const std::string& what, const std::filesystem::path& path) {
-  throw StoreError(fmt::format("{} {}: {}", what, path.string(), std::strerror(errno)), StoreErrorKind::io);
+  throw Error(fmt::format("{} {}: {}", what, path.string(), std::strerror(errno)), ErrorKind::io);
 }
 
 long long nanoseconds(const timespec& t) {
@@ -50,8 +50,7 @@ std::optional<Seal> read_seal(const std::filesystem::path& snapshot) {
       s.identity.inode >> s.identity.mtime_ns >> s.identity.ctime_ns;
   if (!text || sha_word != "sha256" || bytes_word != "bytes" || identity_word != "identity" ||
       s.sha256.size() != 64)
-    throw StoreError(seal_path(snapshot).string() + " is not a snapshot seal (damaged?)",
-                     StoreErrorKind::corrupt);
+    throw Error(seal_path(snapshot).string() + " is not a snapshot seal (damaged?)", ErrorKind::corrupt);
   return s;
 }
 
@@ -109,12 +108,11 @@ void verify_seal(const std::filesystem::path& snapshot) {
     return;
   }
   if (actual != seal->sha256)
-    throw StoreError(
-        fmt::format("the snapshot file {} is not the one that was published: its SHA-256 is {} "
-                    "({} bytes) where {} ({} bytes) was recorded; it was changed or damaged on disk",
-                    snapshot.string(), actual, now.size, seal->sha256, seal->identity.size),
-        StoreErrorKind::corrupt);
+    throw Error(fmt::format("the snapshot file {} is not the one that was published: its SHA-256 is {} "
+                            "({} bytes) where {} ({} bytes) was recorded; it was changed or damaged on disk",
+                            snapshot.string(), actual, now.size, seal->sha256, seal->identity.size),
+                ErrorKind::corrupt);
   try_record(snapshot, actual);
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

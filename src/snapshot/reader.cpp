@@ -1,13 +1,13 @@
-#include "store/snapshot_reader.hpp"
+#include "snapshot/reader.hpp"
 
 #include <vector>
 
 #include "common/date.hpp"
 #include "common/integer.hpp"
-#include "store/snapshot_schema.hpp"
-#include "store/sqlite.hpp"
+#include "snapshot/schema.hpp"
+#include "snapshot/sqlite.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 SnapshotMeta load_meta(Database& db, const std::filesystem::path& path) {
   SnapshotMeta meta;
@@ -16,7 +16,7 @@ SnapshotMeta load_meta(Database& db, const std::filesystem::path& path) {
   bool any = false;
   auto integer = [&](std::string_view key, std::string_view value) {
     const auto v = parse_int64(value);
-    if (!v) throw StoreError(path.string() + ": meta " + std::string(key) + " is not an integer");
+    if (!v) throw Error(path.string() + ": meta " + std::string(key) + " is not an integer");
     return *v;
   };
   auto year = [&](std::string_view key, std::string_view value) {
@@ -50,11 +50,11 @@ SnapshotMeta load_meta(Database& db, const std::filesystem::path& path) {
     else if (key == k::last_year)
       meta.last_year = year(key, value);
   }
-  if (!any) throw StoreError(path.string() + " is not a reelstat snapshot (no meta)");
+  if (!any) throw Error(path.string() + " is not a reelstat snapshot (no meta)");
   if (meta.schema_version != kSnapshotSchemaVersion)
-    throw StoreError(path.string() + " has snapshot schema version " + std::to_string(meta.schema_version) +
-                     "; this reelstat reads version " + std::to_string(kSnapshotSchemaVersion) +
-                     " (run `reelstat ingest --force` on the source file to rebuild it)");
+    throw Error(path.string() + " has snapshot schema version " + std::to_string(meta.schema_version) +
+                "; this reelstat reads version " + std::to_string(kSnapshotSchemaVersion) +
+                " (run `reelstat ingest --force` on the source file to rebuild it)");
   return meta;
 }
 
@@ -95,7 +95,7 @@ void load_catalog(Database& db, model::Catalog& catalog) {
     in.title = rows.text(1);
     auto date = parse_date(rows.text(2));
     if (!date)
-      throw StoreError("movie " + std::to_string(in.id) + " has a malformed release_date in the snapshot");
+      throw Error("movie " + std::to_string(in.id) + " has a malformed release_date in the snapshot");
     in.release_date = *date;
     in.status = rows.text(3);
     in.budget = rows.is_null(4) ? kUnknown : rows.int64(4);
@@ -143,13 +143,13 @@ model::YearRow year_row(const Statement& rows) {
 }
 
 SnapshotMeta read_snapshot_meta(const std::filesystem::path& path) {
-  if (!std::filesystem::exists(path)) throw StoreError("snapshot " + path.string() + " does not exist");
+  if (!std::filesystem::exists(path)) throw Error("snapshot " + path.string() + " does not exist");
   Database db(path, Database::Mode::read_only);
   return load_meta(db, path);
 }
 
 LoadedSnapshot read_snapshot(const std::filesystem::path& path) {
-  if (!std::filesystem::exists(path)) throw StoreError("snapshot " + path.string() + " does not exist");
+  if (!std::filesystem::exists(path)) throw Error("snapshot " + path.string() + " does not exist");
   Database db(path, Database::Mode::read_only);
   LoadedSnapshot out;
   db.exec("BEGIN");  // one consistent read
@@ -170,4 +170,4 @@ LoadedSnapshot read_snapshot(const std::filesystem::path& path) {
   return out;
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

@@ -1,12 +1,12 @@
-#include "store/snapshot_builder.hpp"
+#include "snapshot/builder.hpp"
 
-#include "store/snapshot_writer.hpp"
-#include "store/sqlite.hpp"
+#include "snapshot/sqlite.hpp"
+#include "snapshot/writer.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 SnapshotBuilder::SnapshotBuilder(std::filesystem::path path) : path_(std::move(path)) {
-  if (std::filesystem::exists(path_)) throw StoreError("refusing to overwrite " + path_.string());
+  if (std::filesystem::exists(path_)) throw Error("refusing to overwrite " + path_.string());
   thread_ = std::thread([this] { run(); });
 }
 
@@ -21,7 +21,7 @@ void SnapshotBuilder::add_movies(model::Catalog batch) {
   space_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches || done_ || error_ || abandoned_; });
   // A writer that failed stops the reader now, rather than after the whole input was queued.
   if (error_) std::rethrow_exception(error_);
-  if (abandoned_) throw StoreError("the snapshot being built was abandoned");
+  if (abandoned_) throw Error("the snapshot being built was abandoned");
   queue_.push_back(std::move(batch));
   cv_.notify_one();
 }
@@ -80,4 +80,4 @@ void SnapshotBuilder::run() {
   }
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

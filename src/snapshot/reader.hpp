@@ -3,9 +3,9 @@
 
 #include "model/catalog.hpp"
 #include "model/rollups.hpp"
-#include "store/snapshot_meta.hpp"
+#include "snapshot/meta.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 struct LoadedSnapshot {
   SnapshotMeta meta;
@@ -16,7 +16,7 @@ struct LoadedSnapshot {
 class Database;
 class Statement;
 
-// The meta table of an open snapshot; throws StoreError for another schema version.
+// The meta table of an open snapshot; throws Error for another schema version.
 SnapshotMeta load_meta(Database& db, const std::filesystem::path& path);
 // A rollup row from a statement selecting TableSpec::select_list() of a year table.
 model::YearRow year_row(const Statement& rows);
@@ -27,8 +27,8 @@ std::vector<model::CompanyYearGenre> read_company_year_genres(Statement& rows);
 // Reads only the `meta` table: cheap, for listings and checks.
 SnapshotMeta read_snapshot_meta(const std::filesystem::path& path);
 
-// Loads a whole snapshot into memory. Throws StoreError if the file is missing, is not a snapshot,
+// Loads a whole snapshot into memory. Throws Error if the file is missing, is not a snapshot,
 // or has another schema version.
 LoadedSnapshot read_snapshot(const std::filesystem::path& path);
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

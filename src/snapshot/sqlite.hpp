@@ -8,13 +8,13 @@
 #include <string>
 #include <string_view>
 
-#include "store/store_error.hpp"
+#include "common/error.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 class Statement;
 
-// One SQLite connection. Every failure throws StoreError naming the file and SQLite's message.
+// One SQLite connection. Every failure throws Error naming the file and SQLite's message.
 class Database {
  public:
   // immutable_snapshot: read-only, no locks, no change detection (SQLite's immutable=1); only for
@@ -75,4 +75,4 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

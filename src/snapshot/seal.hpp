@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <string>
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 std::filesystem::path seal_path(const std::filesystem::path& snapshot);
 
@@ -21,10 +21,10 @@ struct FileIdentity {
   long long mtime_ns = 0, ctime_ns = 0;
   bool operator==(const FileIdentity&) const = default;
 };
-// Throws StoreError (io) when the file cannot be stat'ed.
+// Throws Error (io) when the file cannot be stat'ed.
 FileIdentity file_identity(const std::filesystem::path& path);
 
-// The lower-case hex SHA-256 of a file's bytes. Throws StoreError (io).
+// The lower-case hex SHA-256 of a file's bytes. Throws Error (io).
 std::string hash_file(const std::filesystem::path& path);
 
 // Records that `snapshot` has the SHA-256 `sha256` as it is now, atomically (after its last
@@ -33,9 +33,9 @@ void record_seal(const std::filesystem::path& snapshot, const std::string& sha25
 
 // Checks `snapshot` against its seal: a file as it was sealed is not hashed again; one that was
 // touched (or copied) is hashed, and its seal rewritten to name it as it is if its bytes still
-// match; one with no seal (made before seals existed) is hashed and sealed now. Throws StoreError
+// match; one with no seal (made before seals existed) is hashed and sealed now. Throws Error
 // of kind corrupt, naming both hashes, when its bytes no longer match, and of kind io when it cannot
 // be read. A seal that cannot be rewritten (a read-only data dir) is not an error.
 void verify_seal(const std::filesystem::path& snapshot);
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

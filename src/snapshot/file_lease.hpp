@@ -12,7 +12,7 @@
 
 #include "common/unique_fd.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 class FileLease {
  public:
@@ -28,4 +28,4 @@ class FileLease {
   UniqueFd fd_;
 };
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

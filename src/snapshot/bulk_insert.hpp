@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "store/snapshot_schema.hpp"
-#include "store/sqlite.hpp"
+#include "snapshot/schema.hpp"
+#include "snapshot/sqlite.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 // Inserts rows many at a time (INSERT ... VALUES (...), (...), ...): one statement step per batch
 // instead of per row, which is most of what a bulk load into SQLite costs.
@@ -50,4 +50,4 @@ class BulkInsert {
   size_t partial_rows_ = 0;
 };
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

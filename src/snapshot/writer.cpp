@@ -1,4 +1,4 @@
-#include "store/snapshot_writer.hpp"
+#include "snapshot/writer.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,14 +8,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/fsync.hpp"
 #include "model/figure_movies.hpp"
-#include "store/bulk_insert.hpp"
-#include "store/fsync.hpp"
-#include "store/id_list.hpp"
-#include "store/snapshot_schema.hpp"
-#include "store/sqlite.hpp"
+#include "snapshot/bulk_insert.hpp"
+#include "snapshot/id_list.hpp"
+#include "snapshot/schema.hpp"
+#include "snapshot/sqlite.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 namespace {
 
 void write_meta(Database& db, const model::Catalog& catalog, const SnapshotMeta& meta) {
@@ -140,7 +140,7 @@ void write_movie_rows(Database& db, const model::Catalog& catalog) {
 }
 
 std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path) {
-  if (std::filesystem::exists(path)) throw StoreError("refusing to overwrite " + path.string());
+  if (std::filesystem::exists(path)) throw Error("refusing to overwrite " + path.string());
   auto db = std::make_unique<Database>(path, Database::Mode::read_write_create);
   db->exec(
       "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 65536; "
@@ -178,4 +178,4 @@ void write_snapshot(const std::filesystem::path& path, const model::Catalog& cat
   end_snapshot(std::move(db), path, catalog, rollups, meta);
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

@@ -1,16 +1,16 @@
-#include "store/sqlite_snapshot.hpp"
+#include "snapshot/sqlite_snapshot.hpp"
 
 #include <algorithm>
 #include <array>
 #include <optional>
 
-#include "store/id_list.hpp"
-#include "store/snapshot_reader.hpp"
-#include "store/snapshot_schema.hpp"
-#include "store/snapshot_seal.hpp"
-#include "store/sqlite.hpp"
+#include "snapshot/id_list.hpp"
+#include "snapshot/reader.hpp"
+#include "snapshot/schema.hpp"
+#include "snapshot/seal.hpp"
+#include "snapshot/sqlite.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 namespace {
 
 const TableSpec& names_table(OwnerKind kind) {
@@ -123,14 +123,14 @@ class SqliteSnapshot::Lease {
 };
 
 SqliteSnapshot::SqliteSnapshot(std::filesystem::path path, Access access) : path_(std::move(path)) {
-  if (!std::filesystem::exists(path_)) throw StoreError("snapshot " + path_.string() + " does not exist");
+  if (!std::filesystem::exists(path_)) throw Error("snapshot " + path_.string() + " does not exist");
   // The lease first, so that the file checked is the file read: any later writer must wait for
   // the lease to be dropped.
   if (access != Access::read) lease_ = FileLease::take(path_);
   if (access == Access::leased_only && !lease_)
-    throw StoreError("the snapshot " + path_.string() +
-                     " is open for writing by another process (no read lease can be had); it is checked and "
-                     "served again once nobody writes it");
+    throw Error("the snapshot " + path_.string() +
+                " is open for writing by another process (no read lease can be had); it is checked and "
+                "served again once nobody writes it");
   mode_ = lease_ ? Database::Mode::immutable_mapped : Database::Mode::immutable_snapshot;
   identity_ = file_identity(path_);
   verify_seal(path_);
@@ -145,7 +145,7 @@ bool SqliteSnapshot::file_changed() const {
   if (lease_ && lease_->breaking()) return true;
   try {
     return file_identity(path_) != identity_;
-  } catch (const StoreError&) {
+  } catch (const Error&) {
     return true;  // gone or unreadable
   }
 }
@@ -238,12 +238,11 @@ std::optional<std::vector<MovieListing>> SqliteSnapshot::owner_year_movies(Owner
   for (int64_t movie_id : ids) {
     rows->bind(1, movie_id);
     if (!rows->step())
-      throw StoreError("movie " + std::to_string(movie_id) + " is listed but missing in " + path_.string());
+      throw Error("movie " + std::to_string(movie_id) + " is listed but missing in " + path_.string());
     auto optional = [&](int column) { return rows->is_null(column) ? kUnknown : rows->int64(column); };
     const auto date = parse_date(rows->text(2));
     if (!date)
-      throw StoreError("movie " + std::to_string(movie_id) + " has a malformed release_date in " +
-                       path_.string());
+      throw Error("movie " + std::to_string(movie_id) + " has a malformed release_date in " + path_.string());
     MovieListing m{movie_id, std::string(rows->text(1)), *date, optional(3), optional(4), optional(5), {}};
     genres.clear();
     do {
@@ -261,4 +260,4 @@ std::optional<std::vector<MovieListing>> SqliteSnapshot::owner_year_movies(Owner
   return out;
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

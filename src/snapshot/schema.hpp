@@ -8,7 +8,7 @@
 
 #include "model/rollups.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 // Bumped whenever a table or column changes; a reader refuses a snapshot of another version.
 // 2: integer popularity (exact), owner totals, the lookup tables for the movies behind a figure,
@@ -71,4 +71,4 @@ inline constexpr std::string_view schema_version = "schema_version", run_id = "r
                                   last_year = "last_year";
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

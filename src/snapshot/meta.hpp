@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 // What a snapshot says about itself (the `meta` table).
 struct SnapshotMeta {
@@ -20,4 +20,4 @@ struct SnapshotMeta {
   std::optional<int32_t> first_year, last_year;
 };
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

@@ -9,12 +9,12 @@
 #include <optional>
 #include <vector>
 
-#include "store/file_lease.hpp"
-#include "store/snapshot_seal.hpp"
-#include "store/snapshot_view.hpp"
-#include "store/sqlite.hpp"
+#include "snapshot/file_lease.hpp"
+#include "snapshot/seal.hpp"
+#include "snapshot/sqlite.hpp"
+#include "snapshot/view.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 class SqliteSnapshot final : public SnapshotView {
  public:
@@ -25,7 +25,7 @@ class SqliteSnapshot final : public SnapshotView {
     leased_only,         // mapped_under_lease, but throws unless the lease is had (no process
                          // has the file open for writing)
   };
-  // Throws StoreError if the file is missing, does not match its seal (kind corrupt), is not a
+  // Throws Error if the file is missing, does not match its seal (kind corrupt), is not a
   // snapshot, or has another schema version.
   explicit SqliteSnapshot(std::filesystem::path path, Access access = Access::read);
   ~SqliteSnapshot() override;
@@ -65,4 +65,4 @@ class SqliteSnapshot final : public SnapshotView {
   mutable std::vector<OwnerSummary> companies_, genres_;
 };
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot

@@ -1,6 +1,6 @@
-#include "store/bulk_insert.hpp"
+#include "snapshot/bulk_insert.hpp"
 
-namespace reelstat::store {
+namespace reelstat::snapshot {
 
 BulkInsert::BulkInsert(Database& db, const TableSpec& table, size_t rows_per_statement)
     : db_(db), table_(table.name) {
@@ -99,4 +99,4 @@ void BulkInsert::flush() {
   copies_.clear();
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::snapshot
