@@ -119,9 +119,8 @@ void BM_SnapshotWriting(benchmark::State& state) {
   const auto rollups = model::compute_rollups(catalog);
   snapshot::SnapshotMeta meta;
   meta.run_id = 1;
-  meta.mode = "full";
   meta.source_file = "sample.csv";
-  meta.report_json = "{}";
+  meta.report_json = std::string("{}");
   const auto path = std::filesystem::temp_directory_path() / "reelstat-bench-snapshot.sqlite";
   for (auto _ : state) {
     std::filesystem::remove(path);

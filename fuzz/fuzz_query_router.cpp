@@ -41,7 +41,7 @@ const reelstat::snapshot::SnapshotView& index() {
     catalog.sort_by_id();
     snapshot::SnapshotMeta meta;
     meta.run_id = 1;
-    meta.mode = "full";
+    meta.mode = snapshot::RunMode::full;
     char dir[] = "/tmp/reelstat-fuzz-XXXXXX";
     if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
     const std::filesystem::path path = std::filesystem::path(dir) / "snapshot.sqlite";

@@ -66,7 +66,7 @@ TEST_F(SampleIngest, EveryRollupRowEqualsTheIndependentReference) {
 TEST_F(SampleIngest, ReportReconciles) {
   const auto& r = result_->report;
   EXPECT_EQ(result_->exit_code, 0);
-  EXPECT_EQ(r.outcome, "published");
+  EXPECT_EQ(r.outcome, store::RunOutcome::published);
   EXPECT_EQ(r.counts.records_read, 2996u);  // the data README: 2,996 records
   EXPECT_EQ(r.counts.loaded, 2995u);        // one repeated id
   EXPECT_EQ(r.counts.rejected, 1u);

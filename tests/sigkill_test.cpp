@@ -93,8 +93,8 @@ TEST(SigKill, CurrentSnapshotSurvivesAKillAtAnyMoment) {
   store::Ledger ledger(d.ledger_path());
   int aborted = 0;
   for (const auto& run : ledger.all()) {
-    EXPECT_NE(run.outcome, "running") << "run " << run.id;
-    if (run.outcome == "aborted") ++aborted;
+    EXPECT_NE(run.outcome, store::RunOutcome::running) << "run " << run.id;
+    if (run.outcome == store::RunOutcome::aborted) ++aborted;
   }
   EXPECT_GT(aborted, 0) << "some kills must have landed mid-run for this test to mean anything";
 }

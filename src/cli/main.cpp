@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <vector>
 
 #include "cli/commands.hpp"
 
@@ -17,6 +18,15 @@ std::string resolve_store_url(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("REELSTAT_STORE"); env != nullptr && *env != '\0') return env;
   return "";
+}
+
+// A flag's accepted words, from the enum's one name table.
+template <typename Enum, size_t N>
+std::vector<std::string> names_of(const EnumNames<Enum, N>& names) {
+  std::vector<std::string> words;
+  for (const auto& entry : names.entries)
+    words.emplace_back(entry.second);
+  return words;
 }
 
 }  // namespace reelstat::cli
@@ -49,9 +59,11 @@ int main(int argc, char** argv) {
       ->required();
   add_store(ingest_cmd);
   ingest_cmd
-      ->add_option("--mode", ingest_options.mode,
-                   "full: the file is the whole dataset; delta: new or changed movies only")
-      ->check(CLI::IsMember({"full", "delta"}));
+      ->add_option_function<std::string>(
+          "--mode",
+          [&](const std::string& word) { ingest_options.mode = *snapshot::kRunModeNames.parse(word); },
+          "full: the file is the whole dataset; delta: new or changed movies only (default full)")
+      ->check(CLI::IsMember(cli::names_of(snapshot::kRunModeNames)));
   ingest_cmd->add_flag("--force", ingest_options.force,
                        "Ingest even if this exact file was already published");
   ingest_cmd

@@ -14,8 +14,8 @@ int publish_command(const store::StoreLocation& location, int64_t run_id) {
   }
   if (!store->has_snapshot(run_id)) {
     std::cerr << "reelstat publish: run " << run_id << " has no snapshot in " << store->describe()
-              << " (outcome: " << run->outcome << (run->published ? "; its snapshot was pruned" : "")
-              << ")\n";
+              << " (outcome: " << store::kRunOutcomeNames(run->outcome)
+              << (run->published ? "; its snapshot was pruned" : "") << ")\n";
     return 1;
   }
   const auto previous = store->current_run();

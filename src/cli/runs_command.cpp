@@ -29,12 +29,12 @@ int runs_command(const store::StoreLocation& location, bool json) {
                       {"finished_at", r.finished_at},
                       {"file", r.file},
                       {"sha256", r.sha256},
-                      {"mode", r.mode},
+                      {"mode", store::kRunModeNames(r.mode)},
                       {"records_read", r.records_read},
                       {"loaded", r.loaded},
                       {"rejected", r.rejected},
                       {"excluded", r.excluded},
-                      {"outcome", r.outcome},
+                      {"outcome", store::kRunOutcomeNames(r.outcome)},
                       {"published", r.published},
                       {"current", current && *current == r.id},
                       {"snapshot_on_disk", store->has_snapshot(r.id)},
@@ -53,9 +53,9 @@ int runs_command(const store::StoreLocation& location, bool json) {
   for (const auto& r : runs) {
     std::cout << fmt::format(
         "{:>1} {:>4}  {:<20}  {:<5}  {:<16}  {:<3}  {:>8}  {:>8}  {:>8}  {:>8}  {:<12}  {}\n",
-        current && *current == r.id ? "*" : "", r.id, r.started_at, r.mode, r.outcome,
-        r.published ? "yes" : "no", r.records_read, r.loaded, r.rejected, r.excluded, r.sha256.substr(0, 12),
-        r.file);
+        current && *current == r.id ? "*" : "", r.id, r.started_at, store::kRunModeNames(r.mode),
+        store::kRunOutcomeNames(r.outcome), r.published ? "yes" : "no", r.records_read, r.loaded, r.rejected,
+        r.excluded, r.sha256.substr(0, 12), r.file);
   }
   std::cout << "* = current snapshot\n";
   return 0;

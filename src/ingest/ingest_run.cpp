@@ -14,6 +14,8 @@ namespace reelstat::ingest {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using snapshot::RunMode;
+using store::RunOutcome;
 
 bool is_standard_input(const std::filesystem::path& input) {
   return input == "-";
@@ -61,7 +63,7 @@ class Run {
       const std::string message = "run " + std::to_string(record_.id) +
                                   " is now current, but a step after publishing failed: " + error;
       try {
-        finish("published", message, true);
+        finish(RunOutcome::published, message, true);
       } catch (const std::exception& again) {
         report_.message = message + "; recording it failed too: " + again.what();
       }
@@ -73,10 +75,10 @@ class Run {
     if (record_.sha256.empty() && source_) record_.sha256 = report_.sha256 = source_->sha256_after_failure();
     source_.reset();
     try {
-      finish("failed", error, false);
+      finish(RunOutcome::failed, error, false);
     } catch (const std::exception& again) {
       // The ledger keeps this run as running; the next writer settles it as aborted.
-      report_.outcome = "failed";
+      report_.outcome = RunOutcome::failed;
       report_.message = error + "; recording the failure failed too: " + again.what();
     }
     return kExitFailed;
@@ -84,9 +86,7 @@ class Run {
 
   int attempt() {
     const auto current = store_.current_run();
-    if (options_.mode != "full" && options_.mode != "delta")
-      throw std::runtime_error("mode must be full or delta, not '" + options_.mode + "'");
-    if (options_.mode == "delta" && !current)
+    if (options_.mode == RunMode::delta && !current)
       throw std::runtime_error(
           "a delta ingest needs a current snapshot to apply to; run a full ingest first");
     source_ = open_input(options_.input);
@@ -103,7 +103,7 @@ class Run {
     // the merged catalog first, so it is written afterwards.
     std::unique_ptr<snapshot::SnapshotBuilder> builder;
     MovieBatchSink sink;
-    if (options_.mode == "full") {
+    if (options_.mode == RunMode::full) {
       builder = std::make_unique<snapshot::SnapshotBuilder>(dir_.unfinished_snapshot_path(record_.id));
       sink = [&](model::Catalog&& batch) { builder->add_movies(std::move(batch)); };
     }
@@ -121,7 +121,7 @@ class Run {
         if (builder) builder->abandon();
         std::filesystem::remove(report_.rejects_file);
         report_.rejects_file.clear();
-        finish("unchanged",
+        finish(RunOutcome::unchanged,
                "the current snapshot (run " + std::to_string(holder->id) +
                    ") already holds this file (same sha256); nothing new to publish (use --force to "
                    "ingest it again)",
@@ -134,11 +134,11 @@ class Run {
     lap("sort");
 
     if (report_.counts.records_read == 0) {
-      finish("failed", "the input holds a header but no records; nothing published", false);
+      finish(RunOutcome::failed, "the input holds a header but no records; nothing published", false);
       return kExitFailed;
     }
     if (report_.reject_rate() > options_.max_reject_rate) {
-      finish("too_many_rejects",
+      finish(RunOutcome::too_many_rejects,
              fmt_rate() +
                  " of the records were rejected, above the limit; nothing published (see the rejects file)",
              false);
@@ -147,14 +147,14 @@ class Run {
 
     model::Catalog merged;
     const model::Catalog* catalog = &fresh;
-    if (options_.mode == "delta") {
+    if (options_.mode == RunMode::delta) {
       auto base = snapshot::read_snapshot(store_.local_snapshot(*current));
       report_.base_run = *current;
       count_delta(base.catalog, fresh);
       merged = model::Catalog::merged(base.catalog, fresh);
       catalog = &merged;
     }
-    if (options_.mode == "delta") lap("merge");
+    if (options_.mode == RunMode::delta) lap("merge");
     const model::Rollups rollups = model::compute_rollups(*catalog);
     lap("rollups");
     report_.movies = catalog->movies().size();
@@ -174,7 +174,7 @@ class Run {
   // of the same file) changes nothing; against any other base it may, and is ingested.
   bool already_holds(const store::RunRecord& current) const {
     if (current.sha256 != record_.sha256) return false;
-    return options_.mode == "delta" || current.mode == "full";
+    return options_.mode == RunMode::delta || current.mode == RunMode::full;
   }
 
   void count_delta(const model::Catalog& base, const model::Catalog& changes) {
@@ -197,7 +197,7 @@ class Run {
     meta.source_file = is_standard_input(options_.input) ? "-" : options_.input.filename().string();
     meta.source_sha256 = record_.sha256;
     meta.ingested_at = record_.started_at;
-    report_.outcome = "published";
+    report_.outcome = RunOutcome::published;
     report_.published = true;
     report_.seconds = elapsed();
     meta.report_json = report_.to_json().dump();
@@ -215,7 +215,7 @@ class Run {
     std::string pruned;
     for (int64_t id : store_.prune(options_.keep_snapshots))
       pruned += (pruned.empty() ? "" : ", ") + std::to_string(id);
-    finish("published",
+    finish(RunOutcome::published,
            "run " + std::to_string(record_.id) + " is now current" +
                (pruned.empty() ? "" : "; pruned the snapshots of runs " + pruned),
            true);
@@ -232,7 +232,7 @@ class Run {
     report_.run_id = record_.id;
   }
 
-  void finish(const std::string& outcome, const std::string& message, bool published) {
+  void finish(RunOutcome outcome, const std::string& message, bool published) {
     report_.outcome = outcome;
     report_.message = message;
     report_.published = published;

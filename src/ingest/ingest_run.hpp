@@ -6,6 +6,7 @@
 
 #include "ingest/movie_reader.hpp"
 #include "ingest/report.hpp"
+#include "snapshot/meta.hpp"
 
 namespace reelstat::ingest {
 
@@ -13,8 +14,8 @@ struct IngestOptions {
   std::filesystem::path input;
   std::filesystem::path data_dir;  // the SQLite store, or the PostgreSQL store's local cache
   std::string store_url;           // a libpq URL: the shared PostgreSQL store; empty: data_dir
-  std::string mode = "full";       // full | delta
-  bool force = false;              // ingest even a file already published
+  snapshot::RunMode mode = snapshot::RunMode::full;
+  bool force = false;  // ingest even a file already published
   double max_reject_rate = 0.05;
   size_t keep_snapshots = 5;
   uint64_t max_rejects_bytes = RejectsFile::kDefaultMaxBytes;

@@ -28,7 +28,7 @@ void count_exclusions(const model::Catalog& catalog, IngestReport& report) {
 nlohmann::ordered_json IngestReport::to_json() const {
   nlohmann::ordered_json j;
   j["run_id"] = run_id;
-  j["mode"] = mode;
+  j["mode"] = std::string(snapshot::kRunModeNames(mode));
   j["file"] = file;
   j["input_kind"] = input_kind;
   j["file_bytes"] = file_bytes;
@@ -46,7 +46,8 @@ nlohmann::ordered_json IngestReport::to_json() const {
                                 {"not_released_statuses", not_released_statuses}};
   j["blank_lines"] = counts.blank_lines;
   j["repaired_texts"] = counts.repaired_texts;
-  if (mode == "delta") j["delta"] = {{"base_run", base_run}, {"replaced", replaced}, {"added", added}};
+  if (mode == snapshot::RunMode::delta)
+    j["delta"] = {{"base_run", base_run}, {"replaced", replaced}, {"added", added}};
   j["snapshot"] = {{"movies", movies},
                    {"companies", companies},
                    {"genres", genres},
@@ -58,7 +59,7 @@ nlohmann::ordered_json IngestReport::to_json() const {
   for (const auto& [name, t] : phases)
     phase_json[name] = t;
   j["phase_seconds"] = phase_json;
-  j["outcome"] = outcome;
+  j["outcome"] = std::string(store::kRunOutcomeNames(outcome));
   j["published"] = published;
   j["message"] = message;
   j["rejects_file"] = rejects_file;
@@ -71,7 +72,7 @@ std::string IngestReport::to_text() const {
   auto line = [&](std::string_view label, const std::string& text) {
     out += fmt::format("  {:<10}{}\n", label, text);
   };
-  out += fmt::format("reelstat ingest: run {} ({})\n", run_id, mode);
+  out += fmt::format("reelstat ingest: run {} ({})\n", run_id, snapshot::kRunModeNames(mode));
   line("file", fmt::format("{} ({}, {:.1f} MB)", file, input_kind, static_cast<double>(file_bytes) / 1e6));
   line("sha256", sha256);
   line("records",
@@ -98,7 +99,7 @@ std::string IngestReport::to_text() const {
   if (counts.repaired_texts)
     line("repaired",
          fmt::format("{} titles/statuses with invalid UTF-8 kept with U+FFFD", counts.repaired_texts));
-  if (mode == "delta")
+  if (mode == snapshot::RunMode::delta)
     line("delta", fmt::format("{} replaced, {} added, on top of run {}", replaced, added, base_run));
   if (movies)
     line("snapshot",
@@ -115,7 +116,7 @@ std::string IngestReport::to_text() const {
       text += fmt::format("{}{} {:.3f}", text.empty() ? "" : ", ", name, t);
     line("phases", text + " s");
   }
-  line("outcome", outcome + (message.empty() ? "" : ": " + message));
+  line("outcome", std::string(store::kRunOutcomeNames(outcome)) + (message.empty() ? "" : ": " + message));
   if (!rejects_file.empty()) line("rejects", rejects_file);
   if (counts.rejects_not_written)
     line("",

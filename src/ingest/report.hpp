@@ -9,6 +9,7 @@
 #include "ingest/movie_reader.hpp"
 #include "model/catalog.hpp"
 #include "model/rollups.hpp"
+#include "store/run_record.hpp"
 
 namespace reelstat::ingest {
 
@@ -16,7 +17,8 @@ namespace reelstat::ingest {
 // kept in the snapshot it built.
 struct IngestReport {
   int64_t run_id = 0;
-  std::string mode, file, input_kind, sha256;
+  snapshot::RunMode mode = snapshot::RunMode::full;
+  std::string file, input_kind, sha256;
   uint64_t file_bytes = 0;
   ReadCounts counts;
   // Of the movies loaded from this input (rule 8).
@@ -31,7 +33,8 @@ struct IngestReport {
   double max_reject_rate = 0;
   double seconds = 0;
   std::vector<std::pair<std::string, double>> phases;  // where the time went, in order
-  std::string outcome, message, rejects_file;
+  store::RunOutcome outcome = store::RunOutcome::running;
+  std::string message, rejects_file;
   bool published = false;
 
   uint64_t excluded() const;

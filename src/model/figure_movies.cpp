@@ -6,13 +6,13 @@
 
 namespace reelstat::model {
 
-FigureMovies figure_movies(const Catalog& catalog, bool companies) {
-  const OwnerSlots slots(catalog, companies);
+FigureMovies figure_movies(const Catalog& catalog, OwnerKind kind) {
+  const OwnerSlots slots(catalog, kind);
   FigureMovies out;
   out.owners = slots.ids();
   out.start.assign(out.owners.size() + 1, 0);
   for_each_rollup_movie(catalog, [&](const Movie& movie) {
-    for (int64_t owner : owners_of(catalog, movie, companies))
+    for (int64_t owner : owners_of(catalog, movie, kind))
       ++out.start[slots.slot(owner) + 1];
   });
   for (size_t i = 1; i < out.start.size(); ++i)
@@ -23,7 +23,7 @@ FigureMovies figure_movies(const Catalog& catalog, bool companies) {
   for (uint32_t i = 0; i < movies.size(); ++i) {
     if (!movies[i].in_rollups()) continue;
     const uint64_t entry = static_cast<uint64_t>(static_cast<uint32_t>(movies[i].year())) << 32 | i;
-    for (int64_t owner : owners_of(catalog, movies[i], companies))
+    for (int64_t owner : owners_of(catalog, movies[i], kind))
       out.entries[next[slots.slot(owner)]++] = entry;
   }
   for (size_t o = 0; o < out.owners.size(); ++o)

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/catalog.hpp"
+#include "model/owner_kind.hpp"
 
 namespace reelstat::model {
 
@@ -22,6 +23,6 @@ struct FigureMovies {
 // Costs 8 bytes per link: one pass over the movies in order fills each owner's bucket (a counting
 // sort), then each bucket is sorted as plain integers; nothing chases a movie during the sort,
 // which at 100x (21 million links into 400 MB of movies) cost 13 s.
-FigureMovies figure_movies(const Catalog& catalog, bool companies);
+FigureMovies figure_movies(const Catalog& catalog, OwnerKind kind);
 
 }  // namespace reelstat::model

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/catalog.hpp"
+#include "model/owner_kind.hpp"
 
 namespace reelstat::model {
 
@@ -15,8 +16,8 @@ void for_each_rollup_movie(const Catalog& catalog, Each each) {
     if (movie.in_rollups()) each(movie);
 }
 
-inline std::span<const int64_t> owners_of(const Catalog& catalog, const Movie& movie, bool companies) {
-  return companies ? catalog.companies(movie) : catalog.genres(movie);
+inline std::span<const int64_t> owners_of(const Catalog& catalog, const Movie& movie, OwnerKind kind) {
+  return kind == OwnerKind::company ? catalog.companies(movie) : catalog.genres(movie);
 }
 
 // Owners (companies or genres) numbered densely in id order, so one counting sort puts every
@@ -24,10 +25,10 @@ inline std::span<const int64_t> owners_of(const Catalog& catalog, const Movie& m
 class OwnerSlots {
  public:
   // Over the owners of the movies in the rollups.
-  OwnerSlots(const Catalog& catalog, bool companies) {
+  OwnerSlots(const Catalog& catalog, OwnerKind kind) {
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     for_each_rollup_movie(catalog, [&](const Movie& movie) {
-      for (int64_t owner : owners_of(catalog, movie, companies)) {
+      for (int64_t owner : owners_of(catalog, movie, kind)) {
         lo = std::min(lo, owner);
         hi = std::max(hi, owner);
       }
@@ -37,7 +38,7 @@ class OwnerSlots {
     if (lo >= 0 && hi < kDirectTableLimit) {
       table_.assign(static_cast<size_t>(hi) + 1, kAbsent);
       for_each_rollup_movie(catalog, [&](const Movie& movie) {
-        for (int64_t owner : owners_of(catalog, movie, companies))
+        for (int64_t owner : owners_of(catalog, movie, kind))
           table_[static_cast<size_t>(owner)] = 0;
       });
       for (size_t id = 0; id < table_.size(); ++id) {
@@ -48,7 +49,7 @@ class OwnerSlots {
       return;
     }
     for_each_rollup_movie(catalog, [&](const Movie& movie) {
-      for (int64_t owner : owners_of(catalog, movie, companies))
+      for (int64_t owner : owners_of(catalog, movie, kind))
         map_.try_emplace(owner, 0);
     });
     for (const auto& entry : map_)

@@ -50,7 +50,7 @@ struct Buckets {
 
 // Which row a figure belongs to, for the message when it does not fit.
 struct RowName {
-  bool company;
+  OwnerKind kind;
   int64_t owner_id;
   int32_t year;
 };
@@ -60,7 +60,7 @@ struct RowName {
 int64_t narrow(__int128 value, std::string_view figure, std::string_view unit, const RowName& row) {
   if (value >= INT64_MIN && value <= INT64_MAX) return static_cast<int64_t>(value);
   throw RollupOverflow(
-      "overflow: the " + std::string(figure) + " of " + (row.company ? "company " : "genre ") +
+      "overflow: the " + std::string(figure) + " of " + std::string(kOwnerKindNames(row.kind)) + " " +
       std::to_string(row.owner_id) + " in " + std::to_string(row.year) + " is " + int128_to_string(value) +
       " " + std::string(unit) +
       ", beyond the signed 64-bit range that every stored figure must fit; nothing published");
@@ -151,13 +151,13 @@ void for_each_run(std::span<T> items, Same same, Each each) {
 // pass over the movies: nothing to store or sort.
 constexpr size_t kMaxCellsInPlace = 16384;
 
-std::vector<YearRow> year_rows_in_place(const Catalog& catalog, const OwnerSlots& owners, bool companies,
+std::vector<YearRow> year_rows_in_place(const Catalog& catalog, const OwnerSlots& owners, OwnerKind kind,
                                         const YearSpan& span) {
   const int32_t first_year = span.first;
   const size_t years = span.count();
   std::vector<RowSum> cells(owners.ids().size() * years);
   for_each_rollup_movie(catalog, [&](const Movie& movie) {
-    const auto movie_owners = owners_of(catalog, movie, companies);
+    const auto movie_owners = owners_of(catalog, movie, kind);
     const Share share = share_of(movie, movie_owners.size());
     const auto year = static_cast<size_t>(share.year - first_year);
     for (int64_t owner : movie_owners)
@@ -167,23 +167,23 @@ std::vector<YearRow> year_rows_in_place(const Catalog& catalog, const OwnerSlots
   for (size_t slot = 0; slot < owners.ids().size(); ++slot)
     for (size_t y = 0; y < years; ++y)
       if (const RowSum& cell = cells[slot * years + y]; !cell.empty())
-        rows.push_back(YearRow{
-            owners.ids()[slot], first_year + static_cast<int32_t>(y),
-            cell.metrics(RowName{companies, owners.ids()[slot], first_year + static_cast<int32_t>(y)})});
+        rows.push_back(
+            YearRow{owners.ids()[slot], first_year + static_cast<int32_t>(y),
+                    cell.metrics(RowName{kind, owners.ids()[slot], first_year + static_cast<int32_t>(y)})});
   return rows;
 }
 
 // The (owner, year) rows of one kind of owner, sorted by (owner, year).
-std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners, bool companies,
+std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners, OwnerKind kind,
                                const YearSpan& span) {
   if (span.empty()) return {};
   if (owners.ids().size() * span.count() <= kMaxCellsInPlace)
-    return year_rows_in_place(catalog, owners, companies, span);
+    return year_rows_in_place(catalog, owners, kind, span);
 
   std::vector<size_t> counts(owners.ids().size(), 0);
   std::vector<uint32_t> link_slots;  // each link's owner slot, in movie order: looked up once
   for_each_rollup_movie(catalog, [&](const Movie& movie) {
-    for (int64_t owner : owners_of(catalog, movie, companies)) {
+    for (int64_t owner : owners_of(catalog, movie, kind)) {
       const uint32_t slot = owners.slot(owner);
       link_slots.push_back(slot);
       ++counts[slot];
@@ -192,7 +192,7 @@ std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners,
   Buckets<Share> shares(counts);
   size_t link = 0;
   for_each_rollup_movie(catalog, [&](const Movie& movie) {
-    const auto movie_owners = owners_of(catalog, movie, companies);
+    const auto movie_owners = owners_of(catalog, movie, kind);
     const Share share = share_of(movie, movie_owners.size());
     for (size_t i = 0; i < movie_owners.size(); ++i)
       shares.put(link_slots[link++], share);
@@ -209,7 +209,7 @@ std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners,
           RowSum sum;
           for (const Share& share : year)
             sum.add(share);
-          const RowName row{companies, owners.ids()[slot], year.front().year};
+          const RowName row{kind, owners.ids()[slot], year.front().year};
           rows.push_back(YearRow{row.owner_id, row.year, sum.metrics(row)});
         });
   }
@@ -257,21 +257,21 @@ std::vector<CompanyYearGenre> company_year_genre_rows(const Catalog& catalog, co
 
 Rollups compute_rollups(const Catalog& catalog) {
   Rollups out;
-  const OwnerSlots genres(catalog, false), companies(catalog, true);
+  const OwnerSlots genres(catalog, OwnerKind::genre), companies(catalog, OwnerKind::company);
   const YearSpan years(catalog);
   // Two cores: the company rows on this thread; the genre rows and the per-genre counts of the
   // company rows, about as much work, on another.
   std::exception_ptr other_error;
   std::thread other([&] {
     try {
-      out.genre_years = year_rows(catalog, genres, false, years);
+      out.genre_years = year_rows(catalog, genres, OwnerKind::genre, years);
       out.company_year_genres = company_year_genre_rows(catalog, companies, genres);
     } catch (...) {
       other_error = std::current_exception();
     }
   });
   try {
-    out.company_years = year_rows(catalog, companies, true, years);
+    out.company_years = year_rows(catalog, companies, OwnerKind::company, years);
   } catch (...) {
     other.join();
     throw;

@@ -117,7 +117,7 @@ void dataset(JsonWriter& out, const SnapshotView& index, const Params& params) {
   out.key("file").value(meta.source_file).key("sha256").value(meta.source_sha256);
   out.end_object();
   out.key("ingested_at").value(meta.ingested_at);
-  out.key("mode").value(meta.mode);
+  out.key("mode").value(snapshot::kRunModeNames(meta.mode));
   out.key("movies").value(meta.movies);
   out.key("companies").value(meta.companies);
   out.key("genres").value(meta.genres);

@@ -9,19 +9,18 @@ namespace {
 
 constexpr int64_t kMinYear = 1, kMaxYear = 9999;
 
-const char* kind_name(OwnerKind kind) {
-  return kind == OwnerKind::company ? "company" : "genre";
+std::string kind_name(OwnerKind kind) {
+  return std::string(model::kOwnerKindNames(kind));
 }
 
 snapshot::OwnerSummary find_owner(const SnapshotView& index, OwnerKind kind, int64_t id) {
   auto owner = index.owner(kind, id);
-  if (!owner)
-    throw ApiError::not_found(std::string("no ") + kind_name(kind) + " with id " + std::to_string(id));
+  if (!owner) throw ApiError::not_found("no " + kind_name(kind) + " with id " + std::to_string(id));
   return std::move(*owner);
 }
 
 ApiError no_figure(OwnerKind kind, const snapshot::OwnerSummary& owner, int32_t year) {
-  return ApiError::not_found(std::string(kind_name(kind)) + " " + std::to_string(owner.id) +
+  return ApiError::not_found(kind_name(kind) + " " + std::to_string(owner.id) +
                              " has no released movies in " + std::to_string(year));
 }
 

@@ -80,7 +80,7 @@ PathValues path_values(Route r, const std::vector<std::string>& s) {
   for (size_t i = 0; i < s.size(); ++i) {
     const std::string_view part = route.substr(0, route.find('/'));
     if (part == "{id}")
-      v.id = path_integer(s[i], v.kind == OwnerKind::company ? "company id" : "genre id", kMinId, kMaxId);
+      v.id = path_integer(s[i], std::string(model::kOwnerKindNames(v.kind)) + " id", kMinId, kMaxId);
     if (part == "{year}") v.year = year_segment(s[i]);
     route.remove_prefix(std::min(route.size(), part.size() + 1));
   }

@@ -3,12 +3,22 @@
 #include <optional>
 #include <string>
 
+#include "common/enum_names.hpp"
+
 namespace reelstat::snapshot {
+
+// How a run made its snapshot: from the whole file, or as the current one with a file's records
+// replacing and adding to it.
+enum class RunMode { full, delta };
+
+inline constexpr auto kRunModeNames = enum_names<RunMode>(
+    std::pair{RunMode::full, std::string_view("full")}, std::pair{RunMode::delta, std::string_view("delta")});
+static_assert(kRunModeNames.complete());
 
 // What a snapshot says about itself (the `meta` table).
 struct SnapshotMeta {
   int64_t run_id = 0;
-  std::string mode;         // full | delta
+  RunMode mode = RunMode::full;
   std::string source_file;  // the input's file name, without its directory
   std::string source_sha256;
   std::string ingested_at;  // UTC, ISO 8601

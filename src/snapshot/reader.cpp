@@ -19,6 +19,12 @@ SnapshotMeta load_meta(Database& db, const std::filesystem::path& path) {
     if (!v) throw Error(path.string() + ": meta " + std::string(key) + " is not an integer");
     return *v;
   };
+  auto mode = [&](std::string_view value) {
+    const auto m = kRunModeNames.parse(value);
+    if (!m)
+      throw Error(path.string() + ": meta mode is '" + std::string(value) + "', neither full nor delta");
+    return *m;
+  };
   auto year = [&](std::string_view key, std::string_view value) {
     return static_cast<int32_t>(integer(key, value));
   };
@@ -30,7 +36,7 @@ SnapshotMeta load_meta(Database& db, const std::filesystem::path& path) {
     else if (key == k::run_id)
       meta.run_id = integer(key, value);
     else if (key == k::mode)
-      meta.mode = value;
+      meta.mode = mode(value);
     else if (key == k::source_file)
       meta.source_file = value;
     else if (key == k::source_sha256)

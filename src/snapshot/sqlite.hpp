@@ -66,6 +66,7 @@ class Statement {
   bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
   int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
   double real(int column) const { return sqlite3_column_double(stmt_, column); }
+  bool boolean(int column) const { return int64(column) != 0; }  // SQLite keeps booleans as integers
   std::string_view text(int column) const;
   sqlite3_stmt* handle() const { return stmt_; }
   std::string_view blob(int column) const;

@@ -8,12 +8,13 @@
 #include <vector>
 
 #include "common/date.hpp"
+#include "model/owner_kind.hpp"
 #include "model/rollups.hpp"
 #include "snapshot/meta.hpp"
 
 namespace reelstat::snapshot {
 
-enum class OwnerKind { company, genre };
+using model::OwnerKind;
 
 struct OwnerSummary {
   int64_t id;

@@ -23,7 +23,7 @@ void write_meta(Database& db, const model::Catalog& catalog, const SnapshotMeta&
   auto row = [&](std::string_view key, std::string value) { insert.text(key).text_copy(value).end_row(); };
   row(meta_key::schema_version, std::to_string(kSnapshotSchemaVersion));
   row(meta_key::run_id, std::to_string(meta.run_id));
-  row(meta_key::mode, meta.mode);
+  row(meta_key::mode, std::string(kRunModeNames(meta.mode)));
   row(meta_key::source_file, meta.source_file);
   row(meta_key::source_sha256, meta.source_sha256);
   row(meta_key::ingested_at, meta.ingested_at);
@@ -87,9 +87,9 @@ void write_company_year_genres(Database& db, const std::vector<model::CompanyYea
 }
 
 // The movies behind every (owner, year) figure, written in key order so that SQLite appends.
-void write_figure_movies(Database& db, const TableSpec& table, const model::Catalog& catalog, bool companies,
-                         const std::vector<int64_t>& movie_ids) {
-  const model::FigureMovies figures = model::figure_movies(catalog, companies);
+void write_figure_movies(Database& db, const TableSpec& table, const model::Catalog& catalog,
+                         model::OwnerKind kind, const std::vector<int64_t>& movie_ids) {
+  const model::FigureMovies figures = model::figure_movies(catalog, kind);
   BulkInsert insert(db, table);
   std::string ids;
   for (size_t o = 0; o < figures.owners.size(); ++o) {
@@ -164,8 +164,8 @@ void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& pat
   movie_ids.reserve(catalog.movies().size());
   for (const model::Movie& m : catalog.movies())
     movie_ids.push_back(m.id);
-  write_figure_movies(*db, tables.company_year_movies, catalog, /*companies=*/true, movie_ids);
-  write_figure_movies(*db, tables.genre_year_movies, catalog, /*companies=*/false, movie_ids);
+  write_figure_movies(*db, tables.company_year_movies, catalog, model::OwnerKind::company, movie_ids);
+  write_figure_movies(*db, tables.genre_year_movies, catalog, model::OwnerKind::genre, movie_ids);
   db->exec("COMMIT");
   db->close();
   fsync_file(path);

@@ -17,21 +17,6 @@
 namespace reelstat::store {
 namespace {
 
-ApiKey read_key(const snapshot::Statement& row) {
-  ApiKey k;
-  k.id = row.int64(0);
-  k.name = row.text(1);
-  k.hash = row.text(2);
-  k.prefix = row.text(3);
-  k.rate = row.real(4);
-  k.burst = row.int64(5);
-  k.created_at = row.text(6);
-  k.revoked_at = row.text(7);
-  k.requests = row.int64(8);
-  k.last_used_at = row.text(9);
-  return k;
-}
-
 // 32 random bytes as unpadded base64url: 43 characters, 256 bits.
 std::string random_token() {
   unsigned char bytes[32];
@@ -128,7 +113,7 @@ class SqliteKeyStore final : public KeyStore {
     auto q = db_.prepare("SELECT " + std::string(kApiKeyColumns) + " FROM api_keys " + std::string(where) +
                          " ORDER BY id");
     while (q.step())
-      out.push_back(read_key(q));
+      out.push_back(key_from_row(q));
     return out;
   }
 

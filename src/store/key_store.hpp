@@ -24,9 +24,26 @@ struct ApiKey {
   bool active() const { return revoked_at.empty(); }
 };
 
-// The columns both key stores select, in the order their readers expect.
+// The columns both key stores select, in the order key_from_row reads them.
 inline constexpr std::string_view kApiKeyColumns =
     "id, name, hash, prefix, rate, burst, created_at, revoked_at, requests, last_used_at";
+
+// A row of kApiKeyColumns, from either backend: `Row` has text(i), int64(i) and real(i).
+template <typename Row>
+ApiKey key_from_row(const Row& row) {
+  ApiKey k;
+  k.id = row.int64(0);
+  k.name = row.text(1);
+  k.hash = row.text(2);
+  k.prefix = row.text(3);
+  k.rate = row.real(4);
+  k.burst = row.int64(5);
+  k.created_at = row.text(6);
+  k.revoked_at = row.text(7);
+  k.requests = row.int64(8);
+  k.last_used_at = row.text(9);
+  return k;
+}
 
 // Requests a server saw with one key since its last report.
 struct KeyUse {

@@ -7,26 +7,8 @@
 namespace reelstat::store {
 namespace {
 
-constexpr std::string_view kColumns =
-    "id, started_at, finished_at, file, sha256, mode, records_read, loaded, rejected, excluded, outcome, "
-    "published, message";
-
 RunRecord read_run(const snapshot::Statement& row) {
-  RunRecord r;
-  r.id = row.int64(0);
-  r.started_at = row.text(1);
-  r.finished_at = row.text(2);
-  r.file = row.text(3);
-  r.sha256 = row.text(4);
-  r.mode = row.text(5);
-  r.records_read = row.int64(6);
-  r.loaded = row.int64(7);
-  r.rejected = row.int64(8);
-  r.excluded = row.int64(9);
-  r.outcome = row.text(10);
-  r.published = row.int64(11) != 0;
-  r.message = row.text(12);
-  return r;
+  return run_from_row(row);
 }
 
 }  // namespace
@@ -75,8 +57,8 @@ int64_t Ledger::begin_run(const RunRecord& run) {
   insert.bind(1, run.started_at)
       .bind(2, run.file)
       .bind(3, run.sha256)
-      .bind(4, run.mode)
-      .bind(5, run.outcome)
+      .bind(4, kRunModeNames(run.mode))
+      .bind(5, kRunOutcomeNames(run.outcome))
       .run();
   return db_->last_insert_id();
 }
@@ -90,7 +72,7 @@ void Ledger::finish_run(const RunRecord& run) {
       .bind(3, run.loaded)
       .bind(4, run.rejected)
       .bind(5, run.excluded)
-      .bind(6, run.outcome)
+      .bind(6, kRunOutcomeNames(run.outcome))
       .bind(7, static_cast<int64_t>(run.published))
       .bind(8, run.message)
       .bind(9, run.sha256)
@@ -100,7 +82,7 @@ void Ledger::finish_run(const RunRecord& run) {
 
 std::optional<RunRecord> Ledger::find(int64_t id) {
   if (!db_) return std::nullopt;
-  auto q = db_->prepare("SELECT " + std::string(kColumns) + " FROM runs WHERE id = ?");
+  auto q = db_->prepare("SELECT " + std::string(kRunColumns) + " FROM runs WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_run(q);
@@ -109,7 +91,7 @@ std::optional<RunRecord> Ledger::find(int64_t id) {
 std::vector<RunRecord> Ledger::all() {
   std::vector<RunRecord> out;
   if (!db_) return out;
-  auto q = db_->prepare("SELECT " + std::string(kColumns) + " FROM runs ORDER BY id");
+  auto q = db_->prepare("SELECT " + std::string(kRunColumns) + " FROM runs ORDER BY id");
   while (q.step())
     out.push_back(read_run(q));
   return out;
@@ -118,18 +100,9 @@ std::vector<RunRecord> Ledger::all() {
 void Ledger::settle_interrupted(std::optional<int64_t> current_run) {
   const std::string now = utc_now();
   for (const RunRecord& r : all()) {
-    if (r.outcome != "running") continue;
-    RunRecord settled = r;
-    settled.finished_at = now;
-    if (current_run && *current_run == r.id) {
-      settled.outcome = "published";
-      settled.published = true;
-      settled.message = kEndedAfterPublishing;
-      record_publication(r.id, "ingest");
-    } else {
-      settled.outcome = "aborted";
-      settled.message = kEndedBeforePublishing;
-    }
+    if (r.outcome != RunOutcome::running) continue;
+    const RunRecord settled = settled_run(r, current_run, now);
+    if (settled.published) record_publication(r.id, "ingest");
     finish_run(settled);
   }
 }

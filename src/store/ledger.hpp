@@ -6,32 +6,13 @@
 #include <string>
 #include <vector>
 #include "common/utc_time.hpp"
+#include "store/run_record.hpp"
 
 namespace reelstat::snapshot {
 class Database;
 }
 
 namespace reelstat::store {
-
-// One ingest, as the ledger remembers it.
-struct RunRecord {
-  int64_t id = 0;
-  std::string started_at, finished_at;  // UTC, ISO 8601; finished_at empty while running
-  std::string file;                     // as given on the command line, made absolute
-  std::string sha256;
-  std::string mode;  // full | delta
-  int64_t records_read = 0, loaded = 0, rejected = 0, excluded = 0;
-  // running | published | unchanged | too_many_rejects | failed | aborted
-  std::string outcome = "running";
-  bool published = false;  // a snapshot of this run was made current at the end of the run
-  std::string message;
-};
-
-// How a run killed mid-way is recorded by the next writer, in either store.
-inline constexpr const char* kEndedAfterPublishing =
-    "the process ended after publishing, before it could record so";
-inline constexpr const char* kEndedBeforePublishing =
-    "the process ended before publishing (killed or crashed); nothing was published";
 
 // The run ledger (DIR/ledger.sqlite): every ingest, and every change of the current snapshot.
 class Ledger {

@@ -6,7 +6,7 @@ namespace reelstat::store {
 
 void mark_interrupted(std::vector<RunRecord>& runs) {
   for (auto& r : runs)
-    if (r.outcome == "running") r.outcome = "interrupted";
+    if (r.outcome == RunOutcome::running) r.outcome = RunOutcome::interrupted;
 }
 
 std::unique_ptr<RunStore> open_run_store(const StoreLocation& location, StoreAccess access) {

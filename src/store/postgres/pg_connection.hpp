@@ -62,6 +62,17 @@ class Result {
   std::unique_ptr<PGresult, decltype(&PQclear)> result_;
 };
 
+// One row of a Result, read as the stores' shared row readers read a row (run_from_row,
+// key_from_row): text(i), int64(i), boolean(i), real(i).
+struct Row {
+  const Result& result;
+  int row;
+  std::string_view text(int column) const { return result.text(row, column); }
+  int64_t int64(int column) const { return result.int64(row, column); }
+  bool boolean(int column) const { return result.boolean(row, column); }
+  double real(int column) const { return std::stod(std::string(text(column))); }
+};
+
 // Text-format parameters ($1, $2...); nullopt is SQL NULL.
 using Params = std::vector<std::optional<std::string>>;
 

@@ -98,20 +98,8 @@ std::vector<ApiKey> PgKeys::select(const std::string& where) {
   const auto r =
       conn_.exec(fmt::format("SELECT {} FROM reelstat_store.api_keys {} ORDER BY id", kApiKeyColumns, where));
   std::vector<ApiKey> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    ApiKey k;
-    k.id = r.int64(i, 0);
-    k.name = r.text(i, 1);
-    k.hash = r.text(i, 2);
-    k.prefix = r.text(i, 3);
-    k.rate = std::stod(std::string(r.text(i, 4)));
-    k.burst = r.int64(i, 5);
-    k.created_at = r.text(i, 6);
-    k.revoked_at = r.text(i, 7);
-    k.requests = r.int64(i, 8);
-    k.last_used_at = r.text(i, 9);
-    out.push_back(std::move(k));
-  }
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back(key_from_row(Row{r, i}));
   return out;
 }
 

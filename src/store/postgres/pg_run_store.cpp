@@ -30,26 +30,8 @@ std::string application_name(StoreAccess access) {
                      ::getpid());
 }
 
-constexpr const char* kRunColumns =
-    "id, started_at, finished_at, file, sha256, mode, records_read, loaded, rejected, excluded, outcome, "
-    "published, message";
-
 RunRecord run_from(const Result& r, int row) {
-  RunRecord run;
-  run.id = r.int64(row, 0);
-  run.started_at = r.text(row, 1);
-  run.finished_at = r.text(row, 2);
-  run.file = r.text(row, 3);
-  run.sha256 = r.text(row, 4);
-  run.mode = r.text(row, 5);
-  run.records_read = r.int64(row, 6);
-  run.loaded = r.int64(row, 7);
-  run.rejected = r.int64(row, 8);
-  run.excluded = r.int64(row, 9);
-  run.outcome = r.text(row, 10);
-  run.published = r.boolean(row, 11);
-  run.message = r.text(row, 12);
-  return run;
+  return run_from_row(Row{r, row});
 }
 
 class PgRunStore final : public RunStore {
@@ -83,8 +65,9 @@ class PgRunStore final : public RunStore {
   int64_t begin_run(const RunRecord& run) override {
     const auto r = conn_.exec(
         "INSERT INTO reelstat_store.runs (started_at, file, sha256, mode, outcome, writer) "
-        "VALUES ($1, $2, $3, $4, 'running', current_setting('application_name')) RETURNING id",
-        {run.started_at, run.file, run.sha256, run.mode});
+        "VALUES ($1, $2, $3, $4, $5, current_setting('application_name')) RETURNING id",
+        {run.started_at, run.file, run.sha256, std::string(kRunModeNames(run.mode)),
+         std::string(kRunOutcomeNames(RunOutcome::running))});
     return r.int64(0, 0);
   }
 
@@ -94,8 +77,9 @@ class PgRunStore final : public RunStore {
         "rejected = $6, excluded = $7, outcome = $8, published = $9, message = $10, report = $11::jsonb "
         "WHERE id = $1",
         {std::to_string(run.id), run.finished_at, run.sha256, std::to_string(run.records_read),
-         std::to_string(run.loaded), std::to_string(run.rejected), std::to_string(run.excluded), run.outcome,
-         run.published ? "true" : "false", run.message, report_json});
+         std::to_string(run.loaded), std::to_string(run.rejected), std::to_string(run.excluded),
+         std::string(kRunOutcomeNames(run.outcome)), run.published ? "true" : "false", run.message,
+         report_json});
     // The same report beside the rejects file, for whoever ran the ingest.
     dir_.write_run_report(run.id, report_json);
   }
@@ -238,15 +222,17 @@ class PgRunStore final : public RunStore {
   // uploaded is dropped.
   void settle_interrupted() {
     const auto current = current_run();
-    const auto r = conn_.exec("SELECT id FROM reelstat_store.runs WHERE outcome = 'running'");
+    const auto r = conn_.exec("SELECT id FROM reelstat_store.runs WHERE outcome = $1",
+                              {std::string(kRunOutcomeNames(RunOutcome::running))});
     for (int i = 0; i < r.rows(); ++i) {
-      const int64_t id = r.int64(i, 0);
-      const bool published = current && *current == id;
+      RunRecord run;
+      run.id = r.int64(i, 0);
+      const RunRecord settled = settled_run(run, current, utc_now());
       conn_.exec(
           "UPDATE reelstat_store.runs SET outcome = $2, published = $3, finished_at = $4, message = $5 "
           "WHERE id = $1",
-          {std::to_string(id), published ? "published" : "aborted", published ? "true" : "false", utc_now(),
-           published ? kEndedAfterPublishing : kEndedBeforePublishing});
+          {std::to_string(settled.id), std::string(kRunOutcomeNames(settled.outcome)),
+           settled.published ? "true" : "false", settled.finished_at, settled.message});
     }
     // Whatever belongs to no published run: partitions never attached, files never finished.
     const auto leftovers = conn_.exec(
