@@ -44,7 +44,7 @@ std::string reason_of(const Row& row) {
   EXPECT_EQ(o.counts.records_read, 1u);
   if (o.counts.loaded == 1) return "loaded";
   for (size_t i = 0; i < kRejectReasonCount; ++i)
-    if (o.counts.rejected_by_reason[i]) return std::string(kRejectReasonNames[i]);
+    if (o.counts.rejected_by_reason[i]) return std::string(reject_reason_name(i));
   return "?";
 }
 

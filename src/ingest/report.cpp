@@ -37,7 +37,7 @@ nlohmann::ordered_json IngestReport::to_json() const {
   nlohmann::ordered_json reasons = nlohmann::ordered_json::object();
   for (size_t i = 0; i < kRejectReasonCount; ++i)
     if (counts.rejected_by_reason[i])
-      reasons[std::string(kRejectReasonNames[i])] = counts.rejected_by_reason[i];
+      reasons[std::string(reject_reason_name(i))] = counts.rejected_by_reason[i];
   j["rejected_by_reason"] = reasons;
   j["reject_rate"] = reject_rate();
   j["max_reject_rate"] = max_reject_rate;
@@ -81,7 +81,7 @@ std::string IngestReport::to_text() const {
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     if (!counts.rejected_by_reason[i]) continue;
     line(first ? "rejected" : "",
-         fmt::format("{:<26}{}", kRejectReasonNames[i], counts.rejected_by_reason[i]));
+         fmt::format("{:<26}{}", reject_reason_name(i), counts.rejected_by_reason[i]));
     first = false;
   }
   if (counts.records_read)
