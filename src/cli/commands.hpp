@@ -1,31 +1,57 @@
 #pragma once
-#include <cstdint>
+// The reelstat command's subcommands. Each registers itself on the app (its flags, help and
+// defaults, in its own *_command.cpp, with the defaults read from the structs they set) and says
+// how to run once it is the one parsed; main() only lists them.
+#include <CLI/CLI.hpp>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <vector>
 
-#include "http/serve_config.hpp"
-#include "ingest/ingest_run.hpp"
+#include "common/enum_names.hpp"
 #include "store/run_store.hpp"
-#include "synth/synth.hpp"
 
 namespace reelstat::cli {
 
-// Each returns the process exit code.
-int ingest_command(ingest::IngestOptions options, bool json_report);
-int runs_command(const store::StoreLocation& location, bool json);
-int publish_command(const store::StoreLocation& location, int64_t run_id);
-int store_init_command(const store::StoreLocation& location);
-int query_command(const store::StoreLocation& location, const std::string& target);
-int serve_command(const http::ServeConfig& config);
-int keys_create_command(const store::StoreLocation& location, const std::string& name, double rate,
-                        int64_t burst);
-int keys_list_command(const store::StoreLocation& location);
-int synth_command(synth::SynthOptions options, const std::string& output, const std::string& expect_file);
-int keys_revoke_command(const store::StoreLocation& location, const std::string& name);
+// Where a command finds its data: --data-dir (else $REELSTAT_DATA_DIR, else ./reelstat-data) and
+// --store (else $REELSTAT_STORE, else none: the SQLite store in the data dir). Read once, here.
+class StoreFlags {
+ public:
+  void add_data_dir(CLI::App* command);
+  void add_store(CLI::App* command);  // --data-dir and --store
+  // Named by --data-dir or the environment (a config file's data_dir then does not count).
+  bool data_dir_named() const;
+  std::filesystem::path data_dir() const;
+  store::StoreLocation location() const;
 
-// --data-dir, else $REELSTAT_DATA_DIR, else ./reelstat-data.
-std::filesystem::path resolve_data_dir(const std::string& flag);
-// --store, else $REELSTAT_STORE, else empty (the SQLite store).
-std::string resolve_store_url(const std::string& flag);
+ private:
+  std::string data_dir_, store_;
+};
+
+// A registered subcommand: `run` is called when `command` is the one parsed; it returns the exit
+// code.
+struct Command {
+  CLI::App* command;
+  std::function<int()> run;
+};
+using Commands = std::vector<Command>;
+
+void add_ingest_command(CLI::App& app, StoreFlags& flags, Commands& commands);
+void add_runs_command(CLI::App& app, StoreFlags& flags, Commands& commands);
+void add_publish_command(CLI::App& app, StoreFlags& flags, Commands& commands);
+void add_store_command(CLI::App& app, StoreFlags& flags, Commands& commands);
+void add_query_command(CLI::App& app, StoreFlags& flags, Commands& commands);
+void add_serve_command(CLI::App& app, StoreFlags& flags, Commands& commands);
+void add_keys_command(CLI::App& app, StoreFlags& flags, Commands& commands);
+void add_synth_command(CLI::App& app, StoreFlags& flags, Commands& commands);
+
+// A flag's accepted words, from an enum's one name table.
+template <typename Enum, size_t N>
+std::vector<std::string> names_of(const EnumNames<Enum, N>& names) {
+  std::vector<std::string> words;
+  for (const auto& entry : names.entries)
+    words.emplace_back(entry.second);
+  return words;
+}
 
 }  // namespace reelstat::cli

@@ -3,8 +3,11 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress_meter.hpp"
+#include "ingest/ingest_run.hpp"
 
 namespace reelstat::cli {
+
+namespace {
 
 int ingest_command(ingest::IngestOptions options, bool json_report) {
   ProgressMeter meter;
@@ -16,6 +19,48 @@ int ingest_command(ingest::IngestOptions options, bool json_report) {
   else
     std::cout << result.report.to_text();
   return result.exit_code;
+}
+
+struct IngestFlags {
+  ingest::IngestOptions options;
+  std::string input;
+  bool json = false;
+};
+
+}  // namespace
+
+void add_ingest_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
+  auto f = std::make_shared<IngestFlags>();
+  auto* cmd = app.add_subcommand(
+      "ingest", "Read movies_metadata.csv (.csv, .csv.gz or the Kaggle .zip) into a new snapshot");
+  cmd->add_option("FILE", f->input,
+                  "The input: .csv, .csv.gz, a .zip holding movies_metadata.csv, or - for standard input")
+      ->required();
+  flags.add_store(cmd);
+  cmd->add_option_function<std::string>(
+         "--mode", [f](const std::string& word) { f->options.mode = *snapshot::kRunModeNames.parse(word); },
+         "full: the file is the whole dataset; delta: new or changed movies only")
+      ->check(CLI::IsMember(names_of(snapshot::kRunModeNames)))
+      ->default_str(std::string(snapshot::kRunModeNames(f->options.mode)));
+  cmd->add_flag("--force", f->options.force, "Ingest even if this exact file was already published");
+  cmd->add_option("--max-reject-rate", f->options.max_reject_rate,
+                  "Publish nothing if more than this share of records is rejected")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--rejects-limit", f->options.max_rejects_bytes,
+                  "Largest rejects file in bytes; later rejects are counted, not written")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--keep", f->options.keep_snapshots, "Snapshots to keep on disk")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_flag("--json", f->json, "Print the report as JSON");
+  commands.push_back({cmd, [f, &flags] {
+                        f->options.input = f->input;
+                        f->options.data_dir = flags.data_dir();
+                        f->options.store_url = flags.location().url;
+                        return ingest_command(f->options, f->json);
+                      }});
 }
 
 }  // namespace reelstat::cli

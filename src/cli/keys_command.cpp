@@ -7,6 +7,8 @@
 
 namespace reelstat::cli {
 
+namespace {
+
 int keys_create_command(const store::StoreLocation& location, const std::string& name, double rate,
                         int64_t burst) {
   const auto keys = store::open_key_store(location);
@@ -41,6 +43,35 @@ int keys_revoke_command(const store::StoreLocation& location, const std::string&
   }
   std::cout << "revoked key '" << name << "'; running servers refuse it within a few seconds\n";
   return 0;
+}
+
+}  // namespace
+
+void add_keys_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
+  struct KeyFlags {
+    std::string name;
+    double rate = store::ApiKey{}.rate;
+    int64_t burst = store::ApiKey{}.burst;
+  };
+  auto f = std::make_shared<KeyFlags>();
+  auto* cmd = app.add_subcommand("keys", "Manage API keys");
+  cmd->require_subcommand(1);
+  auto* create = cmd->add_subcommand("create", "Create a key and print it once");
+  create->add_option("--name", f->name, "Who the key is for")->required();
+  // Their bounds are checked where every key is made (store::check_new_key), with one message.
+  create->add_option("--rate", f->rate, "Requests per second (0.001 to 1000000)")->capture_default_str();
+  create->add_option("--burst", f->burst, "Requests allowed at once (1 to 1000000000)")
+      ->capture_default_str();
+  flags.add_store(create);
+  commands.push_back(
+      {create, [f, &flags] { return keys_create_command(flags.location(), f->name, f->rate, f->burst); }});
+  auto* list = cmd->add_subcommand("list", "List keys (never the keys themselves)");
+  flags.add_store(list);
+  commands.push_back({list, [&flags] { return keys_list_command(flags.location()); }});
+  auto* revoke = cmd->add_subcommand("revoke", "Revoke a key by name");
+  revoke->add_option("NAME", f->name, "The key's name")->required();
+  flags.add_store(revoke);
+  commands.push_back({revoke, [f, &flags] { return keys_revoke_command(flags.location(), f->name); }});
 }
 
 }  // namespace reelstat::cli

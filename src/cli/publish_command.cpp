@@ -5,6 +5,8 @@
 
 namespace reelstat::cli {
 
+namespace {
+
 int publish_command(const store::StoreLocation& location, int64_t run_id) {
   const auto store = store::open_run_store(location, store::StoreAccess::writer);
   auto run = store->find(run_id);
@@ -38,6 +40,16 @@ int publish_command(const store::StoreLocation& location, int64_t run_id) {
   }
   std::cout << "run " << run_id << " is now current" << was << "\n";
   return 0;
+}
+
+}  // namespace
+
+void add_publish_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
+  auto run_id = std::make_shared<int64_t>(0);
+  auto* cmd = app.add_subcommand("publish", "Make the snapshot of an earlier run current again (rollback)");
+  cmd->add_option("RUN_ID", *run_id, "Run id, from `reelstat runs`")->required()->check(CLI::PositiveNumber);
+  flags.add_store(cmd);
+  commands.push_back({cmd, [run_id, &flags] { return publish_command(flags.location(), *run_id); }});
 }
 
 }  // namespace reelstat::cli

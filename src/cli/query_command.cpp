@@ -21,6 +21,8 @@ int exit_code_for(const query::Response& response) {
 
 }  // namespace
 
+namespace {
+
 int query_command(const store::StoreLocation& location, const std::string& target) {
   std::unique_ptr<snapshot::SnapshotView> index;
   try {
@@ -38,6 +40,17 @@ int query_command(const store::StoreLocation& location, const std::string& targe
   const query::Response response = query::respond(index.get(), target);
   std::cout << response.body << std::flush;
   return exit_code_for(response);
+}
+
+}  // namespace
+
+void add_query_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
+  auto target = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand(
+      "query", "Print what GET PATH returns (JSON; CSV with ?format=csv), from the current snapshot");
+  cmd->add_option("PATH", *target, "e.g. '/v1/companies/3/years?from=1995&to=2000'")->required();
+  flags.add_store(cmd);
+  commands.push_back({cmd, [target, &flags] { return query_command(flags.location(), *target); }});
 }
 
 }  // namespace reelstat::cli

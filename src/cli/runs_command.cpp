@@ -9,6 +9,8 @@
 
 namespace reelstat::cli {
 
+namespace {
+
 int runs_command(const store::StoreLocation& location, bool json) {
   const auto store = store::open_run_store(location, store::StoreAccess::reader);
   // A damaged CURRENT is said, not a reason to hide the ledger that tells how to repair it.
@@ -59,6 +61,16 @@ int runs_command(const store::StoreLocation& location, bool json) {
   }
   std::cout << "* = current snapshot\n";
   return 0;
+}
+
+}  // namespace
+
+void add_runs_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
+  auto json = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand("runs", "List the run ledger: one line per ingest");
+  flags.add_store(cmd);
+  cmd->add_flag("--json", *json, "Print the ledger as JSON");
+  commands.push_back({cmd, [json, &flags] { return runs_command(flags.location(), *json); }});
 }
 
 }  // namespace reelstat::cli
