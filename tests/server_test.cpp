@@ -524,6 +524,8 @@ TEST_F(Serve, ReadyzIsUnavailableWithoutASnapshot) {
   EXPECT_EQ(client.get("/healthz").status, 200);
   EXPECT_EQ(client.get("/readyz").status, 503);
   EXPECT_EQ(Json::parse(client.get("/v1/dataset").body)["error"]["code"], "no_snapshot");
+  // With nothing to serve, /metrics still says how the upstream is doing (it stopped short before).
+  EXPECT_NE(client.get("/metrics").body.find("\nreelstat_sync_failures_total "), std::string::npos);
   EXPECT_NE(server.log().find("WARNING: --no-auth"), std::string::npos) << "no-auth is announced loudly";
 }
 

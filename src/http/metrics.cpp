@@ -36,7 +36,7 @@ void Metrics::record(size_t route, int status, double seconds, size_t bytes) {
 namespace {
 
 template <typename Help>
-void render_store(std::string& out, const UpstreamStatus& s, Help& help) {
+void render_store(std::string& out, const UpstreamStatus& s, const Help& help) {
   help("reelstat_store_up", "gauge", "1 while the shared store answers, 0 while it is unreachable.");
   out += fmt::format("reelstat_store_up {}\n", s.state == "connected" ? 1 : 0);
   help("reelstat_store_standby", "gauge", "1 when the store session is on a read-only hot standby.");
@@ -72,6 +72,19 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys,
   auto help = [&](std::string_view name, std::string_view type, std::string_view text) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, text, name, type);
   };
+  render_http(out, help);
+  help("reelstat_api_keys", "gauge", "Active API keys known to the server.");
+  out += fmt::format("reelstat_api_keys {}\n", keys.size());
+  render_snapshot(out, holder, help);
+  // Whether or not a snapshot is served: a server that has none must still say how its store is.
+  help("reelstat_sync_failures_total", "counter",
+       "Syncs with the upstream (the data dir, or the shared store) that failed in any part.");
+  out += fmt::format("reelstat_sync_failures_total {}\n", upstream.sync_failures);
+  if (upstream.shared) render_store(out, upstream, help);
+  return out;
+}
+
+void Metrics::render_http(std::string& out, const HelpLine& help) const {
   help("reelstat_http_requests_total", "counter", "HTTP requests answered, by route and status.");
   for (size_t r = 0; r < kRouteLabels.size(); ++r)
     for (size_t s = 0; s < kStatuses.size(); ++s) {
@@ -106,9 +119,9 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys,
   help("reelstat_http_accept_errors_total", "counter",
        "Failed accepts (out of descriptors, most likely); each is retried after a backoff.");
   out += fmt::format("reelstat_http_accept_errors_total {}\n", accept_errors_.load());
-  help("reelstat_api_keys", "gauge", "Active API keys known to the server.");
-  out += fmt::format("reelstat_api_keys {}\n", keys.size());
+}
 
+void Metrics::render_snapshot(std::string& out, const SnapshotHolder& holder, const HelpLine& help) const {
   const auto live = holder.current();
   help("reelstat_cache_hits_total", "counter",
        "Responses served from the rendered-response cache (current snapshot).");
@@ -130,7 +143,11 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys,
   out += fmt::format("reelstat_snapshot_withdrawals_total {}\n", holder.withdrawals());
   help("reelstat_snapshot_available", "gauge", "1 when a snapshot is being served, 0 when none can be.");
   out += fmt::format("reelstat_snapshot_available {}\n", live->index ? 1 : 0);
-  if (!live->index) return out;
+  if (live->index) render_served(out, *live, help);
+}
+
+void Metrics::render_served(std::string& out, const LiveSnapshot& served, const HelpLine& help) const {
+  const LiveSnapshot* live = &served;
   const auto now = std::chrono::system_clock::now();
   help("reelstat_snapshot_run_id", "gauge", "Run id of the snapshot being served.");
   out += fmt::format("reelstat_snapshot_run_id {}\n", live->run_id);
@@ -157,11 +174,6 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys,
     help("reelstat_snapshot_movies", "gauge", "Movies in the served snapshot.");
     out += fmt::format("reelstat_snapshot_movies {}\n", live->index->meta().movies);
   }
-  help("reelstat_sync_failures_total", "counter",
-       "Syncs with the upstream (the data dir, or the shared store) that failed in any part.");
-  out += fmt::format("reelstat_sync_failures_total {}\n", upstream.sync_failures);
-  if (upstream.shared) render_store(out, upstream, help);
-  return out;
 }
 
 }  // namespace reelstat::http

@@ -2,6 +2,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,7 @@
 namespace reelstat::http {
 
 class SnapshotHolder;
+struct LiveSnapshot;
 class KeyRing;
 struct UpstreamStatus;
 
@@ -54,8 +56,13 @@ class Metrics {
   // Prometheus text exposition format 0.0.4, with the upstream's state (the shared store's, with
   // --store).
   std::string render(const SnapshotHolder& holder, const KeyRing& keys, const UpstreamStatus& upstream) const;
+  // Writes the # HELP and # TYPE lines of a metric: (name, type, help text).
+  using HelpLine = std::function<void(std::string_view, std::string_view, std::string_view)>;
 
  private:
+  void render_http(std::string& out, const HelpLine& help) const;
+  void render_snapshot(std::string& out, const SnapshotHolder& holder, const HelpLine& help) const;
+  void render_served(std::string& out, const LiveSnapshot& live, const HelpLine& help) const;
   static constexpr std::array<int, 16> kStatuses = {200, 204, 304, 400, 401, 403, 404, 405,
                                                     408, 413, 414, 429, 431, 500, 503, 0};
   static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,

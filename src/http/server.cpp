@@ -166,6 +166,10 @@ struct Server::State {
   std::atomic<Clock::rep> hard_stop_at{Clock::time_point::max().time_since_epoch().count()};
 
   void begin_shutdown();
+  tcp::endpoint open_listeners();
+  void announce(const tcp::endpoint& endpoint);
+  void on_signal(int signal);
+  void run_workers(net::signal_set& signals);
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -463,6 +467,69 @@ unsigned short claim_port(net::io_context& ioc, const tcp::endpoint& endpoint) {
 
 }  // namespace
 
+// Opens every worker's acceptor on the configured address. The port is claimed first by a socket
+// without SO_REUSEPORT, which fails if any other socket listens there: SO_REUSEPORT is for this
+// process's workers, and would otherwise let a second server join the port silently and take part
+// of its traffic. It also picks the port for 0. Returns the address listened on.
+tcp::endpoint Server::State::open_listeners() {
+  tcp::endpoint endpoint = parse_listen(config.listen);
+  endpoint.port(claim_port(workers[0]->ioc, endpoint));
+  workers[0]->open(endpoint);
+  endpoint.port(workers[0]->acceptor.local_endpoint().port());
+  for (size_t i = 1; i < workers.size(); ++i)
+    workers[i]->open(endpoint);
+  return endpoint;
+}
+
+void Server::State::announce(const tcp::endpoint& endpoint) {
+  if (!config.auth) {
+    std::cerr << "\n"
+                 "  ************************************************************\n"
+                 "  *  WARNING: --no-auth: the API answers anyone, without keys *\n"
+                 "  *  (rate limits apply per client address). Local use only.  *\n"
+                 "  ************************************************************\n\n";
+  } else if (keys.size() == 0 && config.store_url.empty()) {
+    std::cerr << "reelstat serve: no API keys yet; create one with `reelstat keys create --name NAME`\n";
+  }
+  // Scoped: held for the life of run(), it kept the first snapshot (and its cache) in memory after
+  // every later switch.
+  const auto live = snapshots.current();
+  std::cerr << fmt::format("reelstat serve: listening on http://{}:{} ({} threads, snapshot {})\n",
+                           endpoint.address().to_string(), endpoint.port(), config.threads,
+                           live->index ? "run " + live->run_id_text : "none yet");
+}
+
+void Server::State::on_signal(int signal) {
+  if (signal == SIGINT || signal == SIGTERM) return begin_shutdown();
+  // SIGIO: a snapshot file this server holds a lease on is about to be written. It is withdrawn
+  // here and now, not by the control loop, which may be in a store call: the lease must be released
+  // before the kernel breaks it and the writer changes the mapped file.
+  if (signal == SIGIO) snapshots.withdraw_if_changed();
+  control.wake(signal == SIGHUP);
+}
+
+// Runs every worker's loop until shutdown; the first worker, which also owns the signal set, stops
+// when its sessions are gone.
+void Server::State::run_workers(net::signal_set& signals) {
+  for (auto& w : workers) {
+    w->accept();
+    w->sweep();
+  }
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < workers.size(); ++i)
+    threads.emplace_back([w = workers[i].get()] { w->ioc.run(); });
+  auto& first = *workers[0];
+  while (!first.ioc.stopped()) {
+    first.ioc.run_one();
+    if (stopping && first.sessions.empty()) {
+      boost::system::error_code ec;
+      signals.cancel(ec);
+    }
+  }
+  for (auto& t : threads)
+    t.join();
+}
+
 int Server::run() {
   State& s = *state_;
   raise_descriptor_limit(s.config.max_connections);
@@ -471,76 +538,21 @@ int Server::run() {
   // would end the process.
   net::signal_set signals(s.workers[0]->ioc, SIGINT, SIGTERM, SIGHUP);
   signals.add(SIGIO);
-  // The port is claimed first by a socket without SO_REUSEPORT, which fails if any other socket
-  // listens there: SO_REUSEPORT is for this process's workers, and would otherwise let a second
-  // server join the port silently and take part of its traffic. It also picks the port for 0.
-  tcp::endpoint endpoint = parse_listen(s.config.listen);
-  endpoint.port(claim_port(s.workers[0]->ioc, endpoint));
-  s.workers[0]->open(endpoint);
-  endpoint.port(s.workers[0]->acceptor.local_endpoint().port());
-  for (size_t i = 1; i < s.workers.size(); ++i)
-    s.workers[i]->open(endpoint);
+  const tcp::endpoint endpoint = s.open_listeners();
   // The first sync loads the run to serve and the keys (a follower's local copy only after its
   // first exchange with the store, which drops copies of another store: run ids start again in
   // one made anew, and those must never be served as this one's, not even for the first seconds).
   s.control.start(fmt::format("{}:{}", host_name(), endpoint.port()));
-
-  if (!s.config.auth) {
-    std::cerr << "\n"
-                 "  ************************************************************\n"
-                 "  *  WARNING: --no-auth: the API answers anyone, without keys *\n"
-                 "  *  (rate limits apply per client address). Local use only.  *\n"
-                 "  ************************************************************\n\n";
-  } else if (s.keys.size() == 0 && s.config.store_url.empty()) {
-    std::cerr << "reelstat serve: no API keys yet; create one with `reelstat keys create --name NAME`\n";
-  }
-  {
-    // Scoped: held for the life of run(), it kept the first snapshot (and its cache) in memory
-    // after every later switch.
-    const auto live = s.snapshots.current();
-    std::cerr << fmt::format("reelstat serve: listening on http://{}:{} ({} threads, snapshot {})\n",
-                             endpoint.address().to_string(), endpoint.port(), s.config.threads,
-                             live->index ? "run " + live->run_id_text : "none yet");
-  }
-
+  s.announce(endpoint);
   std::function<void()> wait_for_signals = [&] {
     signals.async_wait([&](boost::system::error_code ec, int signal) {
       if (ec) return;
-      if (signal == SIGINT || signal == SIGTERM) {
-        s.begin_shutdown();
-        return;
-      }
-      // SIGIO: a snapshot file this server holds a lease on is about to be written. It is withdrawn
-      // here and now, not by the control loop, which may be in a store call: the lease must be
-      // released before the kernel breaks it and the writer changes the mapped file.
-      if (signal == SIGIO) s.snapshots.withdraw_if_changed();
-      s.control.wake(signal == SIGHUP);
-      wait_for_signals();
+      s.on_signal(signal);
+      if (!s.stopping) wait_for_signals();
     });
   };
   wait_for_signals();
-  for (auto& w : s.workers) {
-    w->accept();
-    w->sweep();
-  }
-
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < s.workers.size(); ++i)
-    threads.emplace_back([w = s.workers[i].get()] { w->ioc.run(); });
-  // The first worker also owns the signal set: it stops when its sessions are gone.
-  std::thread first([&] {
-    auto& w = *s.workers[0];
-    while (!w.ioc.stopped()) {
-      w.ioc.run_one();
-      if (s.stopping && w.sessions.empty()) {
-        boost::system::error_code ec;
-        signals.cancel(ec);
-      }
-    }
-  });
-  first.join();
-  for (auto& t : threads)
-    t.join();
+  s.run_workers(signals);
   s.control.stop();  // the last key uses and the leave, bounded
   std::cerr << "reelstat serve: stopped\n";
   return 0;
