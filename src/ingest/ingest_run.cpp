@@ -1,6 +1,7 @@
 #include "ingest/ingest_run.hpp"
 
 #include <chrono>
+#include <optional>
 
 #include "ingest/input_file.hpp"
 #include "model/rollups.hpp"
@@ -92,21 +93,45 @@ class Run {
     source_ = open_input(options_.input);
     report_.input_kind = std::string(source_->kind());
     report_.file_bytes = source_->file_size();
-
     begin();
-    const auto run_dir = dir_.run_dir(record_.id);
-    std::filesystem::create_directories(run_dir);
-    report_.rejects_file = (run_dir / "rejects.csv").string();
-    RejectsFile rejects(run_dir / "rejects.csv", options_.max_rejects_bytes);
     model::Catalog fresh;
     // A full run's snapshot is written on a second thread while the input is read; a delta needs
     // the merged catalog first, so it is written afterwards.
     std::unique_ptr<snapshot::SnapshotBuilder> builder;
-    MovieBatchSink sink;
-    if (options_.mode == RunMode::full) {
+    if (options_.mode == RunMode::full)
       builder = std::make_unique<snapshot::SnapshotBuilder>(dir_.unfinished_snapshot_path(record_.id));
-      sink = [&](model::Catalog&& batch) { builder->add_movies(std::move(batch)); };
+    read_input(fresh, builder.get());
+    if (!options_.force && current && skip_if_already_held(*current, builder.get())) return kExitOk;
+    fresh.sort_by_id();
+    count_exclusions(fresh, report_);
+    lap("sort");
+    if (const auto refused = refuse_by_counts()) return *refused;
+    model::Catalog merged;
+    const model::Catalog* catalog = &fresh;
+    if (options_.mode == RunMode::delta) {
+      auto base = snapshot::read_snapshot(store_.local_snapshot(*current));
+      report_.base_run = *current;
+      count_delta(base.catalog, fresh);
+      merged = model::Catalog::merged(base.catalog, fresh);
+      catalog = &merged;
+      lap("merge");
     }
+    const model::Rollups rollups = model::compute_rollups(*catalog);
+    lap("rollups");
+    count_output(*catalog, rollups);
+    publish(*catalog, rollups, builder.get());
+    return kExitOk;
+  }
+
+  // Reads the whole input into `fresh` (and into `builder`, when there is one), its rejects into
+  // the run's rejects file.
+  void read_input(model::Catalog& fresh, snapshot::SnapshotBuilder* builder) {
+    const auto run_dir = dir_.run_dir(record_.id);
+    std::filesystem::create_directories(run_dir);
+    report_.rejects_file = (run_dir / "rejects.csv").string();
+    RejectsFile rejects(run_dir / "rejects.csv", options_.max_rejects_bytes);
+    MovieBatchSink sink;
+    if (builder) sink = [builder](model::Catalog&& batch) { builder->add_movies(std::move(batch)); };
     report_.counts = read_movies(*source_, record_.id, fresh, rejects, options_.progress, sink);
     rejects.close();
     // The input is hashed by the read itself; whether it was already published is known only now,
@@ -116,23 +141,25 @@ class Run {
     report_.file_bytes = source_->raw_bytes_read();
     source_.reset();
     lap("read");
-    if (!options_.force && current) {
-      if (auto holder = store_.find(*current); holder && already_holds(*holder)) {
-        if (builder) builder->abandon();
-        std::filesystem::remove(report_.rejects_file);
-        report_.rejects_file.clear();
-        finish(RunOutcome::unchanged,
-               "the current snapshot (run " + std::to_string(holder->id) +
-                   ") already holds this file (same sha256); nothing new to publish (use --force to "
-                   "ingest it again)",
-               false);
-        return kExitOk;
-      }
-    }
-    fresh.sort_by_id();
-    count_exclusions(fresh, report_);
-    lap("sort");
+  }
 
+  // True (the run finished as unchanged) when the current snapshot already is what this file makes.
+  bool skip_if_already_held(int64_t current, snapshot::SnapshotBuilder* builder) {
+    const auto holder = store_.find(current);
+    if (!holder || !already_holds(*holder)) return false;
+    if (builder) builder->abandon();
+    std::filesystem::remove(report_.rejects_file);
+    report_.rejects_file.clear();
+    finish(RunOutcome::unchanged,
+           "the current snapshot (run " + std::to_string(holder->id) +
+               ") already holds this file (same sha256); nothing new to publish (use --force to ingest it "
+               "again)",
+           false);
+    return true;
+  }
+
+  // The exit code of a run its counts refuse (no records, too many rejects), or none.
+  std::optional<int> refuse_by_counts() {
     if (report_.counts.records_read == 0) {
       finish(RunOutcome::failed, "the input holds a header but no records; nothing published", false);
       return kExitFailed;
@@ -144,28 +171,16 @@ class Run {
              false);
       return kExitTooManyRejects;
     }
+    return std::nullopt;
+  }
 
-    model::Catalog merged;
-    const model::Catalog* catalog = &fresh;
-    if (options_.mode == RunMode::delta) {
-      auto base = snapshot::read_snapshot(store_.local_snapshot(*current));
-      report_.base_run = *current;
-      count_delta(base.catalog, fresh);
-      merged = model::Catalog::merged(base.catalog, fresh);
-      catalog = &merged;
-    }
-    if (options_.mode == RunMode::delta) lap("merge");
-    const model::Rollups rollups = model::compute_rollups(*catalog);
-    lap("rollups");
-    report_.movies = catalog->movies().size();
-    report_.companies = catalog->company_names().size();
-    report_.genres = catalog->genre_names().size();
+  void count_output(const model::Catalog& catalog, const model::Rollups& rollups) {
+    report_.movies = catalog.movies().size();
+    report_.companies = catalog.company_names().size();
+    report_.genres = catalog.genre_names().size();
     report_.company_year_rows = rollups.company_years.size();
     report_.genre_year_rows = rollups.genre_years.size();
     report_.company_year_genre_rows = rollups.company_year_genres.size();
-
-    publish(*catalog, rollups, builder.get());
-    return kExitOk;
   }
 
   // Whether publishing this file would give back the current snapshot itself. A full file is the

@@ -41,8 +41,9 @@ std::string create_view(const snapshot::TableSpec& t) {
       t.name, t.select_list());
 }
 
-std::string migration_1() {
-  std::string sql = R"(
+// Migration 1's fixed tables: the migrations themselves, the run ledger, the current run, the
+// publications and the snapshot files.
+constexpr std::string_view kLedgerTables = R"(
 CREATE SCHEMA reelstat_store;
 CREATE TABLE reelstat_store.schema_migrations (
   version integer PRIMARY KEY,
@@ -92,18 +93,24 @@ CREATE TABLE reelstat_store.snapshot_chunks (
 -- SQLite pages compress little and pglz is slow: stored as they are.
 ALTER TABLE reelstat_store.snapshot_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
 )";
-  for (const snapshot::TableSpec* t : model_tables())
-    sql += create_model_table(*t);
-  sql += "CREATE SCHEMA reelstat;\n";
-  for (const snapshot::TableSpec* t : model_tables())
-    sql += create_view(*t);
-  sql += R"(
+
+// The analysts' view of the ledger.
+constexpr std::string_view kRunsView = R"(
 CREATE VIEW reelstat.runs AS
   SELECT r.id, r.started_at, r.finished_at, r.file, r.sha256, r.mode, r.records_read, r.loaded,
          r.rejected, r.excluded, r.outcome, r.published,
          r.id = (SELECT run_id FROM reelstat_store.current_run) AS current, r.message
   FROM reelstat_store.runs r;
 )";
+
+std::string migration_1() {
+  std::string sql(kLedgerTables);
+  for (const snapshot::TableSpec* t : model_tables())
+    sql += create_model_table(*t);
+  sql += "CREATE SCHEMA reelstat;\n";
+  for (const snapshot::TableSpec* t : model_tables())
+    sql += create_view(*t);
+  sql += kRunsView;
   return sql;
 }
 
