@@ -17,6 +17,8 @@ git ls-files -- 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp
 
 echo "== build (release) and test"
 bash scripts/build.sh build
+echo "== layout: libpq only in the PostgreSQL backend, no circle of files, functions of at most 60 lines"
+python3 scripts/check_layout.py build
 (cd build && ctest --output-on-failure -j"$(nproc)")
 
 echo "== the dashboard in a real browser (Debian's chromium; playwright-core pinned in tests/browser)"

@@ -10,6 +10,7 @@
 #include "common/utc_time.hpp"
 #include "postgres_server.hpp"
 #include "store/key_store.hpp"
+#include "store/open_store.hpp"
 #include "store/postgres/pg_connection.hpp"
 #include "store/run_store.hpp"
 

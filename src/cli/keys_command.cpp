@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "store/key_store.hpp"
+#include "store/open_store.hpp"
 
 namespace reelstat::cli {
 

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "store/open_store.hpp"
 #include "store/run_store.hpp"
 
 namespace reelstat::cli {

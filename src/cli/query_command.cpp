@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "query/router.hpp"
 #include "snapshot/sqlite_snapshot.hpp"
+#include "store/open_store.hpp"
 
 namespace reelstat::cli {
 namespace {

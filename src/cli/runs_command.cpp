@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "store/open_store.hpp"
 #include "store/run_store.hpp"
 
 namespace reelstat::cli {

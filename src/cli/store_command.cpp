@@ -1,9 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "store/postgres/pg_connection.hpp"
-#include "store/postgres/pg_run_store.hpp"
-#include "store/postgres/pg_schema.hpp"
+#include "store/open_store.hpp"
 
 namespace reelstat::cli {
 
@@ -15,17 +13,15 @@ int store_init_command(const store::StoreLocation& location) {
                  "directory needs no setup\n";
     return 2;
   }
-  store::pg::Connection connection(location.url, "reelstat store init");
-  const auto applied = store::pg::migrate(connection);
-  if (applied.empty()) {
-    std::cout << "the store " << connection.describe() << " is up to date (schema version "
-              << store::pg::kStoreSchemaVersion << ")\n";
+  const store::StoreInit init = store::init_shared_store(location.url);
+  if (init.applied.empty()) {
+    std::cout << "the store " << init.store << " is up to date (schema version " << init.schema_version
+              << ")\n";
     return 0;
   }
-  for (int version : applied)
+  for (int version : init.applied)
     std::cout << "applied migration " << version << "\n";
-  std::cout << "the store " << connection.describe() << " is at schema version "
-            << store::pg::kStoreSchemaVersion << "\n";
+  std::cout << "the store " << init.store << " is at schema version " << init.schema_version << "\n";
   return 0;
 }
 

@@ -1,4 +1,5 @@
 #include "ingest/ingest_run.hpp"
+#include "store/open_store.hpp"
 
 #include <chrono>
 #include <optional>

@@ -11,7 +11,6 @@
 #include "snapshot/sqlite.hpp"
 #include "store/data_dir.hpp"
 #include "store/ledger.hpp"
-#include "store/postgres/pg_key_store.hpp"
 #include "store/run_store.hpp"
 
 namespace reelstat::store {
@@ -171,11 +170,6 @@ std::string hash_api_key(std::string_view key) {
 
 std::unique_ptr<KeyStore> open_sqlite_key_store(const std::filesystem::path& path) {
   return std::make_unique<SqliteKeyStore>(path);
-}
-
-std::unique_ptr<KeyStore> open_key_store(const StoreLocation& location) {
-  if (location.shared()) return pg::open_pg_key_store(location.url);
-  return open_sqlite_key_store(DataDir(location.data_dir).keys_path());
 }
 
 }  // namespace reelstat::store

@@ -69,8 +69,6 @@ class KeyStore {
 };
 
 std::unique_ptr<KeyStore> open_sqlite_key_store(const std::filesystem::path& path);
-// The key store of a location: its PostgreSQL store, else DIR/keys.sqlite.
-std::unique_ptr<KeyStore> open_key_store(const StoreLocation& location);
 
 // A server's copy of the fleet's active keys (hashes, names, limits; never a key), so that it can
 // authenticate after a restart while the shared store is down. One key per line.

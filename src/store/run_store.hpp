@@ -61,10 +61,6 @@ struct StoreLocation {
 
 enum class StoreAccess { writer, reader };
 
-// A writer settles what an earlier killed writer left (its runs marked aborted, its files
-// removed) before returning; throws Error naming the holder when another writer is active.
-std::unique_ptr<RunStore> open_run_store(const StoreLocation& location, StoreAccess access);
-
 // The embedded store: DIR's CURRENT pointer, snapshots and ledger.
 std::unique_ptr<RunStore> open_local_run_store(const std::filesystem::path& data_dir, StoreAccess access);
 
