@@ -17,14 +17,8 @@ SERVER_THREADS=${SERVER_THREADS:-2}  # reelstat threads and nginx workers
 RS_PORT=18181
 NGINX_PORT=18182
 
-if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  # Keep Debian's postinst from starting a system-wide nginx on port 80.
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-  $SUDO chmod +x /usr/sbin/policy-rc.d
-  $SUDO apt-get install -y -q wrk nginx-core >/dev/null
-  $SUDO rm -f /usr/sbin/policy-rc.d
-fi
+source scripts/lib.sh
+require_tools wrk nginx
 bash scripts/build.sh build >/dev/null
 
 work=$(mktemp -d /tmp/reelstat-http-bench.XXXXXX)

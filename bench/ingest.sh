@@ -16,12 +16,8 @@ SIZES=${SIZES:-"1x 10x 100x"}
 declare -A ROWS=([1x]=45466 [10x]=454660 [100x]=4546600)
 PY=/usr/bin/python3  # Debian's, where python3-pandas lives
 
-SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-missing=()
-[ -x /usr/bin/time ] || missing+=(time)
-$PY -c 'import pandas' 2>/dev/null || missing+=(python3-pandas)
-command -v node >/dev/null || missing+=(nodejs npm)
-if ((${#missing[@]})); then $SUDO apt-get install -y -q "${missing[@]}" >/dev/null; fi
+source scripts/lib.sh
+require_tools /usr/bin/time python3:pandas node npm
 [ -d bench/duckdb/node_modules/@duckdb/node-api ] || (cd bench/duckdb && npm ci --no-audit --no-fund >/dev/null)
 bash scripts/build.sh build >/dev/null
 

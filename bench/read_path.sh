@@ -18,10 +18,8 @@ BENCH_DIR=${BENCH_DIR:-/tmp/reelstat-read-bench}
 CACHE_BYTES=${CACHE_BYTES:-268435456}
 PORT=18191
 bin=$PWD/build/reelstat
-if ! command -v wrk >/dev/null; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get install -y -q wrk >/dev/null
-fi
+source scripts/lib.sh
+require_tools wrk
 bash scripts/build.sh build >/dev/null
 mkdir -p "$BENCH_DIR" bench/out
 

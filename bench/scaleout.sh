@@ -15,7 +15,8 @@ DURATION=${DURATION:-10s}
 export CLUSTER_DIR=$(mktemp -d /tmp/reelstat-scaleout.XXXXXX)
 export CLUSTER_PORT=${CLUSTER_PORT:-18500}
 [ "$(id -u)" -eq 0 ] && chmod 755 "$CLUSTER_DIR"
-command -v wrk >/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo; $SUDO apt-get install -y -q wrk >/dev/null; }
+source scripts/lib.sh
+require_tools wrk
 bash scripts/build.sh build >/dev/null
 trap 'bash scripts/cluster.sh stop >/dev/null 2>&1 || true; rm -rf "$CLUSTER_DIR"' EXIT
 out=bench/out/scaleout.md

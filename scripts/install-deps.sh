@@ -19,6 +19,8 @@ packages=(
 # Node.js and npm: the dashboard's charting library (web/, compiled into the binary), the browser
 # tests' driver and the OpenAPI linter, each from its lockfile; a machine that has them keeps its own.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+# --bench: what bench/*.sh measure with besides (they check for it and never install it themselves).
+[ "${1:-}" = "--bench" ] && packages+=(wrk time python3-pandas)
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
