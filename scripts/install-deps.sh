@@ -20,7 +20,7 @@ packages=(
 # tests' driver and the OpenAPI linter, each from its lockfile; a machine that has them keeps its own.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 # --bench: what bench/*.sh measure with besides (they check for it and never install it themselves).
-[ "${1:-}" = "--bench" ] && packages+=(wrk time python3-pandas)
+if [ "${1:-}" = "--bench" ]; then packages+=(wrk time python3-pandas); fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
