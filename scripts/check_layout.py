@@ -3,7 +3,9 @@
 
   1. libpq is included only by the PostgreSQL backend (src/store/postgres/).
   2. No circle of files: a file is a header and its .cpp together, and A -> B when A includes B.
-  3. No function in src/ over 60 lines (clang-tidy's readability-function-size, on the build's
+  3. The README's layer graph (between <!-- layers: begin --> and <!-- layers: end -->) is the
+     build's: one edge A --> B for each layer B in the LAYERS of src/A/CMakeLists.txt.
+  4. No function in src/ over 60 lines (clang-tidy's readability-function-size, on the build's
      compile_commands.json), except the ones listed below, which are still to be split: the list
      may only shrink.
 Exits 1 naming every breach.
@@ -64,6 +66,28 @@ def check_cycles(files):
     return problems
 
 
+def check_layer_graph():
+    built = set()
+    for layer in os.listdir(os.path.join(ROOT, "src")):
+        cmake = os.path.join(ROOT, "src", layer, "CMakeLists.txt")
+        if not os.path.exists(cmake):
+            continue
+        with open(cmake, encoding="utf-8") as f:
+            text = f.read()
+        declared = re.search(r"reelstat_layer\((\w+)", text)
+        uses = re.search(r"^\s*LAYERS ([^\n]*)", text, re.M)
+        if declared and uses:
+            built |= {(declared.group(1), used) for used in uses.group(1).replace(")", " ").split()}
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    block = re.search(r"<!-- layers: begin -->(.*?)<!-- layers: end -->", readme, re.S)
+    if not block:
+        return ["README.md has no layer graph (<!-- layers: begin --> ... <!-- layers: end -->)"]
+    drawn = set(re.findall(r"^\s*(\w+) --> (\w+)\s*$", block.group(1), re.M))
+    return ([f"README's layer graph lacks {a} --> {b} (src/{a}/CMakeLists.txt uses {b})" for a, b in sorted(built - drawn)] +
+            [f"README's layer graph shows {a} --> {b}, which src/{a}/CMakeLists.txt does not use" for a, b in sorted(drawn - built)])
+
+
 def check_function_size(build_dir):
     database = os.path.join(build_dir, "compile_commands.json")
     if not os.path.exists(database):
@@ -81,12 +105,15 @@ def check_function_size(build_dir):
 def main():
     build_dir = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build"))
     files = sorted(sources())
-    problems = check_libpq(files) + check_cycles(files) + check_function_size(build_dir)
+    problems = check_libpq(files) + check_cycles(files) + check_layer_graph()
+    if not problems:  # the slow one last
+        problems = check_function_size(build_dir)
     for p in problems:
         print(p)
     if problems:
         return 1
-    print(f"layout: libpq only in src/store/postgres/, no circle of files, no function over {MAX_LINES} lines "
+    print(f"layout: libpq only in src/store/postgres/, no circle of files, README's layer graph is the build's, "
+          f"no function over {MAX_LINES} lines "
           f"but {', '.join(sorted(STILL_LONG))}")
     return 0
 
