@@ -158,10 +158,15 @@ void ControlLoop::report_key_use(std::string& error) {
   if (now < next_report_ || !upstream_->records_use()) return;
   next_report_ = now + kKeyUseReportInterval;
   try {
-    parts_.keys.report_usage([this](const auto& uses) { upstream_->record_use(uses); });
+    record_key_uses();
   } catch (const std::exception& e) {
     error = std::string("could not record key uses (kept for the next report): ") + e.what();
   }
+}
+
+// The uses counted since the last report, to the upstream; kept for the next report if it fails.
+void ControlLoop::record_key_uses() {
+  parts_.keys.report_usage([this](const auto& uses) { upstream_->record_use(uses); });
 }
 
 void ControlLoop::keep_house() {
@@ -191,8 +196,7 @@ void ControlLoop::publish_status(const std::string& error) {
 void ControlLoop::finish() {
   upstream_->leave(kLastReportDeadline);
   try {
-    if (upstream_->records_use())
-      parts_.keys.report_usage([this](const auto& uses) { upstream_->record_use(uses); });
+    if (upstream_->records_use()) record_key_uses();
   } catch (const std::exception& e) {
     log(fmt::format("could not record the last key uses: {}", e.what()));
   }

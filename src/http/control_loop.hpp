@@ -62,6 +62,7 @@ class ControlLoop {
   void apply(const Exchange& x, bool reload);
   void serve_run(int64_t run, bool reload);
   void report_key_use(std::string& error);
+  void record_key_uses();
   void keep_house();
   void publish_status(const std::string& error);
   void finish();

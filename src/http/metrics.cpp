@@ -146,18 +146,17 @@ void Metrics::render_snapshot(std::string& out, const SnapshotHolder& holder, co
   if (live->index) render_served(out, *live, help);
 }
 
-void Metrics::render_served(std::string& out, const LiveSnapshot& served, const HelpLine& help) const {
-  const LiveSnapshot* live = &served;
+void Metrics::render_served(std::string& out, const LiveSnapshot& live, const HelpLine& help) const {
   const auto now = std::chrono::system_clock::now();
   help("reelstat_snapshot_run_id", "gauge", "Run id of the snapshot being served.");
-  out += fmt::format("reelstat_snapshot_run_id {}\n", live->run_id);
+  out += fmt::format("reelstat_snapshot_run_id {}\n", live.run_id);
   help("reelstat_snapshot_age_seconds", "gauge", "Seconds since the served snapshot's ingest started.");
   out += fmt::format("reelstat_snapshot_age_seconds {}\n",
-                     std::chrono::duration_cast<std::chrono::seconds>(now - live->ingested_at).count());
+                     std::chrono::duration_cast<std::chrono::seconds>(now - live.ingested_at).count());
   help("reelstat_snapshot_loaded_seconds", "gauge", "Seconds since this server loaded the served snapshot.");
   out += fmt::format("reelstat_snapshot_loaded_seconds {}\n",
-                     std::chrono::duration_cast<std::chrono::seconds>(now - live->loaded_at).count());
-  const auto& report = live->report;
+                     std::chrono::duration_cast<std::chrono::seconds>(now - live.loaded_at).count());
+  const auto& report = live.report;
   if (report.is_object() && report.contains("records")) {
     help("reelstat_ingest_records", "gauge", "Records of the served snapshot's ingest run, by outcome.");
     for (const char* kind : {"read", "loaded", "rejected"})
@@ -172,7 +171,7 @@ void Metrics::render_served(std::string& out, const LiveSnapshot& served, const 
         out +=
             fmt::format("reelstat_ingest_rejected_records{{reason=\"{}\"}} {}\n", reason, n.get<uint64_t>());
     help("reelstat_snapshot_movies", "gauge", "Movies in the served snapshot.");
-    out += fmt::format("reelstat_snapshot_movies {}\n", live->index->meta().movies);
+    out += fmt::format("reelstat_snapshot_movies {}\n", live.index->meta().movies);
   }
 }
 

@@ -41,14 +41,21 @@ std::vector<std::string> split_path(std::string_view path) {
 
 // Whether `segments` have the shape of a route template: its literal segments, and any one segment
 // for each {name}.
+// The next segment of a route template, taken off the front of `rest` ("/v1/companies/{id}" after
+// the leading slash).
+std::string_view take_part(std::string_view& rest) {
+  const size_t slash = rest.find('/');
+  const std::string_view part = rest.substr(0, slash);
+  rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+  return part;
+}
+
 bool has_shape(std::string_view route, const std::vector<std::string>& segments) {
   route.remove_prefix(1);
   for (const std::string& segment : segments) {
     if (route.empty()) return false;
-    const size_t slash = route.find('/');
-    const std::string_view part = route.substr(0, slash);
+    const std::string_view part = take_part(route);
     if (part.front() != '{' && part != segment) return false;
-    route = slash == std::string_view::npos ? std::string_view{} : route.substr(slash + 1);
   }
   return route.empty();
 }
@@ -78,11 +85,10 @@ PathValues path_values(Route r, const std::vector<std::string>& s) {
   v.kind = s[1] == "genres" ? OwnerKind::genre : OwnerKind::company;
   std::string_view route = route_info(r).path.substr(1);
   for (size_t i = 0; i < s.size(); ++i) {
-    const std::string_view part = route.substr(0, route.find('/'));
+    const std::string_view part = take_part(route);
     if (part == "{id}")
       v.id = path_integer(s[i], std::string(model::kOwnerKindNames(v.kind)) + " id", kMinId, kMaxId);
     if (part == "{year}") v.year = year_segment(s[i]);
-    route.remove_prefix(std::min(route.size(), part.size() + 1));
   }
   return v;
 }
