@@ -3,9 +3,13 @@
 
   1. libpq is included only by the PostgreSQL backend (src/store/postgres/).
   2. No circle of files: a file is a header and its .cpp together, and A -> B when A includes B.
-  3. The README's layer graph (between <!-- layers: begin --> and <!-- layers: end -->) is the
-     build's: one edge A --> B for each layer B in the LAYERS of src/A/CMakeLists.txt.
-  4. No function in src/ over 60 lines (clang-tidy's readability-function-size, on the build's
+  3. Each file includes headers of its own layer and of the layers its CMakeLists.txt LAYERS names,
+     nothing else. The include roots enforce this for the top folders of src/; a layer in a folder
+     of another (store/local, store/postgres inside store) shares that folder's include root, so
+     only this check keeps store from reaching into its backends, or one backend into the other.
+  4. The README's layer graph (between <!-- layers: begin --> and <!-- layers: end -->) is the
+     build's: one edge A --> B for each layer B in the LAYERS of A's CMakeLists.txt.
+  5. No function in src/ over 60 lines (clang-tidy's readability-function-size, on the build's
      compile_commands.json), except the ones listed below, which are still to be split: the list
      may only shrink.
 Exits 1 naming every breach.
@@ -66,26 +70,55 @@ def check_cycles(files):
     return problems
 
 
-def check_layer_graph():
-    built = set()
-    for layer in os.listdir(os.path.join(ROOT, "src")):
-        cmake = os.path.join(ROOT, "src", layer, "CMakeLists.txt")
-        if not os.path.exists(cmake):
+def layers():
+    """{name: (folder under src/, LAYERS)} from every reelstat_layer(NAME [DIR folder] ... LAYERS ...)."""
+    found = {}
+    for folder, _, names in os.walk(os.path.join(ROOT, "src")):
+        if "CMakeLists.txt" not in names:
             continue
-        with open(cmake, encoding="utf-8") as f:
+        with open(os.path.join(folder, "CMakeLists.txt"), encoding="utf-8") as f:
             text = f.read()
-        declared = re.search(r"reelstat_layer\((\w+)", text)
+        declared = re.search(r"reelstat_layer\((\w+)(?:\s+DIR\s+(\S+))?", text)
         uses = re.search(r"^\s*LAYERS ([^\n]*)", text, re.M)
         if declared and uses:
-            built |= {(declared.group(1), used) for used in uses.group(1).replace(")", " ").split()}
+            name = declared.group(1)
+            found[name] = (declared.group(2) or name, uses.group(1).replace(")", " ").split())
+    return found
+
+
+def layer_of(path, known):
+    """The layer whose folder holds `path` (the deepest one); None for cli, which sees every layer."""
+    best = None
+    for name, (folder, _) in known.items():
+        if path.startswith(folder + "/") and (best is None or len(folder) > len(known[best][0])):
+            best = name
+    return best
+
+
+def check_layer_includes(files):
+    known, problems = layers(), []
+    for f in files:
+        mine = layer_of(f, known)
+        if mine is None:
+            continue
+        allowed = {mine, *known[mine][1]}
+        for inc in includes(f):
+            theirs = layer_of(inc, known) if os.path.exists(os.path.join(ROOT, "src", inc)) else None
+            if theirs is not None and theirs not in allowed:
+                problems.append(f"src/{f} (layer {mine}) includes {inc} of layer {theirs}, which {mine}'s LAYERS does not name")
+    return problems
+
+
+def check_layer_graph():
+    built = {(name, used) for name, (_, uses) in layers().items() for used in uses}
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
         readme = f.read()
     block = re.search(r"<!-- layers: begin -->(.*?)<!-- layers: end -->", readme, re.S)
     if not block:
         return ["README.md has no layer graph (<!-- layers: begin --> ... <!-- layers: end -->)"]
     drawn = set(re.findall(r"^\s*(\w+) --> (\w+)\s*$", block.group(1), re.M))
-    return ([f"README's layer graph lacks {a} --> {b} (src/{a}/CMakeLists.txt uses {b})" for a, b in sorted(built - drawn)] +
-            [f"README's layer graph shows {a} --> {b}, which src/{a}/CMakeLists.txt does not use" for a, b in sorted(drawn - built)])
+    return ([f"README's layer graph lacks {a} --> {b} (layer {a}'s CMakeLists.txt uses {b})" for a, b in sorted(built - drawn)] +
+            [f"README's layer graph shows {a} --> {b}, which layer {a}'s CMakeLists.txt does not use" for a, b in sorted(drawn - built)])
 
 
 def check_function_size(build_dir):
@@ -105,14 +138,15 @@ def check_function_size(build_dir):
 def main():
     build_dir = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build"))
     files = sorted(sources())
-    problems = check_libpq(files) + check_cycles(files) + check_layer_graph()
+    problems = check_libpq(files) + check_cycles(files) + check_layer_includes(files) + check_layer_graph()
     if not problems:  # the slow one last
         problems = check_function_size(build_dir)
     for p in problems:
         print(p)
     if problems:
         return 1
-    print(f"layout: libpq only in src/store/postgres/, no circle of files, README's layer graph is the build's, "
+    print(f"layout: libpq only in src/store/postgres/, no circle of files, each file includes only the layers its "
+          f"own names, README's layer graph is the build's, "
           f"no function over {MAX_LINES} lines "
           f"but {', '.join(sorted(STILL_LONG))}")
     return 0

@@ -17,6 +17,7 @@
 #include "ingest/input_file.hpp"
 #include "ingest/raw_input.hpp"
 #include "store/key_store.hpp"
+#include "store/local/sqlite_key_store.hpp"
 #include "test_support.hpp"
 
 namespace reelstat {
@@ -217,7 +218,7 @@ TEST_F(HostileInput, KeyLimitsAreFiniteAndPositiveWithAClearMessage) {
 // Issue 18.16: a server whose clock ran ten years ahead left "last used 2036" in `keys list` for
 // good. A reported time is never kept later than the recording store's own clock.
 TEST_F(HostileInput, AKeyUseFromTheFutureIsKeptAtNow) {
-  const auto keys = store::open_sqlite_key_store(dir_ / "keys.sqlite");
+  const auto keys = store::local::open_sqlite_key_store(dir_ / "keys.sqlite");
   keys->create("ahead", 50, 100);
   const auto hash = keys->active().at(0).hash;
   keys->record_use({{hash, 3, "2036-06-01T00:00:00Z"}});

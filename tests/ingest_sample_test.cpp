@@ -11,6 +11,7 @@
 #include "snapshot/reader.hpp"
 #include "snapshot/sqlite_snapshot.hpp"
 #include "store/data_dir.hpp"
+#include "store/local/local_backend.hpp"
 #include "test_support.hpp"
 
 namespace reelstat {
@@ -25,8 +26,8 @@ class SampleIngest : public ::testing::Test {
     dir_ = new TempDir();
     ingest::IngestOptions options;
     options.input = reelstat::testing::sample_csv();
-    options.data_dir = dir_->path();
-    result_ = new ingest::IngestResult(ingest::run_ingest(options));
+    result_ = new ingest::IngestResult(
+        ingest::run_ingest(options, *store::local::open_local_backend(dir_->path())));
     store::DataDir data(dir_->path());
     index_ = new snapshot::SqliteSnapshot(data.snapshot_path(*data.current_run()));
   }

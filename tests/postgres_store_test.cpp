@@ -10,7 +10,7 @@
 #include "common/utc_time.hpp"
 #include "postgres_server.hpp"
 #include "store/key_store.hpp"
-#include "store/open_store.hpp"
+#include "store/postgres/pg_backend.hpp"
 #include "store/postgres/pg_connection.hpp"
 #include "store/run_store.hpp"
 
@@ -213,7 +213,7 @@ TEST_F(PostgresStoreTest, KeyLimitsAreCheckedBeforeTheStoreIsWritten) {
 // store's own now.
 TEST_F(PostgresStoreTest, AKeyUseFromTheFutureIsKeptAtTheStoresNow) {
   init();
-  const auto keys = store::open_key_store(store::StoreLocation{url(), dir_ / "data"});
+  const auto keys = store::pg::open_pg_backend(url(), dir_ / "data")->open_keys();
   keys->create("ahead", 50, 100);
   keys->record_use({{keys->active().at(0).hash, 3, "2036-06-01T00:00:00Z"}});
   const auto listed = keys->list().at(0);

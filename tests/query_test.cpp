@@ -9,6 +9,7 @@
 #include "snapshot/reader.hpp"
 #include "snapshot/sqlite_snapshot.hpp"
 #include "store/data_dir.hpp"
+#include "store/local/local_backend.hpp"
 #include "test_support.hpp"
 
 namespace reelstat {
@@ -78,8 +79,7 @@ class SmallApi : public ::testing::Test {
     reelstat::testing::write_file(dir_ / "small.csv", csv);
     ingest::IngestOptions options;
     options.input = dir_ / "small.csv";
-    options.data_dir = dir_ / "data";
-    ASSERT_EQ(ingest::run_ingest(options).exit_code, 0);
+    ASSERT_EQ(ingest::run_ingest(options, *store::local::open_local_backend(dir_ / "data")).exit_code, 0);
     store::DataDir data(dir_ / "data");
     index_ = std::make_unique<snapshot::SqliteSnapshot>(data.snapshot_path(*data.current_run()));
   }

@@ -12,7 +12,7 @@
 #include "snapshot/reader.hpp"
 #include "snapshot/sqlite.hpp"
 #include "store/data_dir.hpp"
-#include "store/ledger.hpp"
+#include "store/local/ledger.hpp"
 #include "test_support.hpp"
 
 namespace reelstat {
@@ -90,7 +90,7 @@ TEST(SigKill, CurrentSnapshotSurvivesAKillAtAnyMoment) {
   store::DataDir d(data);
   for (const auto& entry : std::filesystem::directory_iterator(data / "snapshots"))
     EXPECT_EQ(entry.path().string().find(".partial"), std::string::npos) << entry.path();
-  store::Ledger ledger(d.ledger_path());
+  store::local::Ledger ledger(d.ledger_path());
   int aborted = 0;
   for (const auto& run : ledger.all()) {
     EXPECT_NE(run.outcome, store::RunOutcome::running) << "run " << run.id;

@@ -5,11 +5,12 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/enum_names.hpp"
-#include "store/run_store.hpp"
+#include "store/backend.hpp"
 
 namespace reelstat::cli {
 
@@ -23,6 +24,8 @@ class StoreFlags {
   bool data_dir_named() const;
   std::filesystem::path data_dir() const;
   store::StoreLocation location() const;
+  // The backend at location(): opened once per command, here.
+  std::unique_ptr<store::Backend> backend() const;
 
  private:
   std::string data_dir_, store_;

@@ -9,10 +9,10 @@ namespace reelstat::cli {
 
 namespace {
 
-int ingest_command(ingest::IngestOptions options, bool json_report) {
+int ingest_command(ingest::IngestOptions options, const store::Backend& backend, bool json_report) {
   ProgressMeter meter;
   options.progress = [&](const ingest::ReadProgress& p) { meter.update(p); };
-  ingest::IngestResult result = ingest::run_ingest(options);
+  ingest::IngestResult result = ingest::run_ingest(options, backend);
   meter.finish();
   if (json_report)
     std::cout << result.report.to_json().dump(2) << "\n";
@@ -57,9 +57,7 @@ void add_ingest_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
   cmd->add_flag("--json", f->json, "Print the report as JSON");
   commands.push_back({cmd, [f, &flags] {
                         f->options.input = f->input;
-                        f->options.data_dir = flags.data_dir();
-                        f->options.store_url = flags.location().url;
-                        return ingest_command(f->options, f->json);
+                        return ingest_command(f->options, *flags.backend(), f->json);
                       }});
 }
 

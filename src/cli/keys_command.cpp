@@ -3,16 +3,15 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "store/backend.hpp"
 #include "store/key_store.hpp"
-#include "store/open_store.hpp"
 
 namespace reelstat::cli {
 
 namespace {
 
-int keys_create_command(const store::StoreLocation& location, const std::string& name, double rate,
-                        int64_t burst) {
-  const auto keys = store::open_key_store(location);
+int keys_create_command(const store::Backend& backend, const std::string& name, double rate, int64_t burst) {
+  const auto keys = backend.open_keys();
   const std::string key = keys->create(name, rate, burst);
   std::cerr << fmt::format("created key '{}' ({} requests/s, burst {}). It is shown once; store it now:\n",
                            name, rate, burst);
@@ -20,8 +19,8 @@ int keys_create_command(const store::StoreLocation& location, const std::string&
   return 0;
 }
 
-int keys_list_command(const store::StoreLocation& location) {
-  const auto all = store::open_key_store(location)->list();
+int keys_list_command(const store::Backend& backend) {
+  const auto all = backend.open_keys()->list();
   if (all.empty()) {
     std::cout << "no keys yet; create one with `reelstat keys create --name NAME`\n";
     return 0;
@@ -37,8 +36,8 @@ int keys_list_command(const store::StoreLocation& location) {
   return 0;
 }
 
-int keys_revoke_command(const store::StoreLocation& location, const std::string& name) {
-  if (!store::open_key_store(location)->revoke(name)) {
+int keys_revoke_command(const store::Backend& backend, const std::string& name) {
+  if (!backend.open_keys()->revoke(name)) {
     std::cerr << "reelstat keys revoke: no active key named '" << name << "'\n";
     return 1;
   }
@@ -65,14 +64,14 @@ void add_keys_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
       ->capture_default_str();
   flags.add_store(create);
   commands.push_back(
-      {create, [f, &flags] { return keys_create_command(flags.location(), f->name, f->rate, f->burst); }});
+      {create, [f, &flags] { return keys_create_command(*flags.backend(), f->name, f->rate, f->burst); }});
   auto* list = cmd->add_subcommand("list", "List keys (never the keys themselves)");
   flags.add_store(list);
-  commands.push_back({list, [&flags] { return keys_list_command(flags.location()); }});
+  commands.push_back({list, [&flags] { return keys_list_command(*flags.backend()); }});
   auto* revoke = cmd->add_subcommand("revoke", "Revoke a key by name");
   revoke->add_option("NAME", f->name, "The key's name")->required();
   flags.add_store(revoke);
-  commands.push_back({revoke, [f, &flags] { return keys_revoke_command(flags.location(), f->name); }});
+  commands.push_back({revoke, [f, &flags] { return keys_revoke_command(*flags.backend(), f->name); }});
 }
 
 }  // namespace reelstat::cli

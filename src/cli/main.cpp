@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/open_backend.hpp"
 
 namespace reelstat::cli {
 
@@ -41,6 +42,10 @@ std::filesystem::path StoreFlags::data_dir() const {
 
 store::StoreLocation StoreFlags::location() const {
   return {store_.empty() ? from_environment("REELSTAT_STORE") : store_, data_dir()};
+}
+
+std::unique_ptr<store::Backend> StoreFlags::backend() const {
+  return open_backend(location());
 }
 
 }  // namespace reelstat::cli

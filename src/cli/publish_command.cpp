@@ -1,15 +1,15 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "store/open_store.hpp"
+#include "store/backend.hpp"
 #include "store/run_store.hpp"
 
 namespace reelstat::cli {
 
 namespace {
 
-int publish_command(const store::StoreLocation& location, int64_t run_id) {
-  const auto store = store::open_run_store(location, store::StoreAccess::writer);
+int publish_command(const store::Backend& backend, int64_t run_id) {
+  const auto store = backend.open_runs(store::StoreAccess::writer);
   auto run = store->find(run_id);
   if (!run) {
     std::cerr << "reelstat publish: there is no run " << run_id << " (see `reelstat runs`)\n";
@@ -50,7 +50,7 @@ void add_publish_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
   auto* cmd = app.add_subcommand("publish", "Make the snapshot of an earlier run current again (rollback)");
   cmd->add_option("RUN_ID", *run_id, "Run id, from `reelstat runs`")->required()->check(CLI::PositiveNumber);
   flags.add_store(cmd);
-  commands.push_back({cmd, [run_id, &flags] { return publish_command(flags.location(), *run_id); }});
+  commands.push_back({cmd, [run_id, &flags] { return publish_command(*flags.backend(), *run_id); }});
 }
 
 }  // namespace reelstat::cli

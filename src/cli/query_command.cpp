@@ -4,7 +4,7 @@
 #include "cli/commands.hpp"
 #include "query/router.hpp"
 #include "snapshot/sqlite_snapshot.hpp"
-#include "store/open_store.hpp"
+#include "store/backend.hpp"
 
 namespace reelstat::cli {
 namespace {
@@ -24,13 +24,13 @@ int exit_code_for(const query::Response& response) {
 
 namespace {
 
-int query_command(const store::StoreLocation& location, const std::string& target) {
+int query_command(const store::Backend& backend, const std::string& target) {
   std::unique_ptr<snapshot::SnapshotView> index;
   try {
     // With a shared store, the current run's snapshot is fetched into the data directory once
     // (verified by its SHA-256) and answered from there, as a server does. Either way the file is
     // checked against its seal before it is read.
-    const auto store = store::open_run_store(location, store::StoreAccess::reader);
+    const auto store = backend.open_runs(store::StoreAccess::reader);
     if (auto current = store->current_run())
       index = std::make_unique<snapshot::SqliteSnapshot>(store->local_snapshot(*current));
   } catch (const Error& e) {
@@ -51,7 +51,7 @@ void add_query_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
       "query", "Print what GET PATH returns (JSON; CSV with ?format=csv), from the current snapshot");
   cmd->add_option("PATH", *target, "e.g. '/v1/companies/3/years?from=1995&to=2000'")->required();
   flags.add_store(cmd);
-  commands.push_back({cmd, [target, &flags] { return query_command(flags.location(), *target); }});
+  commands.push_back({cmd, [target, &flags] { return query_command(*flags.backend(), *target); }});
 }
 
 }  // namespace reelstat::cli

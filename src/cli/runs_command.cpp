@@ -5,15 +5,15 @@
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
-#include "store/open_store.hpp"
+#include "store/backend.hpp"
 #include "store/run_store.hpp"
 
 namespace reelstat::cli {
 
 namespace {
 
-int runs_command(const store::StoreLocation& location, bool json) {
-  const auto store = store::open_run_store(location, store::StoreAccess::reader);
+int runs_command(const store::Backend& backend, bool json) {
+  const auto store = backend.open_runs(store::StoreAccess::reader);
   // A damaged CURRENT is said, not a reason to hide the ledger that tells how to repair it.
   std::optional<int64_t> current;
   try {
@@ -71,7 +71,7 @@ void add_runs_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
   auto* cmd = app.add_subcommand("runs", "List the run ledger: one line per ingest");
   flags.add_store(cmd);
   cmd->add_flag("--json", *json, "Print the ledger as JSON");
-  commands.push_back({cmd, [json, &flags] { return runs_command(flags.location(), *json); }});
+  commands.push_back({cmd, [json, &flags] { return runs_command(*flags.backend(), *json); }});
 }
 
 }  // namespace reelstat::cli

@@ -14,13 +14,13 @@ void append_error(std::string& errors, const std::string& error) {
 
 }  // namespace
 
-LocalUpstream::LocalUpstream(store::DataDir dir, bool follow_keys)
-    : dir_(std::move(dir)), follow_keys_(follow_keys) {}
+LocalUpstream::LocalUpstream(const store::Backend& backend, bool follow_keys)
+    : backend_(backend), dir_(backend.data_dir()), follow_keys_(follow_keys) {}
 
 LocalUpstream::~LocalUpstream() = default;
 
 store::KeyStore& LocalUpstream::key_store() {
-  if (!key_store_) key_store_ = store::open_sqlite_key_store(dir_.keys_path());
+  if (!key_store_) key_store_ = backend_.open_keys();
   return *key_store_;
 }
 

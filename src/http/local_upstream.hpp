@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "http/upstream.hpp"
+#include "store/backend.hpp"
 #include "store/data_dir.hpp"
 
 namespace reelstat::http {
@@ -10,7 +11,8 @@ namespace reelstat::http {
 // when `follow_keys`, that is with auth on). Waiting is plain polling: nothing announces a change.
 class LocalUpstream : public Upstream {
  public:
-  LocalUpstream(store::DataDir dir, bool follow_keys);
+  // `backend` outlives this.
+  LocalUpstream(const store::Backend& backend, bool follow_keys);
   ~LocalUpstream() override;
 
   void join(const std::string&) override {}
@@ -26,6 +28,7 @@ class LocalUpstream : public Upstream {
  private:
   store::KeyStore& key_store();
 
+  const store::Backend& backend_;
   store::DataDir dir_;
   bool follow_keys_;
   // Opened once and kept: reopening it at each poll needs descriptors, and when they ran out the

@@ -1,46 +1,260 @@
 #include "http/serve_config.hpp"
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <stdexcept>
+
+#include "store/key_store.hpp"
 
 namespace reelstat::http {
 namespace {
 
 template <typename T>
-T required_type(const toml::node& node, const std::string& key) {
-  auto value = node.value<T>();
-  if (!value) throw std::runtime_error("config: '" + key + "' has the wrong type");
-  return *value;
+using Field = T& (*)(ServeSettings&);
+
+[[noreturn]] void refuse(std::string_view key, std::string_view why) {
+  throw std::runtime_error(fmt::format("'{}' {}", key, why));
 }
 
-int64_t positive(const toml::node& node, const std::string& key) {
-  auto v = required_type<int64_t>(node, key);
-  if (v <= 0) throw std::runtime_error("config: '" + key + "' must be positive");
-  return v;
+template <typename T>
+const T& as(const SettingValue& value, std::string_view key, std::string_view takes) {
+  if (const T* v = std::get_if<T>(&value)) return *v;
+  refuse(key, fmt::format("has the wrong type (it takes {})", takes));
+}
+
+// A flag's text as a whole number, or the text itself (then refused as the wrong type).
+SettingValue integer_text(const std::string& text) {
+  int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec == std::errc() && end == text.data() + text.size()) return n;
+  return text;
+}
+
+SettingValue number_text(const std::string& text) {
+  double d = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+  if (ec == std::errc() && end == text.data() + text.size()) return d;
+  return text;
+}
+
+std::string in_quotes(const std::string& text) {
+  return "\"" + text + "\"";
+}
+std::string in_quotes(const std::filesystem::path& path) {
+  return in_quotes(path.string());
+}
+
+Setting make(std::string_view key, std::string_view takes, std::string_view help,
+             std::function<void(ServeSettings&, const SettingValue&)> set,
+             std::function<SettingValue(const std::string&)> parse,
+             std::function<std::string(ServeSettings)> show) {
+  Setting setting;
+  setting.key = key;
+  setting.takes = takes;
+  setting.help = help;
+  setting.set = std::move(set);
+  setting.parse = std::move(parse);
+  setting.show = std::move(show);
+  return setting;
+}
+
+template <typename T>
+Setting text(std::string_view key, std::string_view help, Field<T> field) {
+  return make(
+      key, "text", help,
+      [=](ServeSettings& s, const SettingValue& v) { field(s) = as<std::string>(v, key, "text"); },
+      [](const std::string& t) -> SettingValue { return t; },
+      [=](ServeSettings s) { return in_quotes(field(s)); });
+}
+
+template <typename T>
+Setting whole(std::string_view key, std::string_view takes, std::string_view help, Field<T> field,
+              int64_t low, int64_t high) {
+  return make(
+      key, takes, help,
+      [=](ServeSettings& s, const SettingValue& v) {
+        const int64_t n = as<int64_t>(v, key, takes);
+        if (n < low || n > high) refuse(key, fmt::format("must be {}, not {}", takes, n));
+        field(s) = static_cast<T>(n);
+      },
+      integer_text, [=](ServeSettings s) { return std::to_string(field(s)); });
+}
+
+Setting millis(std::string_view key, std::string_view help, Field<std::chrono::milliseconds> field) {
+  static constexpr std::string_view takes = "milliseconds > 0";
+  return make(
+      key, takes, help,
+      [=](ServeSettings& s, const SettingValue& v) {
+        const int64_t n = as<int64_t>(v, key, takes);
+        if (n <= 0) refuse(key, fmt::format("must be positive, not {}", n));
+        field(s) = std::chrono::milliseconds(n);
+      },
+      integer_text, [=](ServeSettings s) { return std::to_string(field(s).count()); });
+}
+
+Setting rate(std::string_view key, std::string_view takes, std::string_view help, Field<double> field,
+             double low, double high) {
+  return make(
+      key, takes, help,
+      [=](ServeSettings& s, const SettingValue& v) {
+        const int64_t* whole_number = std::get_if<int64_t>(&v);
+        const double d = whole_number ? static_cast<double>(*whole_number) : as<double>(v, key, takes);
+        if (!(d >= low && d <= high)) refuse(key, fmt::format("must be {}, not {}", takes, d));
+        field(s) = d;
+      },
+      number_text, [=](ServeSettings s) { return fmt::format("{}", field(s)); });
+}
+
+Setting on_off(std::string_view key, std::string_view help, Field<bool> field) {
+  Setting setting = make(
+      key, "true or false", help,
+      [=](ServeSettings& s, const SettingValue& v) { field(s) = as<bool>(v, key, "true or false"); },
+      [](const std::string& t) -> SettingValue {
+        if (t == "true") return true;
+        if (t == "false") return false;
+        return t;
+      },
+      [=](ServeSettings s) { return std::string(field(s) ? "true" : "false"); });
+  setting.is_switch = true;
+  return setting;
 }
 
 // An origin is scheme://host[:port], as browsers send it: no path, no trailing slash.
-std::vector<std::string> origin_list(const toml::node& node, const std::string& key) {
-  const auto* array = node.as_array();
-  if (!array) throw std::runtime_error("config: '" + key + "' must be a list of origins");
-  std::vector<std::string> origins;
-  for (const auto& item : *array) {
-    auto origin = required_type<std::string>(item, key);
-    const size_t scheme = origin.find("://");
-    const bool valid =
-        origin == "*" || (scheme != std::string::npos && scheme > 0 &&
-                          origin.find('/', scheme + 3) == std::string::npos && origin.size() > scheme + 3);
-    if (!valid)
-      throw std::runtime_error("config: '" + key + "' holds '" + origin +
-                               "', which is not an origin like https://app.example.com");
-    origins.push_back(std::move(origin));
-  }
-  return origins;
+void check_origin(std::string_view key, const std::string& origin) {
+  const size_t scheme = origin.find("://");
+  const bool valid =
+      origin == "*" || (scheme != std::string::npos && scheme > 0 &&
+                        origin.find('/', scheme + 3) == std::string::npos && origin.size() > scheme + 3);
+  if (!valid)
+    refuse(key, fmt::format("holds '{}', which is not an origin like https://app.example.com", origin));
+}
+
+Setting origins(std::string_view key, std::string_view help, Field<std::vector<std::string>> field) {
+  static constexpr std::string_view takes = "list of origins";
+  Setting setting = make(
+      key, takes, help,
+      [=](ServeSettings& s, const SettingValue& v) {
+        const auto& list = as<std::vector<std::string>>(v, key, takes);
+        for (const auto& origin : list)
+          check_origin(key, origin);
+        field(s) = list;
+      },
+      [](const std::string& t) -> SettingValue { return std::vector<std::string>{t}; },
+      [=](ServeSettings s) {
+        std::string out = "[";
+        for (const auto& origin : field(s))
+          out += (out.size() > 1 ? ", \"" : "\"") + origin + "\"";
+        return out + "]";
+      });
+  setting.is_list = true;
+  return setting;
+}
+
+// A TOML value as the table takes it: a list of strings stays a list; anything else in a list is
+// the wrong type.
+SettingValue from_toml(const toml::node& node) {
+  if (auto b = node.value_exact<bool>()) return *b;
+  if (auto i = node.value_exact<int64_t>()) return *i;
+  if (auto d = node.value_exact<double>()) return *d;
+  if (auto s = node.value_exact<std::string>()) return *s;
+  std::vector<std::string> list;
+  if (const auto* array = node.as_array())
+    for (const auto& item : *array) {
+      auto s = item.value_exact<std::string>();
+      if (!s) return false;  // refused by every list setting as the wrong type
+      list.push_back(*s);
+    }
+  return list;
+}
+
+Setting with_note(Setting setting, std::string_view default_note) {
+  setting.default_note = default_note;
+  return setting;
+}
+
+Setting where_data_is(Setting setting, std::string_view default_note) {
+  setting.location = true;
+  return with_note(std::move(setting), default_note);
+}
+
+std::vector<Setting> make_table() {
+  using std::chrono::milliseconds;
+  constexpr auto max_burst = store::kMaxKeyBurst;
+  return {
+      text<std::string>(
+          "listen", "HOST:PORT to listen on", [](ServeSettings & s) -> auto& { return s.server.listen; }),
+      with_note(whole<unsigned>(
+                    "threads", "integer 1-256", "worker threads",
+                    [](ServeSettings & s) -> auto& { return s.server.threads; }, 1, 256),
+                "one per core"),
+      where_data_is(text<std::filesystem::path>(
+                        "data_dir", "the data directory; with a store, this server's copies of its snapshots",
+                        [](ServeSettings & s) -> auto& { return s.data_dir; }),
+                    "`$REELSTAT_DATA_DIR`, else `./reelstat-data`"),
+      where_data_is(text<std::string>(
+                        "store", "the shared PostgreSQL store to follow, a libpq URL",
+                        [](ServeSettings & s) -> auto& { return s.store; }),
+                    "`$REELSTAT_STORE`, else none (the data directory's own store)"),
+      on_off(
+          "auth", "ask for an API key (off: local use only, rate limits per client address)",
+          [](ServeSettings & s) -> auto& { return s.server.auth; }),
+      whole<size_t>(
+          "cache_bytes", "integer > 0", "rendered responses kept per snapshot, in bytes",
+          [](ServeSettings & s) -> auto& { return s.server.cache_bytes; }, 1, INT64_MAX),
+      whole<size_t>(
+          "max_connections", "integer > 0", "open connections at most",
+          [](ServeSettings & s) -> auto& { return s.server.max_connections; }, 1, INT64_MAX),
+      whole<size_t>(
+          "header_limit_bytes", "integer > 0", "request line and headers together, in bytes (431 beyond)",
+          [](ServeSettings & s) -> auto& { return s.server.header_limit_bytes; }, 1, INT64_MAX),
+      whole<size_t>(
+          "max_target_bytes", "integer > 0", "the request target alone, in bytes (414 beyond)",
+          [](ServeSettings & s) -> auto& { return s.server.max_target_bytes; }, 1, INT64_MAX),
+      millis("read_timeout_ms", "to receive a whole request, an idle keep-alive wait included",
+             [](ServeSettings& s) -> milliseconds& { return s.server.read_timeout; }),
+      millis("write_timeout_ms", "to send a whole response",
+             [](ServeSettings& s) -> milliseconds& { return s.server.write_timeout; }),
+      millis("poll_interval_ms", "how often the current run and the keys are looked at",
+             [](ServeSettings& s) -> milliseconds& { return s.server.poll_interval; }),
+      millis("shutdown_grace_ms", "after SIGTERM, how long requests in flight may take before a hard stop",
+             [](ServeSettings& s) -> milliseconds& { return s.server.shutdown_grace; }),
+      text<std::string>(
+          "access_log", "a file path, \"-\" for standard output, or \"off\"",
+          [](ServeSettings & s) -> auto& { return s.server.access_log; }),
+      text<std::string>(
+          "cache_control", "the Cache-Control of API answers",
+          [](ServeSettings & s) -> auto& { return s.server.cache_control; }),
+      origins(
+          "cors_origins", "browser origins (scheme://host[:port], or \"*\") that may read answers",
+          [](ServeSettings & s) -> auto& { return s.server.cors_origins; }),
+      rate(
+          "anonymous_rate", "number 0.001-1000000", "requests per second per client address, with auth off",
+          [](ServeSettings & s) -> auto& { return s.server.anonymous_rate; }, store::kMinKeyRate,
+          store::kMaxKeyRate),
+      whole<int64_t>(
+          "anonymous_burst", "integer 1-1000000000", "burst per client address, with auth off",
+          [](ServeSettings & s) -> auto& { return s.server.anonymous_burst; }, 1, max_burst),
+  };
 }
 
 }  // namespace
 
-ServeConfig load_serve_config(const std::filesystem::path& file, ServeConfig c) {
+const std::vector<Setting>& serve_settings() {
+  static const std::vector<Setting> table = make_table();
+  return table;
+}
+
+const Setting* find_serve_setting(std::string_view key) {
+  for (const auto& s : serve_settings())
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+ServeSettings load_serve_config(const std::filesystem::path& file, ServeSettings settings) {
   toml::table table;
   try {
     table = toml::parse_file(file.string());
@@ -48,49 +262,30 @@ ServeConfig load_serve_config(const std::filesystem::path& file, ServeConfig c) 
     throw std::runtime_error("config " + file.string() + ": " + std::string(e.description()));
   }
   for (const auto& entry : table) {
-    const std::string key(entry.first.str());
-    const auto& node = entry.second;  // a plain reference: clang 14 cannot capture structured bindings
-    auto ms = [&] { return std::chrono::milliseconds(positive(node, key)); };
-    if (key == "listen")
-      c.listen = required_type<std::string>(node, key);
-    else if (key == "threads")
-      c.threads = static_cast<unsigned>(positive(node, key));
-    else if (key == "data_dir")
-      c.data_dir = required_type<std::string>(node, key);
-    else if (key == "store")
-      c.store_url = required_type<std::string>(node, key);
-    else if (key == "auth")
-      c.auth = required_type<bool>(node, key);
-    else if (key == "cache_bytes")
-      c.cache_bytes = static_cast<size_t>(positive(node, key));
-    else if (key == "max_connections")
-      c.max_connections = static_cast<size_t>(positive(node, key));
-    else if (key == "header_limit_bytes")
-      c.header_limit_bytes = static_cast<size_t>(positive(node, key));
-    else if (key == "max_target_bytes")
-      c.max_target_bytes = static_cast<size_t>(positive(node, key));
-    else if (key == "read_timeout_ms")
-      c.read_timeout = ms();
-    else if (key == "write_timeout_ms")
-      c.write_timeout = ms();
-    else if (key == "poll_interval_ms")
-      c.poll_interval = ms();
-    else if (key == "shutdown_grace_ms")
-      c.shutdown_grace = ms();
-    else if (key == "access_log")
-      c.access_log = required_type<std::string>(node, key);
-    else if (key == "cache_control")
-      c.cache_control = required_type<std::string>(node, key);
-    else if (key == "cors_origins")
-      c.cors_origins = origin_list(node, key);
-    else if (key == "anonymous_rate")
-      c.anonymous_rate = required_type<double>(node, key);
-    else if (key == "anonymous_burst")
-      c.anonymous_burst = positive(node, key);
-    else
-      throw std::runtime_error("config " + file.string() + ": unknown key '" + key + "'");
+    const Setting* setting = find_serve_setting(entry.first.str());
+    const std::string where = "config " + file.string() + ": ";
+    if (!setting) throw std::runtime_error(where + "unknown key '" + std::string(entry.first.str()) + "'");
+    try {
+      setting->set(settings, from_toml(entry.second));
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(where + e.what());
+    }
   }
-  return c;
+  return settings;
+}
+
+std::string serve_settings_markdown() {
+  const ServeSettings defaults;
+  std::string out = "| key (flag) | takes | default | meaning |\n|---|---|---|---|\n";
+  for (const auto& s : serve_settings()) {
+    std::string flag(s.key);
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    const std::string shown = s.show(defaults);
+    const std::string value = shown == "[]" ? "none" : "`" + shown + "`";
+    out += fmt::format("| `{}` (`--{}{}`) | {} | {} | {} |\n", s.key, s.is_switch ? "[no-]" : "", flag,
+                       s.takes, s.default_note.empty() ? value : std::string(s.default_note), s.help);
+  }
+  return out;
 }
 
 }  // namespace reelstat::http

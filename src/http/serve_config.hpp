@@ -1,20 +1,24 @@
 #pragma once
+// The server's settings, stated once: serve_settings() is the table (key, what it takes, help, and
+// how each value is checked and stored) that the TOML loader reads, that `reelstat serve` makes its
+// flags from (--KEY, with '-' for '_'), and that the README's settings block is generated from
+// (checked by a test), as nginx declares its directives.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 namespace reelstat::http {
 
-// Everything `reelstat serve` can be told, with its defaults. A TOML file (--config) sets any of
-// them; command-line flags override the file.
+// What the server does, with its defaults.
 struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
-  unsigned threads = 0;            // 0: one per core
-  std::filesystem::path data_dir;  // with a store: this server's local copies of its snapshots
-  std::string store_url;           // a libpq URL: follow the shared PostgreSQL store (`store` key)
+  unsigned threads = 0;  // 0: one per core
   bool auth = true;
   size_t cache_bytes = 256u << 20;  // rendered responses kept per snapshot
   size_t max_connections = 10000;
@@ -35,7 +39,43 @@ struct ServeConfig {
   int64_t anonymous_burst = 100;
 };
 
-// Reads a TOML file over `base`. Unknown keys and wrong types are errors that name the key.
-ServeConfig load_serve_config(const std::filesystem::path& file, ServeConfig base);
+// Everything a config file or the flags can name: what the server does, and where its data is
+// (which the CLI opens as the server's store backend; the server itself never sees a URL).
+struct ServeSettings {
+  ServeConfig server;
+  std::filesystem::path data_dir;  // with a store: this server's local copies of its snapshots
+  std::string store;               // a libpq URL: follow the shared PostgreSQL store
+};
+
+// A value as a TOML file or a flag gives it, before it is checked.
+using SettingValue = std::variant<bool, int64_t, double, std::string, std::vector<std::string>>;
+
+struct Setting {
+  std::string_view key;    // in the TOML file; the flag is --key with '-' for '_'
+  std::string_view takes;  // for people: "integer 1-256", "milliseconds > 0", "list of origins"
+  std::string_view help;
+  bool is_switch = false;  // true/false: the flags are --key and --no-key
+  bool is_list = false;    // a list: its flag is given once per item
+  // data_dir and store: their flags are every command's --data-dir and --store (with the
+  // environment's REELSTAT_DATA_DIR and REELSTAT_STORE under them), not the server's own.
+  bool location = false;
+  std::string_view default_note;  // said instead of show(defaults) where the default is not a value
+  // Checks `value` and stores it, or throws std::runtime_error naming the key.
+  std::function<void(ServeSettings&, const SettingValue&)> set;
+  // A flag's text as this setting's value (a list flag is given once per item).
+  std::function<SettingValue(const std::string&)> parse;
+  // The setting's value in `settings`, as the README shows a default.
+  std::function<std::string(ServeSettings)> show;
+};
+
+const std::vector<Setting>& serve_settings();
+const Setting* find_serve_setting(std::string_view key);
+
+// Reads a TOML file over `base`. Unknown keys, wrong types and values out of range are errors that
+// name the key.
+ServeSettings load_serve_config(const std::filesystem::path& file, ServeSettings base);
+
+// The README's table of settings, generated from serve_settings() with their defaults.
+std::string serve_settings_markdown();
 
 }  // namespace reelstat::http

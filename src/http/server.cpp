@@ -131,9 +131,10 @@ struct Worker {
 };
 
 struct Server::State {
-  explicit State(ServeConfig c)
+  State(ServeConfig c, std::unique_ptr<store::Backend> b)
       : config(std::move(c)),
-        data_dir(config.data_dir),
+        backend(std::move(b)),
+        data_dir(backend->data_dir()),
         snapshots(data_dir, config.cache_bytes),
         access_log(config.access_log),
         control(make_upstream(), config.poll_interval, {snapshots, keys, limiter, access_log}),
@@ -145,13 +146,13 @@ struct Server::State {
   // The server's own data dir, or with --store the shared store (the data dir is then its cache).
   ControlLoop::MakeUpstream make_upstream() const {
     return [this](int interrupt_fd) -> std::unique_ptr<Upstream> {
-      if (config.store_url.empty()) return std::make_unique<LocalUpstream>(data_dir, config.auth);
-      return std::make_unique<StoreUpstream>(config.store_url, config.poll_interval, config.auth, data_dir,
-                                             interrupt_fd);
+      if (!backend->shared()) return std::make_unique<LocalUpstream>(*backend, config.auth);
+      return std::make_unique<StoreUpstream>(*backend, config.poll_interval, config.auth, interrupt_fd);
     };
   }
 
   ServeConfig config;
+  std::unique_ptr<store::Backend> backend;
   store::DataDir data_dir;
   SnapshotHolder snapshots;
   KeyRing keys;
@@ -412,9 +413,9 @@ void Server::State::begin_shutdown() {
     net::post(w->ioc, [worker = w.get()] { worker->shutdown(); });
 }
 
-Server::Server(ServeConfig config) {
+Server::Server(ServeConfig config, std::unique_ptr<store::Backend> backend) {
   if (config.threads == 0) config.threads = std::max(1u, std::thread::hardware_concurrency());
-  state_ = std::make_unique<State>(std::move(config));
+  state_ = std::make_unique<State>(std::move(config), std::move(backend));
 }
 
 Server::~Server() = default;
@@ -488,7 +489,7 @@ void Server::State::announce(const tcp::endpoint& endpoint) {
                  "  *  WARNING: --no-auth: the API answers anyone, without keys *\n"
                  "  *  (rate limits apply per client address). Local use only.  *\n"
                  "  ************************************************************\n\n";
-  } else if (keys.size() == 0 && config.store_url.empty()) {
+  } else if (keys.size() == 0 && !backend->shared()) {
     std::cerr << "reelstat serve: no API keys yet; create one with `reelstat keys create --name NAME`\n";
   }
   // Scoped: held for the life of run(), it kept the first snapshot (and its cache) in memory after

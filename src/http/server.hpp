@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "http/serve_config.hpp"
+#include "store/backend.hpp"
 
 namespace reelstat::http {
 
@@ -16,7 +17,8 @@ namespace reelstat::http {
 // stop hard after shutdown_grace).
 class Server {
  public:
-  explicit Server(ServeConfig config);
+  // Serves what `backend` publishes: its data dir's snapshots, or the shared store's.
+  Server(ServeConfig config, std::unique_ptr<store::Backend> backend);
   ~Server();
   // Blocks until shut down; returns the process exit code.
   int run();

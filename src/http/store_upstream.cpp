@@ -21,12 +21,12 @@ void log(const std::string& message) {
 
 }  // namespace
 
-StoreUpstream::StoreUpstream(std::string url, std::chrono::milliseconds poll_interval, bool follow_keys,
-                             store::DataDir local, int interrupt_fd)
-    : url_(std::move(url)),
+StoreUpstream::StoreUpstream(const store::Backend& backend, std::chrono::milliseconds poll_interval,
+                             bool follow_keys, int interrupt_fd)
+    : backend_(backend),
       poll_interval_(poll_interval),
       follow_keys_(follow_keys),
-      local_(std::move(local)),
+      local_(backend.data_dir()),
       interrupt_fd_(interrupt_fd) {
   if (!follow_keys_) return;
   try {
@@ -90,7 +90,7 @@ std::optional<std::vector<store::ApiKey>> StoreUpstream::mirror_on_disk() const 
 
 void StoreUpstream::connect() {
   try {
-    link_ = store::connect_fleet_link(url_, "reelstat serve " + server_name_, interrupt_fd_);
+    link_ = backend_.connect_fleet("reelstat serve " + server_name_, interrupt_fd_);
   } catch (...) {
     ++connection_failures_;
     throw;

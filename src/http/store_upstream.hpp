@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "http/upstream.hpp"
+#include "store/backend.hpp"
 #include "store/data_dir.hpp"
 #include "store/fleet_link.hpp"
 
@@ -26,8 +27,9 @@ namespace reelstat::http {
 // written; when the store cannot be reached, the server goes on serving its local copy.
 class StoreUpstream : public Upstream {
  public:
-  StoreUpstream(std::string url, std::chrono::milliseconds poll_interval, bool follow_keys,
-                store::DataDir local, int interrupt_fd);
+  // `backend` is shared and outlives this.
+  StoreUpstream(const store::Backend& backend, std::chrono::milliseconds poll_interval, bool follow_keys,
+                int interrupt_fd);
   ~StoreUpstream() override;
 
   void join(const std::string& server_name) override { server_name_ = server_name; }
@@ -58,7 +60,7 @@ class StoreUpstream : public Upstream {
   // The data dir's CURRENT, or nothing when it is missing or damaged (it is written again).
   std::optional<int64_t> locally_current();
 
-  std::string url_;
+  const store::Backend& backend_;
   std::chrono::milliseconds poll_interval_;
   bool follow_keys_;
   store::DataDir local_;

@@ -1,5 +1,6 @@
 #include "ingest/ingest_run.hpp"
-#include "store/open_store.hpp"
+#include "common/utc_time.hpp"
+#include "store/backend.hpp"
 
 #include <chrono>
 #include <optional>
@@ -287,8 +288,8 @@ class Run {
 
 }  // namespace
 
-IngestResult run_ingest(const IngestOptions& options) {
-  const auto store = store::open_run_store({options.store_url, options.data_dir}, store::StoreAccess::writer);
+IngestResult run_ingest(const IngestOptions& options, const store::Backend& backend) {
+  const auto store = backend.open_runs(store::StoreAccess::writer);
   return Run(options, *store).execute();
 }
 

@@ -7,13 +7,12 @@
 #include "ingest/movie_reader.hpp"
 #include "ingest/report.hpp"
 #include "snapshot/meta.hpp"
+#include "store/backend.hpp"
 
 namespace reelstat::ingest {
 
 struct IngestOptions {
   std::filesystem::path input;
-  std::filesystem::path data_dir;  // the SQLite store, or the PostgreSQL store's local cache
-  std::string store_url;           // a libpq URL: the shared PostgreSQL store; empty: data_dir
   snapshot::RunMode mode = snapshot::RunMode::full;
   bool force = false;  // ingest even a file already published
   double max_reject_rate = 0.05;
@@ -32,8 +31,9 @@ struct IngestResult {
   IngestReport report;
 };
 
-// One ingest run, start to finish: hash, read, build, publish atomically, record in the ledger.
-// Whatever happens, what was current before stays intact; the report says what happened.
-IngestResult run_ingest(const IngestOptions& options);
+// One ingest run into `backend`, start to finish: hash, read, build, publish atomically, record in
+// the ledger. Whatever happens, what was current before stays intact; the report says what
+// happened. Throws Error when the store cannot be opened as a writer (another writer holds it).
+IngestResult run_ingest(const IngestOptions& options, const store::Backend& backend);
 
 }  // namespace reelstat::ingest

@@ -44,10 +44,4 @@ class FleetLink {
   virtual void set_limits(std::chrono::milliseconds per_call, int interrupt_fd) = 0;
 };
 
-// Every call of the link waits at most a few seconds (the server deadline) and returns at once,
-// throwing, when `interrupt_fd` becomes readable. Throws Error or a PostgreSQL error when the
-// store cannot be reached or has no schema.
-std::unique_ptr<FleetLink> connect_fleet_link(const std::string& url, const std::string& application_name,
-                                              int interrupt_fd);
-
 }  // namespace reelstat::store

@@ -6,12 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/error.hpp"
 #include "common/fsync.hpp"
 #include "common/sha256.hpp"
-#include "snapshot/sqlite.hpp"
-#include "store/data_dir.hpp"
-#include "store/ledger.hpp"
-#include "store/run_store.hpp"
 
 namespace reelstat::store {
 namespace {
@@ -35,89 +32,6 @@ std::string random_token() {
   if (bits > 0) out += alphabet[(acc << (6 - bits)) & 63];
   return out;
 }
-
-// DIR/keys.sqlite. user_version 1 added the use counts to files made by earlier versions.
-class SqliteKeyStore final : public KeyStore {
- public:
-  explicit SqliteKeyStore(const std::filesystem::path& path)
-      : db_(path, snapshot::Database::Mode::read_write_create) {
-    db_.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-    db_.exec("BEGIN IMMEDIATE");
-    db_.exec(R"sql(
-      CREATE TABLE IF NOT EXISTS api_keys (
-        id         INTEGER PRIMARY KEY AUTOINCREMENT,
-        name       TEXT NOT NULL,
-        hash       TEXT NOT NULL UNIQUE,
-        prefix     TEXT NOT NULL,
-        rate       REAL NOT NULL,
-        burst      INTEGER NOT NULL,
-        created_at TEXT NOT NULL,
-        revoked_at TEXT NOT NULL DEFAULT ''
-      );
-      CREATE UNIQUE INDEX IF NOT EXISTS one_active_key_per_name ON api_keys (name) WHERE revoked_at = '';
-    )sql");
-    auto version = db_.prepare("PRAGMA user_version");
-    version.step();
-    if (version.int64(0) < 1)
-      db_.exec(
-          "ALTER TABLE api_keys ADD COLUMN requests INTEGER NOT NULL DEFAULT 0;"
-          "ALTER TABLE api_keys ADD COLUMN last_used_at TEXT NOT NULL DEFAULT '';"
-          "PRAGMA user_version = 1;");
-    db_.exec("COMMIT");
-  }
-
-  std::string create(const std::string& name, double rate, int64_t burst) override {
-    check_new_key(name, rate, burst);
-    for (const auto& k : active())
-      if (k.name == name) throw Error("key '" + name + "' exists already; revoke it first");
-    const std::string key = new_api_key();
-    auto insert = db_.prepare(
-        "INSERT INTO api_keys (name, hash, prefix, rate, burst, created_at) VALUES (?,?,?,?,?,?)");
-    insert.bind(1, name).bind(2, hash_api_key(key)).bind(3, key.substr(0, 10)).bind(4, rate).bind(5, burst);
-    insert.bind(6, utc_now()).run();
-    return key;
-  }
-
-  bool revoke(const std::string& name) override {
-    auto update = db_.prepare("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at = ''");
-    update.bind(1, utc_now()).bind(2, name).run();
-    return sqlite3_changes(db_.handle()) > 0;
-  }
-
-  std::vector<ApiKey> list() override { return select(""); }
-  std::vector<ApiKey> active() override { return select("WHERE revoked_at = ''"); }
-
-  void record_use(const std::vector<KeyUse>& uses) override {
-    if (uses.empty()) return;
-    db_.exec("BEGIN IMMEDIATE");
-    try {
-      auto update = db_.prepare(
-          // Never later than this clock: a server whose clock ran ahead would otherwise leave a
-          // future "last used" for good (max() keeps it).
-          "UPDATE api_keys SET requests = requests + ?, "
-          "last_used_at = min(max(last_used_at, ?), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) WHERE hash = ?");
-      for (const auto& u : uses) {
-        update.bind(1, u.requests).bind(2, u.last_used_at).bind(3, u.hash).run();
-      }
-      db_.exec("COMMIT");
-    } catch (...) {
-      db_.exec("ROLLBACK");
-      throw;
-    }
-  }
-
- private:
-  std::vector<ApiKey> select(std::string_view where) {
-    std::vector<ApiKey> out;
-    auto q = db_.prepare("SELECT " + std::string(kApiKeyColumns) + " FROM api_keys " + std::string(where) +
-                         " ORDER BY id");
-    while (q.step())
-      out.push_back(key_from_row(q));
-    return out;
-  }
-
-  snapshot::Database db_;
-};
 
 }  // namespace
 
@@ -166,10 +80,6 @@ std::vector<ApiKey> load_key_mirror(const std::filesystem::path& path) {
 
 std::string hash_api_key(std::string_view key) {
   return to_hex(sha256(key));
-}
-
-std::unique_ptr<KeyStore> open_sqlite_key_store(const std::filesystem::path& path) {
-  return std::make_unique<SqliteKeyStore>(path);
 }
 
 }  // namespace reelstat::store

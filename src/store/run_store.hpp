@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "store/ledger.hpp"
+#include "store/run_record.hpp"
 
 namespace reelstat::store {
 
@@ -60,8 +60,5 @@ struct StoreLocation {
 };
 
 enum class StoreAccess { writer, reader };
-
-// The embedded store: DIR's CURRENT pointer, snapshots and ledger.
-std::unique_ptr<RunStore> open_local_run_store(const std::filesystem::path& data_dir, StoreAccess access);
 
 }  // namespace reelstat::store

@@ -1,3 +1,5 @@
+#include "store/postgres/pg_fleet_link.hpp"
+
 #include <fmt/format.h>
 
 #include "common/error.hpp"
@@ -95,13 +97,10 @@ class PgFleetLink final : public FleetLink {
 };
 
 }  // namespace
-}  // namespace reelstat::store::pg
 
-namespace reelstat::store {
-
-std::unique_ptr<FleetLink> connect_fleet_link(const std::string& url, const std::string& application_name,
-                                              int interrupt_fd) {
-  return pg::by_kind([&] { return std::make_unique<pg::PgFleetLink>(url, application_name, interrupt_fd); });
+std::unique_ptr<FleetLink> connect_pg_fleet_link(const std::string& url, const std::string& application_name,
+                                                 int interrupt_fd) {
+  return by_kind([&] { return std::make_unique<PgFleetLink>(url, application_name, interrupt_fd); });
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::store::pg

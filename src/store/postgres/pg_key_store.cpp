@@ -5,7 +5,6 @@
 
 #include "common/utc_time.hpp"
 #include "snapshot/sqlite.hpp"
-#include "store/ledger.hpp"
 #include "store/postgres/pg_run_store.hpp"
 #include "store/postgres/pg_schema.hpp"
 

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 
 namespace reelstat::store::pg {
 namespace {
@@ -155,20 +156,18 @@ INSERT INTO reelstat_store.identity (store_id) VALUES (gen_random_uuid()::text);
 )";
 }
 
+// The migrations in order: migration N (from 1) is the Nth, and the schema version is how many
+// there are.
 struct Migration {
-  int version;
   const char* description;
   std::string (*sql)();
 };
 
-const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> list = {
-      {1, "runs, snapshot files, model tables partitioned by run, analysts' views", &migration_1},
-      {2, "API keys with use counts, API servers' heartbeats", &migration_2},
-      {3, "the store's identity, which data dirs are bound to", &migration_3},
-  };
-  return list;
-}
+constexpr std::array<Migration, 3> kMigrations = {{
+    {"runs, snapshot files, model tables partitioned by run, analysts' views", &migration_1},
+    {"API keys with use counts, API servers' heartbeats", &migration_2},
+    {"the store's identity, which data dirs are bound to", &migration_3},
+}};
 
 // The applied version, 0 when the schema is missing.
 int applied_version(Connection& c) {
@@ -178,6 +177,10 @@ int applied_version(Connection& c) {
 }
 
 }  // namespace
+
+int store_schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
 
 std::vector<const snapshot::TableSpec*> model_tables() {
   const auto& t = snapshot::snapshot_tables();
@@ -191,20 +194,22 @@ std::string partition_name(const snapshot::TableSpec& table, int64_t run_id) {
 
 std::vector<int> migrate(Connection& c) {
   std::vector<int> applied;
-  for (const Migration& m : migrations()) {
+  for (size_t index = 0; index < kMigrations.size(); ++index) {
+    const Migration& m = kMigrations[index];
+    const int version = static_cast<int>(index) + 1;
     c.exec("BEGIN");
     try {
       c.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")");
       // Read under the lock: another `store init` may have applied it meanwhile.
-      if (applied_version(c) >= m.version) {
+      if (applied_version(c) >= version) {
         c.exec("COMMIT");
         continue;
       }
       c.exec(m.sql());
       c.exec("INSERT INTO reelstat_store.schema_migrations (version, description) VALUES ($1, $2)",
-             {std::to_string(m.version), std::string(m.description)});
+             {std::to_string(version), std::string(m.description)});
       c.exec("COMMIT");
-      applied.push_back(m.version);
+      applied.push_back(version);
     } catch (...) {
       try {
         c.exec("ROLLBACK");
@@ -221,16 +226,16 @@ void require_schema(Connection& c, const std::string& store_url) {
   if (version == 0)
     throw PgError("the PostgreSQL store " + c.describe() +
                   " has no reelstat schema; run `reelstat store init --store " + store_url + "`");
-  if (version < kStoreSchemaVersion)
+  if (version < store_schema_version())
     throw PgError(
         fmt::format("the PostgreSQL store {} has schema version {}, this reelstat needs {}; "
                     "run `reelstat store init --store {}`",
-                    c.describe(), version, kStoreSchemaVersion, store_url));
-  if (version > kStoreSchemaVersion)
+                    c.describe(), version, store_schema_version(), store_url));
+  if (version > store_schema_version())
     throw PgError(
         fmt::format("the PostgreSQL store {} has schema version {}, newer than this reelstat "
                     "knows ({}); upgrade reelstat",
-                    c.describe(), version, kStoreSchemaVersion));
+                    c.describe(), version, store_schema_version()));
 }
 
 std::string read_store_id(Connection& c) {

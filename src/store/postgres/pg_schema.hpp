@@ -12,7 +12,8 @@
 
 namespace reelstat::store::pg {
 
-inline constexpr int kStoreSchemaVersion = 3;
+// The schema version this binary makes and needs: the number of its migrations.
+int store_schema_version();
 
 // The snapshot tables that are also loaded into PostgreSQL, in load order: the normalized model
 // and the rollups. (meta is the runs table there; the id lists behind figures are only for the

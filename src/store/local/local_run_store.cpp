@@ -1,3 +1,5 @@
+#include "store/local/local_run_store.hpp"
+
 #include <fmt/format.h>
 
 #include <iostream>
@@ -7,9 +9,9 @@
 #include "snapshot/seal.hpp"
 #include "snapshot/sqlite.hpp"
 #include "store/data_dir.hpp"
-#include "store/run_store.hpp"
+#include "store/local/ledger.hpp"
 
-namespace reelstat::store {
+namespace reelstat::store::local {
 namespace {
 
 class LocalRunStore final : public RunStore {
@@ -127,4 +129,4 @@ std::unique_ptr<RunStore> open_local_run_store(const std::filesystem::path& data
   return std::make_unique<LocalRunStore>(data_dir, access);
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::store::local

@@ -12,7 +12,7 @@ namespace reelstat::snapshot {
 class Database;
 }
 
-namespace reelstat::store {
+namespace reelstat::store::local {
 
 // The run ledger (DIR/ledger.sqlite): every ingest, and every change of the current snapshot.
 class Ledger {
@@ -42,4 +42,4 @@ class Ledger {
   std::unique_ptr<snapshot::Database> db_;
 };
 
-}  // namespace reelstat::store
+}  // namespace reelstat::store::local

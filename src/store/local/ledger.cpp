@@ -1,32 +1,22 @@
-#include "store/ledger.hpp"
+#include "store/local/ledger.hpp"
 
+#include <array>
 #include <ctime>
 
 #include "snapshot/sqlite.hpp"
+#include "store/local/migrations.hpp"
 
-namespace reelstat::store {
+namespace reelstat::store::local {
 namespace {
 
 RunRecord read_run(const snapshot::Statement& row) {
   return run_from_row(row);
 }
 
-}  // namespace
-
-Ledger::Ledger(const std::filesystem::path& path, Access access) {
-  if (access == Access::read_only) {
-    if (!std::filesystem::exists(path)) return;
-    try {
-      db_ = std::make_unique<snapshot::Database>(path, snapshot::Database::Mode::read_only);
-      db_->exec("SELECT count(*) FROM runs");  // fails here when the -shm cannot be made
-    } catch (const Error&) {
-      db_ = std::make_unique<snapshot::Database>(path, snapshot::Database::Mode::immutable_snapshot);
-    }
-    return;
-  }
-  db_ = std::make_unique<snapshot::Database>(path, snapshot::Database::Mode::read_write_create);
-  db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-  db_->exec(R"sql(
+// The ledger's migrations (user_version is how many were applied). Ledgers made before the list
+// have user_version 0 and these very tables, which the first leaves as they are.
+constexpr std::array<std::string_view, 1> kLedgerMigrations = {
+    R"sql(
     CREATE TABLE IF NOT EXISTS runs (
       id           INTEGER PRIMARY KEY AUTOINCREMENT,
       started_at   TEXT NOT NULL,
@@ -47,7 +37,25 @@ Ledger::Ledger(const std::filesystem::path& path, Access access) {
       run_id INTEGER NOT NULL REFERENCES runs (id),
       action TEXT NOT NULL
     );
-  )sql");
+  )sql",
+};
+
+}  // namespace
+
+Ledger::Ledger(const std::filesystem::path& path, Access access) {
+  if (access == Access::read_only) {
+    if (!std::filesystem::exists(path)) return;
+    try {
+      db_ = std::make_unique<snapshot::Database>(path, snapshot::Database::Mode::read_only);
+      db_->exec("SELECT count(*) FROM runs");  // fails here when the -shm cannot be made
+    } catch (const Error&) {
+      db_ = std::make_unique<snapshot::Database>(path, snapshot::Database::Mode::immutable_snapshot);
+    }
+    return;
+  }
+  db_ = std::make_unique<snapshot::Database>(path, snapshot::Database::Mode::read_write_create);
+  db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+  migrate(*db_, kLedgerMigrations, path.string());
 }
 
 Ledger::~Ledger() = default;
@@ -119,4 +127,4 @@ std::optional<int64_t> Ledger::last_publication() {
   return q.int64(0);
 }
 
-}  // namespace reelstat::store
+}  // namespace reelstat::store::local

@@ -1,0 +1,136 @@
+// The server's settings table is the one statement of them: the README's block is generated from
+// it, every setting is a flag and a TOML key, and each refuses what it does not take.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "http/serve_config.hpp"
+#include "test_support.hpp"
+
+using reelstat::testing::TempDir;
+namespace http = reelstat::http;
+
+namespace {
+
+const std::string kReadme = std::string(REELSTAT_SOURCE_DIR) + "/README.md";
+const std::string kBegin = "<!-- settings: begin -->\n", kEnd = "<!-- settings: end -->";
+
+std::string readme_text() {
+  std::ifstream in(kReadme);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string readme_block() {
+  const std::string readme = readme_text();
+  const size_t from = readme.find(kBegin), to = readme.find(kEnd);
+  if (from == std::string::npos || to == std::string::npos) return "(README.md has no settings block)";
+  return readme.substr(from + kBegin.size(), to - from - kBegin.size());
+}
+
+// REELSTAT_UPDATE_README=1 writes the block (after a change to the table).
+void update_readme_block() {
+  std::string readme = readme_text();
+  const size_t from = readme.find(kBegin), to = readme.find(kEnd);
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  readme.replace(from + kBegin.size(), to - from - kBegin.size(), http::serve_settings_markdown());
+  reelstat::testing::write_file(kReadme, readme);
+}
+
+http::ServeSettings load(TempDir& dir, const std::string& toml) {
+  reelstat::testing::write_file(dir.path() / "serve.toml", toml);
+  return http::load_serve_config(dir.path() / "serve.toml", {});
+}
+
+std::string load_error(TempDir& dir, const std::string& toml) {
+  try {
+    load(dir, toml);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+}  // namespace
+
+TEST(ServeSettings, TheReadmeBlockIsGeneratedFromTheTable) {
+  if (std::getenv("REELSTAT_UPDATE_README")) update_readme_block();
+  EXPECT_EQ(readme_block(), http::serve_settings_markdown())
+      << "the README's settings block is out of date: run REELSTAT_UPDATE_README=1 "
+         "build/tests/serve_settings_test";
+}
+
+TEST(ServeSettings, EveryKeySetsItsMember) {
+  TempDir dir;
+  const auto s =
+      load(dir,
+           "listen = \"0.0.0.0:9000\"\nthreads = 3\ndata_dir = \"/srv/d\"\nstore = \"postgresql://h/db\"\n"
+           "auth = false\ncache_bytes = 1024\nmax_connections = 7\nheader_limit_bytes = 4096\n"
+           "max_target_bytes = 512\nread_timeout_ms = 11\nwrite_timeout_ms = 12\npoll_interval_ms = 13\n"
+           "shutdown_grace_ms = 14\naccess_log = \"off\"\ncache_control = \"no-store\"\n"
+           "cors_origins = [\"https://a.example\", \"*\"]\nanonymous_rate = 2\nanonymous_burst = 9\n");
+  EXPECT_EQ(s.server.listen, "0.0.0.0:9000");
+  EXPECT_EQ(s.server.threads, 3u);
+  EXPECT_EQ(s.data_dir, "/srv/d");
+  EXPECT_EQ(s.store, "postgresql://h/db");
+  EXPECT_FALSE(s.server.auth);
+  EXPECT_EQ(s.server.cache_bytes, 1024u);
+  EXPECT_EQ(s.server.max_connections, 7u);
+  EXPECT_EQ(s.server.header_limit_bytes, 4096u);
+  EXPECT_EQ(s.server.max_target_bytes, 512u);
+  EXPECT_EQ(s.server.read_timeout.count(), 11);
+  EXPECT_EQ(s.server.write_timeout.count(), 12);
+  EXPECT_EQ(s.server.poll_interval.count(), 13);
+  EXPECT_EQ(s.server.shutdown_grace.count(), 14);
+  EXPECT_EQ(s.server.access_log, "off");
+  EXPECT_EQ(s.server.cache_control, "no-store");
+  EXPECT_EQ(s.server.cors_origins, (std::vector<std::string>{"https://a.example", "*"}));
+  EXPECT_EQ(s.server.anonymous_rate, 2.0);
+  EXPECT_EQ(s.server.anonymous_burst, 9);
+  EXPECT_EQ(http::serve_settings().size(), 18u) << "a new setting: add it to this test";
+}
+
+TEST(ServeSettings, EachRefusesWhatItDoesNotTakeNamingTheKey) {
+  TempDir dir;
+  EXPECT_NE(load_error(dir, "threads = 0\n").find("'threads' must be integer 1-256, not 0"),
+            std::string::npos);
+  EXPECT_NE(load_error(dir, "threads = 257\n").find("'threads'"), std::string::npos);
+  EXPECT_NE(load_error(dir, "threads = \"4\"\n").find("'threads' has the wrong type"), std::string::npos);
+  EXPECT_NE(load_error(dir, "read_timeout_ms = -5\n").find("'read_timeout_ms' must be positive"),
+            std::string::npos);
+  EXPECT_NE(load_error(dir, "auth = 1\n").find("'auth' has the wrong type"), std::string::npos);
+  EXPECT_NE(load_error(dir, "anonymous_rate = nan\n").find("'anonymous_rate' must be"), std::string::npos);
+  EXPECT_NE(load_error(dir, "anonymous_rate = 0.0\n").find("'anonymous_rate' must be"), std::string::npos);
+  EXPECT_NE(load_error(dir, "anonymous_burst = 0\n").find("'anonymous_burst' must be"), std::string::npos);
+  EXPECT_NE(load_error(dir, "cors_origins = [1]\n").find("'cors_origins' has the wrong type"),
+            std::string::npos);
+  EXPECT_NE(
+      load_error(dir, "cors_origins = \"https://a.example\"\n").find("'cors_origins' has the wrong type"),
+      std::string::npos);
+  EXPECT_NE(load_error(dir, "listen = 8080\n").find("'listen' has the wrong type"), std::string::npos);
+  EXPECT_NE(load_error(dir, "cache_bytes = 0\n").find("'cache_bytes' must be integer > 0"),
+            std::string::npos);
+  EXPECT_NE(load_error(dir, "treads = 2\n").find("unknown key 'treads'"), std::string::npos);
+}
+
+TEST(ServeSettings, EverySettingIsAFlagOfServeThatOverridesTheFile) {
+  const auto help = reelstat::testing::run_reelstat("serve --help 2>&1");
+  for (const auto& setting : http::serve_settings()) {
+    std::string flag = "--" + std::string(setting.key);
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    EXPECT_NE(help.out.find(flag), std::string::npos) << flag << " is not a flag of serve:\n" << help.out;
+  }
+  TempDir dir;
+  reelstat::testing::write_file(dir.path() / "serve.toml", "threads = 2\n");
+  const auto refused = reelstat::testing::run_reelstat(
+      "serve --config " + reelstat::testing::shell_quote((dir.path() / "serve.toml").string()) +
+      " --threads 0 --data-dir " + reelstat::testing::shell_quote(dir.path().string()) + " 2>&1");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.out.find("--threads: 'threads' must be integer 1-256, not 0"), std::string::npos)
+      << refused.out;
+}
