@@ -187,6 +187,10 @@ test('deep links keep their view, attribution and measure after a reload', async
     ['/#/years/1995?by=revenue&attribution=split', async () => {
       await page.locator('table[data-table="genres"]').waitFor();
       assert.equal(await page.locator('#rank-by').inputValue(), 'revenue');
+      // The measures offered are the API's own list, in its order, from the document it serves.
+      const doc = await (await fetch(server.url + '/openapi.json')).json();
+      const by = doc.paths['/v1/years/{year}/companies'].get.parameters.find((p) => p.name === 'by');
+      assert.deepEqual(await page.locator('#rank-by option').evaluateAll((os) => os.map((o) => o.value)), by.schema.enum);
       assert.equal(await page.getByRole('radio', { name: 'Split' }).isChecked(), true);
       const top = (await api('/v1/years/1995/genres?by=revenue&attribution=split')).genres[0].genre.name;
       assert.equal(await page.locator('table[data-table="genres"] tbody tr').first().locator('a').textContent(), top);

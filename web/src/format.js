@@ -47,13 +47,3 @@ export function count(n) {
   return groupDigits(String(n));
 }
 
-export const MEASURES = [
-  ['profit', 'Profit'],
-  ['revenue', 'Revenue'],
-  ['budget', 'Budget'],
-  ['releases', 'Releases'],
-  ['avg_popularity', 'Average popularity'],
-  ['total_popularity', 'Total popularity'],
-];
-
-export const ATTRIBUTIONS = [['full', 'Full'], ['split', 'Split']];

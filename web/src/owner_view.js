@@ -2,9 +2,10 @@
 import { get } from './api.js';
 import { stackedBars, lineChart } from './charts.js';
 import { choice, empty, h, link, loading } from './dom.js';
-import { ATTRIBUTIONS, compactMoney, count, dollars, money, moneyValue, popularity } from './format.js';
+import { compactMoney, count, dollars, money, moneyValue, popularity } from './format.js';
 import { showError } from './notice.js';
 import { table } from './table.js';
+import { apiWords, chosen } from './words.js';
 
 const KINDS = {
   companies: { one: 'company', title: 'Company' },
@@ -79,7 +80,8 @@ function ownerList(kind, owners) {
 // #/companies/{id}, #/genres/{id}: charts and a table, in full or split attribution.
 export async function ownerView(main, kind, id, query, navigate) {
   const { one, title } = KINDS[kind];
-  const attribution = query.get('attribution') === 'split' ? 'split' : 'full';
+  const words = await apiWords();
+  const attribution = chosen(query, 'attribution', words.attribution);
   main.replaceChildren(loading(`the ${one}'s figures`));
   const source = `/v1/${kind}/${encodeURIComponent(id)}/years?attribution=${attribution}`;
   const data = await get(source);
@@ -91,7 +93,7 @@ export async function ownerView(main, kind, id, query, navigate) {
     h('h1', {}, owner.name),
     h('p', { class: 'lead' }, `${title} ${owner.id}: ${rows.length} ${rows.length === 1 ? 'year' : 'years'} with released movies` +
       (rows.length ? `, ${years[0]}–${years[years.length - 1]}.` : '.')),
-    choice('Money attribution', 'attribution', ATTRIBUTIONS, attribution,
+    choice('Money attribution', 'attribution', words.attribution.choices, attribution,
       (value) => navigate(`/${kind}/${owner.id}`, { attribution: value })),
     h('p', { class: 'muted small' }, attribution === 'full'
       ? `Full: each movie's whole budget, revenue and profit count for every ${one} it has.`

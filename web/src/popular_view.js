@@ -4,13 +4,13 @@ import { PALETTE } from './charts.js';
 import { empty, h, hashOf, link, loading, select } from './dom.js';
 import { count, popularity } from './format.js';
 import { table } from './table.js';
-
-const BY = [['avg_popularity', 'Average popularity'], ['total_popularity', 'Total popularity'], ['releases', 'Releases']];
+import { apiWords, chosen } from './words.js';
 
 export async function popularView(main, query, navigate) {
-  const by = BY.some(([b]) => b === query.get('by')) ? query.get('by') : 'avg_popularity';
+  const { popularBy } = await apiWords();
+  const by = chosen(query, 'by', popularBy);
   const heading = [h('h1', {}, 'The most popular genre of each year'),
-    select('Most popular by', 'popular-by', BY, by, (value) => navigate('/most-popular', { by: value }))];
+    select('Most popular by', 'popular-by', popularBy.choices, by, (value) => navigate('/most-popular', { by: value }))];
   main.replaceChildren(...heading, loading('the timeline'));
   const source = `/v1/genres/most-popular?by=${by}`;
   const { years } = await get(source);

@@ -1,8 +1,9 @@
 // #/years/{year}: the genres ranked, and the top companies, by a chosen measure.
 import { ApiError, get } from './api.js';
 import { choice, empty, h, link, loading, select } from './dom.js';
-import { ATTRIBUTIONS, MEASURES, count, money, popularity } from './format.js';
+import { count, money, popularity } from './format.js';
 import { table } from './table.js';
+import { apiWords, chosen, labelOf } from './words.js';
 
 const TOP_COMPANIES = 20;
 
@@ -14,8 +15,9 @@ export async function yearView(main, year, query, navigate) {
     if (dataset.last_year === null) return main.replaceChildren(h('h1', {}, 'Years'), empty('No movie has a release year yet.'));
     return navigate(`/years/${dataset.last_year}`, {}, { replace: true });
   }
-  const by = MEASURES.some(([m]) => m === query.get('by')) ? query.get('by') : 'profit';
-  const attribution = query.get('attribution') === 'split' ? 'split' : 'full';
+  const words = await apiWords();
+  const by = chosen(query, 'by', words.rankBy);
+  const attribution = chosen(query, 'attribution', words.attribution);
   const go = (changes) => navigate(`/years/${changes.year ?? year}`, { by, attribution, ...changes, year: undefined });
   const yearInput = h('input', { id: 'year-input', type: 'number', min: 1, max: 9999, value: year, inputmode: 'numeric' });
   const controls = h('div', { class: 'controls' },
@@ -23,8 +25,8 @@ export async function yearView(main, year, query, navigate) {
       link('←\u00a0Previous', `/years/${Number(year) - 1}`, { by, attribution }), ' ',
       h('label', { for: 'year-input' }, 'Year'), ' ', yearInput, ' ', h('button', { type: 'submit' }, 'Show'), ' ',
       link('Next\u00a0→', `/years/${Number(year) + 1}`, { by, attribution })),
-    select('Rank by', 'rank-by', MEASURES, by, (value) => go({ by: value })),
-    choice('Money attribution', 'attribution', ATTRIBUTIONS, attribution, (value) => go({ attribution: value })));
+    select('Rank by', 'rank-by', words.rankBy.choices, by, (value) => go({ by: value })),
+    choice('Money attribution', 'attribution', words.attribution.choices, attribution, (value) => go({ attribution: value })));
   main.replaceChildren(h('h1', {}, `${year}`), controls, loading(`the ranking of ${year}`));
   const params = `by=${by}&attribution=${attribution}`;
   const sources = {
@@ -39,7 +41,7 @@ export async function yearView(main, year, query, navigate) {
     main.replaceChildren(h('h1', {}, `${year}`), controls, empty(`No released movies in ${year}.`));
     return;
   }
-  const label = MEASURES.find(([m]) => m === by)[1].toLowerCase();
+  const label = labelOf(by).toLowerCase();
   main.replaceChildren(h('h1', {}, `${year}`), controls,
     h('h2', {}, `Genres by ${label}`),
     ranking('genres', genres.genres, by, attribution,
