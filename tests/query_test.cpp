@@ -278,17 +278,34 @@ TEST_F(SmallApi, CsvIsChosenByParameterOrAcceptAndOfferedOnlyForRows) {
 }
 
 TEST(CsvTable, QuotesGuardsFormulasAndKeepsNumberText) {
-  const std::string csv = query::csv_from_json(
-      R"j({"by":"x","rows":[{"name":"=cmd()","n":1.50,"big":18446744073709551615,"neg":-2,"note":"a,\"b\"\nc"},)j"
-      R"j({"name":"-dash","n":null,"list":[1,{"k":"v"}],"flag":true}],"after":{"deep":"d"}})j");
-  EXPECT_EQ(csv,
+  // {"by":"x","rows":[{"name":"=cmd()","n":1.5,"big":18446744073709551615,"neg":-2,"note":"a,\"b\"\nc"},
+  //  {"name":"-dash","n":null,"list":[1,{"k":"v"}],"flag":true}],"after":{"deep":"d"}}
+  query::CsvTable t;
+  t.begin_object().key("by").value("x").key("rows").begin_array();
+  t.begin_object().key("name").value("=cmd()").key("n").decimal(150, 2).key("big").value(
+      uint64_t{18446744073709551615u});
+  t.key("neg").value(int64_t{-2}).key("note").value("a,\"b\"\nc").end_object();
+  t.begin_object().key("name").value("-dash").key("n").null().key("list").begin_array().value(1);
+  t.begin_object().key("k").value("v").end_object().end_array().key("flag").value(true).end_object();
+  t.end_array().key("after").begin_object().key("deep").value("d").end_object().end_object();
+  ASSERT_TRUE(t.complete());
+  EXPECT_EQ(t.text(),
             "by,after.deep,name,n,big,neg,note,list,flag\r\n"
-            "x,d,'=cmd(),1.50,18446744073709551615,-2,\"a,\"\"b\"\"\nc\",,\r\n"
+            "x,d,'=cmd(),1.5,18446744073709551615,-2,\"a,\"\"b\"\"\nc\",,\r\n"
             "x,d,'-dash,,,,,\"[1,{\"\"k\"\":\"\"v\"\"}]\",true\r\n");
-  EXPECT_EQ(query::csv_from_json(R"({"total":0,"rows":[]})"), "total\r\n");
-  EXPECT_THROW(query::csv_from_json(R"({"one":{"a":1}})"), std::runtime_error);
-  EXPECT_THROW(query::csv_from_json("[1,2]"), std::runtime_error);
-  EXPECT_THROW(query::csv_from_json("{\"a\":"), std::runtime_error);
+  query::CsvTable empty;
+  empty.begin_object().key("total").value(0).key("rows").begin_array().end_array().end_object();
+  EXPECT_EQ(empty.text(), "total\r\n");
+  query::CsvTable no_rows;
+  no_rows.begin_object().key("one").begin_object().key("a").value(1).end_object().end_object();
+  EXPECT_THROW(no_rows.text(), std::runtime_error);
+  query::CsvTable not_an_object;
+  not_an_object.begin_array().value(1).value(2).end_array();
+  EXPECT_THROW(not_an_object.text(), std::runtime_error);
+  query::CsvTable unbalanced;
+  unbalanced.begin_object().key("a");
+  EXPECT_FALSE(unbalanced.complete());
+  EXPECT_THROW(unbalanced.end_array(), std::logic_error);
   EXPECT_EQ(query::csv_cell("plain"), "plain");
   EXPECT_EQ(query::csv_cell("a\rb"), "\"a\rb\"");
 }

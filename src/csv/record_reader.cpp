@@ -60,67 +60,72 @@ RecordReader::ScanResult RecordReader::scan(size_t start, std::vector<Field>& fi
   // Only the first max_record_bytes + 1 bytes are ever looked at, so whether a record is complete,
   // broken or too long is decided on the same bytes however the input arrived in reads.
   const size_t end = std::min(end_, start + options_.max_record_bytes + 1);
-  const bool eof = eof_ && end == end_;
-  const char* b = buffer_.get();
-  auto field_at = [&](size_t from, size_t to, bool escaped) {
-    fields.push_back(Field{static_cast<uint32_t>(from - start), static_cast<uint32_t>(to - from), escaped});
-  };
+  const Window w{buffer_.get(), start, end, eof_ && end == end_, fields};
   size_t i = start;
   for (;;) {
-    if (i < end && b[i] == '"') {
-      const size_t content = i + 1;
-      size_t j = content;
-      bool escaped = false;
-      for (;;) {
-        const void* quote = std::memchr(b + j, '"', end - j);
-        if (quote == nullptr) {
-          if (!eof) return {Scan::need_more};
-          return {Scan::broken, Problem::bad_quoting};
-        }
-        j = static_cast<size_t>(static_cast<const char*>(quote) - b) + 1;
-        if (j == end && !eof) return {Scan::need_more};
-        if (j < end && b[j] == '"') {
-          escaped = true;
-          ++j;
-          continue;
-        }
-        break;
-      }
-      field_at(content, j - 1, escaped);
-      i = j;
-      if (i == end) return {Scan::complete, Problem::none, i, i};
-      if (b[i] == ',') {
-        ++i;
-        continue;
-      }
-      if (b[i] == '\n') return {Scan::complete, Problem::none, i, i + 1};
-      if (b[i] == '\r') {
-        if (i + 1 == end) {
-          if (!eof) return {Scan::need_more};
-          return {Scan::complete, Problem::none, i, i + 1};
-        }
-        if (b[i + 1] == '\n') return {Scan::complete, Problem::none, i, i + 2};
-      }
-      return {Scan::broken, Problem::bad_quoting};
+    const auto ended = i < end && w.bytes[i] == '"' ? scan_quoted(w, i) : scan_plain(w, i);
+    if (ended) return *ended;
+  }
+}
+
+std::optional<RecordReader::ScanResult> RecordReader::scan_quoted(const Window& w, size_t& i) {
+  const char* b = w.bytes;
+  const size_t content = i + 1, end = w.end;
+  size_t j = content;
+  bool escaped = false;
+  for (;;) {
+    const void* quote = std::memchr(b + j, '"', end - j);
+    if (quote == nullptr) {
+      if (!w.eof) return ScanResult{Scan::need_more};
+      return ScanResult{Scan::broken, Problem::bad_quoting};
     }
-    size_t j = i;
-    while (j < end && b[j] != ',' && b[j] != '\n')
+    j = static_cast<size_t>(static_cast<const char*>(quote) - b) + 1;
+    if (j == end && !w.eof) return ScanResult{Scan::need_more};
+    if (j < end && b[j] == '"') {  // "" inside quotes: one quote of the text
+      escaped = true;
       ++j;
-    if (j == end) {
-      if (!eof) return {Scan::need_more};
-      size_t text_end = (j > i && b[j - 1] == '\r') ? j - 1 : j;
-      field_at(i, text_end, false);
-      return {Scan::complete, Problem::none, text_end, j};
-    }
-    if (b[j] == ',') {
-      field_at(i, j, false);
-      i = j + 1;
       continue;
     }
-    size_t text_end = (j > i && b[j - 1] == '\r') ? j - 1 : j;
-    field_at(i, text_end, false);
-    return {Scan::complete, Problem::none, text_end, j + 1};
+    break;
   }
+  w.add_field(content, j - 1, escaped);
+  i = j;
+  if (i == end) return ScanResult{Scan::complete, Problem::none, i, i};
+  if (b[i] == ',') {
+    ++i;
+    return std::nullopt;
+  }
+  if (b[i] == '\n') return ScanResult{Scan::complete, Problem::none, i, i + 1};
+  if (b[i] == '\r') {
+    if (i + 1 == end) {
+      if (!w.eof) return ScanResult{Scan::need_more};
+      return ScanResult{Scan::complete, Problem::none, i, i + 1};
+    }
+    if (b[i + 1] == '\n') return ScanResult{Scan::complete, Problem::none, i, i + 2};
+  }
+  return ScanResult{Scan::broken, Problem::bad_quoting};
+}
+
+std::optional<RecordReader::ScanResult> RecordReader::scan_plain(const Window& w, size_t& i) {
+  const char* b = w.bytes;
+  const size_t end = w.end;
+  size_t j = i;
+  while (j < end && b[j] != ',' && b[j] != '\n')
+    ++j;
+  if (j == end) {
+    if (!w.eof) return ScanResult{Scan::need_more};
+    const size_t text_end = (j > i && b[j - 1] == '\r') ? j - 1 : j;
+    w.add_field(i, text_end, false);
+    return ScanResult{Scan::complete, Problem::none, text_end, j};
+  }
+  if (b[j] == ',') {
+    w.add_field(i, j, false);
+    i = j + 1;
+    return std::nullopt;
+  }
+  const size_t text_end = (j > i && b[j - 1] == '\r') ? j - 1 : j;
+  w.add_field(i, text_end, false);
+  return ScanResult{Scan::complete, Problem::none, text_end, j + 1};
 }
 
 void RecordReader::advance_to(size_t next, uint64_t lines_spanned) {

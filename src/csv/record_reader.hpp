@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,20 @@ class RecordReader {
   };
 
   ScanResult scan(size_t start, std::vector<Field>& fields) const;
+  // The bytes scan() may look at, [start, end), and the fields it has found in them.
+  struct Window {
+    const char* bytes;
+    size_t start, end;
+    bool eof;  // `end` is the end of the input
+    std::vector<Field>& fields;
+    void add_field(size_t from, size_t to, bool escaped) const {
+      fields.push_back(Field{static_cast<uint32_t>(from - start), static_cast<uint32_t>(to - from), escaped});
+    }
+  };
+  // The field at `i` (quoted: `i` is its opening quote; plain) and what follows it: how the record
+  // ends, or none with `i` moved past the comma to the next field.
+  static std::optional<ScanResult> scan_quoted(const Window& w, size_t& i);
+  static std::optional<ScanResult> scan_plain(const Window& w, size_t& i);
   bool fill();  // moves the unconsumed tail to the front and reads more; false when nothing was added
   bool read_record(RawRecord& record);
   void report_first_line(RawRecord& record, Problem problem);

@@ -18,6 +18,34 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+// The character a one-letter escape stands for (\\n, \\t, \\', ...), or -1 when `c` is not one.
+int single_character_escape(char c) {
+  switch (c) {
+    case '\\':
+      return '\\';
+    case '\'':
+      return '\'';
+    case '"':
+      return '"';
+    case 'a':
+      return '\a';
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    case 'v':
+      return '\v';
+    default:
+      return -1;
+  }
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -185,68 +213,41 @@ bool PythonListParser::parse_escape() {
   ++pos_;
   if (pos_ >= input_.size()) return fail("unterminated string");
   const char c = input_[pos_++];
-  switch (c) {
-    case '\\':
-      decoded_ += '\\';
-      return true;
-    case '\'':
-      decoded_ += '\'';
-      return true;
-    case '"':
-      decoded_ += '"';
-      return true;
-    case 'a':
-      decoded_ += '\a';
-      return true;
-    case 'b':
-      decoded_ += '\b';
-      return true;
-    case 'f':
-      decoded_ += '\f';
-      return true;
-    case 'n':
-      decoded_ += '\n';
-      return true;
-    case 'r':
-      decoded_ += '\r';
-      return true;
-    case 't':
-      decoded_ += '\t';
-      return true;
-    case 'v':
-      decoded_ += '\v';
-      return true;
-    case '\n':
-      return true;  // line continuation
-    case 'x':
-    case 'u':
-    case 'U': {
-      const size_t digits = c == 'x' ? 2 : c == 'u' ? 4 : 8;
-      uint32_t cp = 0;
-      for (size_t k = 0; k < digits; ++k) {
-        int h = pos_ < input_.size() ? hex_value(input_[pos_]) : -1;
-        if (h < 0) return fail("bad hex escape");
-        cp = cp * 16 + static_cast<uint32_t>(h);
-        ++pos_;
-      }
-      if (!append_code_point(cp, decoded_)) return fail("escape is not a Unicode scalar value");
-      return true;
-    }
-    case 'N':
-      return fail("named escapes (\\N{...}) are not supported");
-    default:
-      if (c >= '0' && c <= '7') {
-        uint32_t cp = static_cast<uint32_t>(c - '0');
-        for (int k = 0; k < 2 && pos_ < input_.size() && input_[pos_] >= '0' && input_[pos_] <= '7'; ++k)
-          cp = cp * 8 + static_cast<uint32_t>(input_[pos_++] - '0');
-        append_code_point(cp, decoded_);
-        return true;
-      }
-      // Python keeps an unknown escape as written, backslash included.
-      decoded_ += '\\';
-      --pos_;
-      return true;
+  if (const int single = single_character_escape(c); single >= 0) {
+    decoded_ += static_cast<char>(single);
+    return true;
   }
+  if (c == '\n') return true;  // line continuation
+  if (c == 'x' || c == 'u' || c == 'U') return parse_hex_escape(c == 'x' ? 2 : c == 'u' ? 4 : 8);
+  if (c == 'N') return fail("named escapes (\\N{...}) are not supported");
+  if (c >= '0' && c <= '7') {
+    parse_octal_escape(c);
+    return true;
+  }
+  // Python keeps an unknown escape as written, backslash included.
+  decoded_ += '\\';
+  --pos_;
+  return true;
+}
+
+bool PythonListParser::parse_hex_escape(size_t digits) {
+  uint32_t cp = 0;
+  for (size_t k = 0; k < digits; ++k) {
+    int h = pos_ < input_.size() ? hex_value(input_[pos_]) : -1;
+    if (h < 0) return fail("bad hex escape");
+    cp = cp * 16 + static_cast<uint32_t>(h);
+    ++pos_;
+  }
+  if (!append_code_point(cp, decoded_)) return fail("escape is not a Unicode scalar value");
+  return true;
+}
+
+// One to three octal digits, the first already read; at most \777, always a scalar value.
+void PythonListParser::parse_octal_escape(char first) {
+  uint32_t cp = static_cast<uint32_t>(first - '0');
+  for (int k = 0; k < 2 && pos_ < input_.size() && input_[pos_] >= '0' && input_[pos_] <= '7'; ++k)
+    cp = cp * 8 + static_cast<uint32_t>(input_[pos_++] - '0');
+  append_code_point(cp, decoded_);
 }
 
 bool PythonListParser::parse_number(bool& is_integer, bool& fits, int64_t& value) {

@@ -40,6 +40,8 @@ class PythonListParser {
   bool parse_dict(Entry& entry);
   bool parse_string(Text& out);
   bool parse_escape();
+  bool parse_hex_escape(size_t digits);
+  void parse_octal_escape(char first);
   bool parse_number(bool& is_integer, bool& fits, int64_t& value);
   bool skip_value(int depth);
   bool skip_sequence(char close, int depth);

@@ -6,77 +6,28 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "common/utf8.hpp"
+#include "query/json_writer.hpp"
 
 namespace reelstat::query {
-namespace {
+namespace {}  // namespace
 
-// A JSON value that keeps each number's text as written: nlohmann's own tree would turn 12.5
-// into a double, and the CSV must show the very digits of the JSON.
-struct Node {
+// A value of the answer: numbers and booleans as the JSON writer writes them, texts decoded.
+struct CsvTable::Node {
   enum class Kind { null, scalar, text, object, array } kind = Kind::null;
-  std::string scalar;             // number or boolean as written; the decoded string for text
+  std::string scalar;             // number or boolean as written; the text itself for text
   std::vector<std::string> keys;  // an object's member names, and their values in `items`
   std::vector<Node> items;        // an array's elements, or an object's member values
 };
 
-class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
- public:
-  Node root;
+namespace {
 
-  bool null() override { return put(Node{}); }
-  bool boolean(bool v) override { return put(scalar(Node::Kind::scalar, v ? "true" : "false")); }
-  bool number_integer(number_integer_t v) override {
-    return put(scalar(Node::Kind::scalar, std::to_string(v)));
-  }
-  bool number_unsigned(number_unsigned_t v) override {
-    return put(scalar(Node::Kind::scalar, std::to_string(v)));
-  }
-  bool number_float(number_float_t, const string_t& text) override {
-    return put(scalar(Node::Kind::scalar, text));
-  }
-  bool string(string_t& v) override { return put(scalar(Node::Kind::text, v)); }
-  bool binary(binary_t&) override { return false; }
-  bool start_object(std::size_t) override { return open(Node::Kind::object); }
-  bool end_object() override { return close(); }
-  bool start_array(std::size_t) override { return open(Node::Kind::array); }
-  bool end_array() override { return close(); }
-  bool key(string_t& name) override {
-    stack_.back()->keys.push_back(name);
-    return true;
-  }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
-    throw std::runtime_error("not JSON at byte " + std::to_string(position) + ": " + e.what());
-  }
+using Node = CsvTable::Node;
 
- private:
-  static Node scalar(Node::Kind kind, std::string text) {
-    Node n;
-    n.kind = kind;
-    n.scalar = std::move(text);
-    return n;
-  }
-  // Where the next value goes: the root, or a new item (an element, or the last key's value).
-  Node* slot() {
-    if (stack_.empty()) return &root;
-    return &stack_.back()->items.emplace_back();
-  }
-  bool put(Node n) {
-    *slot() = std::move(n);
-    return true;
-  }
-  bool open(Node::Kind kind) {
-    Node* n = slot();
-    n->kind = kind;
-    stack_.push_back(n);
-    return true;
-  }
-  bool close() {
-    stack_.pop_back();
-    return true;
-  }
-  std::vector<Node*> stack_;
-};
+void set_scalar(Node& n, Node::Kind kind, std::string text) {
+  n.kind = kind;
+  n.scalar = std::move(text);
+}
 
 bool is_row_array(const Node& n) {
   if (n.kind != Node::Kind::array) return false;
@@ -94,13 +45,14 @@ void append_json(std::string& out, const Node& n) {
       out += n.scalar;
       break;
     case Node::Kind::text:
-      out += nlohmann::json(n.scalar).dump();
+      append_json_string(n.scalar, out);
       break;
     case Node::Kind::object:
       out += '{';
       for (size_t i = 0; i < n.keys.size(); ++i) {
         if (i) out += ',';
-        out += nlohmann::json(n.keys[i]).dump() + ':';
+        append_json_string(n.keys[i], out);
+        out += ':';
         append_json(out, n.items[i]);
       }
       out += '}';
@@ -162,10 +114,100 @@ std::string csv_cell(std::string_view text) {
   return out + '"';
 }
 
-std::string csv_from_json(std::string_view json) {
-  TreeBuilder builder;
-  nlohmann::json::sax_parse(json.begin(), json.end(), &builder);
-  const Node& body = builder.root;
+CsvTable::CsvTable() : root_(std::make_unique<Node>()) {}
+CsvTable::~CsvTable() = default;
+
+Node& CsvTable::next_slot() {
+  if (open_.empty()) {
+    if (have_root_) throw std::logic_error("CsvTable: a second value after the answer");
+    have_root_ = true;
+    return *root_;
+  }
+  Node& parent = *open_.back();
+  if (parent.kind == Node::Kind::object && parent.items.size() == parent.keys.size())
+    throw std::logic_error("CsvTable: an object member without a key");
+  return parent.items.emplace_back();
+}
+
+CsvTable& CsvTable::begin_object() {
+  Node& n = next_slot();
+  n.kind = Node::Kind::object;
+  open_.push_back(&n);
+  return *this;
+}
+
+CsvTable& CsvTable::begin_array() {
+  Node& n = next_slot();
+  n.kind = Node::Kind::array;
+  open_.push_back(&n);
+  return *this;
+}
+
+CsvTable& CsvTable::end_object() {
+  if (open_.empty() || open_.back()->kind != Node::Kind::object)
+    throw std::logic_error("CsvTable: no object to end");
+  open_.pop_back();
+  return *this;
+}
+
+CsvTable& CsvTable::end_array() {
+  if (open_.empty() || open_.back()->kind != Node::Kind::array)
+    throw std::logic_error("CsvTable: no array to end");
+  open_.pop_back();
+  return *this;
+}
+
+CsvTable& CsvTable::key(std::string_view name) {
+  if (open_.empty() || open_.back()->kind != Node::Kind::object)
+    throw std::logic_error("CsvTable: a key outside an object");
+  open_.back()->keys.emplace_back(name);
+  return *this;
+}
+
+CsvTable& CsvTable::value(int64_t number) {
+  std::string text;
+  append_integer(number, text);
+  set_scalar(next_slot(), Node::Kind::scalar, std::move(text));
+  return *this;
+}
+
+CsvTable& CsvTable::value(uint64_t number) {
+  std::string text;
+  append_integer(number, text);
+  set_scalar(next_slot(), Node::Kind::scalar, std::move(text));
+  return *this;
+}
+
+CsvTable& CsvTable::decimal(__int128 units, unsigned scale) {
+  std::string text;
+  append_exact_decimal(units, scale, text);
+  set_scalar(next_slot(), Node::Kind::scalar, std::move(text));
+  return *this;
+}
+
+CsvTable& CsvTable::value(std::string_view text) {
+  // As the JSON writer does: invalid UTF-8 (never in a snapshot) becomes U+FFFD.
+  std::string repaired;
+  if (is_valid_utf8(text))
+    repaired = text;
+  else
+    append_repaired_utf8(text, repaired);
+  set_scalar(next_slot(), Node::Kind::text, std::move(repaired));
+  return *this;
+}
+
+CsvTable& CsvTable::value(bool flag) {
+  set_scalar(next_slot(), Node::Kind::scalar, flag ? "true" : "false");
+  return *this;
+}
+
+CsvTable& CsvTable::null() {
+  set_scalar(next_slot(), Node::Kind::null, "");
+  return *this;
+}
+
+std::string CsvTable::text() const {
+  const Node& body = *root_;
   if (body.kind != Node::Kind::object) throw std::runtime_error("a CSV table is made from a JSON object");
 
   const Node* rows = nullptr;
@@ -180,13 +222,13 @@ std::string csv_from_json(std::string_view json) {
 
   std::vector<Cells> lines;
   std::vector<std::string> columns;
-  for (const auto& [name, text] : context)
+  for (const auto& [name, cell] : context)
     columns.push_back(name);
   const size_t context_columns = columns.size();
   for (const Node& row : rows->items) {
     Cells& cells = lines.emplace_back();
     flatten(row, "", cells);
-    for (const auto& [name, text] : cells)
+    for (const auto& [name, cell] : cells)
       if (std::find(columns.begin() + static_cast<std::ptrdiff_t>(context_columns), columns.end(), name) ==
           columns.end())
         columns.push_back(name);
@@ -206,9 +248,9 @@ std::string csv_from_json(std::string_view json) {
         out += csv_cell(context[i].second);
         continue;
       }
-      for (const auto& [name, text] : cells)
+      for (const auto& [name, cell] : cells)
         if (name == columns[i]) {
-          out += csv_cell(text);
+          out += csv_cell(cell);
           break;
         }
     }

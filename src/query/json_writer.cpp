@@ -52,6 +52,14 @@ void append_json_string(std::string_view text, std::string& out) {
   out += '"';
 }
 
+void append_integer(int64_t number, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "{}", number);
+}
+
+void append_integer(uint64_t number, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "{}", number);
+}
+
 void append_exact_decimal(__int128 units, unsigned scale, std::string& out) {
   if (scale == 0 || scale > 18) throw std::invalid_argument("exact_decimal: scale must be 1-18");
   const bool negative = units < 0;
@@ -120,13 +128,13 @@ JsonWriter& JsonWriter::key(std::string_view name) {
 
 JsonWriter& JsonWriter::value(int64_t number) {
   separate();
-  fmt::format_to(std::back_inserter(out_), "{}", number);
+  append_integer(number, out_);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(uint64_t number) {
   separate();
-  fmt::format_to(std::back_inserter(out_), "{}", number);
+  append_integer(number, out_);
   return *this;
 }
 

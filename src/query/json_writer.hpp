@@ -4,41 +4,33 @@
 #include <string>
 #include <string_view>
 
+#include "query/json_sink.hpp"
+
 namespace reelstat::query {
 
 // Writes compact JSON straight into a string, in the order the calls come, without building a
 // document first: a response body is written once and never read back, and a cold request
-// spent a third of its time building and freeing a document tree.
-//
-//   JsonWriter w(body);
-//   w.begin_object();
-//   w.key("year").value(int64_t{1995});
-//   w.key("total").decimal(1250, 2);  // 12.5, exactly
-//   w.end_object();
-//
-// Commas and colons are placed by the writer; the caller only keeps objects and arrays balanced.
-class JsonWriter {
+// spent a third of its time building and freeing a document tree. Commas and colons are placed by
+// the writer.
+class JsonWriter final : public JsonSink {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
 
-  JsonWriter& begin_object();
-  JsonWriter& end_object();
-  JsonWriter& begin_array();
-  JsonWriter& end_array();
-  JsonWriter& key(std::string_view name);
+  JsonWriter& begin_object() override;
+  JsonWriter& end_object() override;
+  JsonWriter& begin_array() override;
+  JsonWriter& end_array() override;
+  JsonWriter& key(std::string_view name) override;
 
-  JsonWriter& value(int64_t number);
-  JsonWriter& value(uint64_t number);
-  JsonWriter& value(int32_t number) { return value(int64_t{number}); }
-  JsonWriter& value(std::string_view text);
-  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
-  JsonWriter& value(bool flag);
-  JsonWriter& null();
-  // units / 10^scale as an exact decimal number (see append_exact_decimal).
-  JsonWriter& decimal(__int128 units, unsigned scale);
+  using JsonSink::value;
+  JsonWriter& value(int64_t number) override;
+  JsonWriter& value(uint64_t number) override;
+  JsonWriter& value(std::string_view text) override;
+  JsonWriter& value(bool flag) override;
+  JsonWriter& null() override;
+  JsonWriter& decimal(__int128 units, unsigned scale) override;
 
-  // True when every object and array begun has ended.
-  bool complete() const { return depth_ == 0; }
+  bool complete() const override { return depth_ == 0; }
 
  private:
   void separate();
@@ -56,6 +48,10 @@ class JsonWriter {
 // double: 123456789012345678.91 stays what it is. Trailing zeros are dropped down to one decimal
 // ("12.5", "7.0"), as a double would print. Throws std::invalid_argument unless 1 <= scale <= 18.
 void append_exact_decimal(__int128 units, unsigned scale, std::string& out);
+
+// A whole number as JSON writes it.
+void append_integer(int64_t number, std::string& out);
+void append_integer(uint64_t number, std::string& out);
 
 // `text` as a JSON string literal. Invalid UTF-8 (never in a snapshot, which the ingest repairs)
 // is replaced by U+FFFD instead of failing.

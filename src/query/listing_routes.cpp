@@ -23,13 +23,13 @@ bool by_releases(const OwnerSummary* a, const OwnerSummary* b) {
   return a->releases != b->releases ? a->releases > b->releases : a->id < b->id;
 }
 
-void write_owner_item(JsonWriter& out, const OwnerSummary& o) {
+void write_owner_item(JsonSink& out, const OwnerSummary& o) {
   out.begin_object().key("id").value(o.id).key("name").value(o.name);
   out.key("releases").value(o.releases).end_object();
 }
 
 // A count from the ingest report, or null if the report lacks it.
-void write_count(JsonWriter& out, const nlohmann::json& report, const nlohmann::json::json_pointer& where) {
+void write_count(JsonSink& out, const nlohmann::json& report, const nlohmann::json::json_pointer& where) {
   const auto* v = report.contains(where) ? &report.at(where) : nullptr;
   if (v && v->is_number_integer())
     out.value(v->get<int64_t>());
@@ -38,7 +38,7 @@ void write_count(JsonWriter& out, const nlohmann::json& report, const nlohmann::
 }
 
 // {"reason": count, ...} from an object of the ingest report, in its order (sorted by reason).
-void write_counts_by_reason(JsonWriter& out, const nlohmann::json& report,
+void write_counts_by_reason(JsonSink& out, const nlohmann::json& report,
                             const nlohmann::json::json_pointer& where) {
   out.begin_object();
   if (report.contains(where) && report.at(where).is_object())
@@ -49,7 +49,7 @@ void write_counts_by_reason(JsonWriter& out, const nlohmann::json& report,
 
 // The counts of the ingest run that built the snapshot, so its figures can be reconciled:
 // read = loaded + rejected, and excluded movies are loaded but left out of the rollups.
-void write_ingest_counts(JsonWriter& out, std::string_view report_json) {
+void write_ingest_counts(JsonSink& out, std::string_view report_json) {
   const auto report = nlohmann::json::parse(report_json, nullptr, /*allow_exceptions=*/false);
   if (!report.is_object()) {
     out.null();
@@ -72,7 +72,7 @@ void write_ingest_counts(JsonWriter& out, std::string_view report_json) {
 
 }  // namespace
 
-void list_companies(JsonWriter& out, const SnapshotView& index, const Params& params) {
+void list_companies(JsonSink& out, const SnapshotView& index, const Params& params) {
   params.allow_only({"q", "limit", "offset"});
   const int64_t limit = params.integer("limit", 50, 0, 1000);
   const int64_t offset = params.integer("offset", 0, 0, INT32_MAX);
@@ -90,7 +90,7 @@ void list_companies(JsonWriter& out, const SnapshotView& index, const Params& pa
   out.end_array().end_object();
 }
 
-void list_genres(JsonWriter& out, const SnapshotView& index, const Params& params) {
+void list_genres(JsonSink& out, const SnapshotView& index, const Params& params) {
   params.allow_only({});
   std::vector<const OwnerSummary*> all;
   for (const OwnerSummary& o : index.owners(OwnerKind::genre))
@@ -102,7 +102,7 @@ void list_genres(JsonWriter& out, const SnapshotView& index, const Params& param
   out.end_array().end_object();
 }
 
-void dataset(JsonWriter& out, const SnapshotView& index, const Params& params) {
+void dataset(JsonSink& out, const SnapshotView& index, const Params& params) {
   params.allow_only({});
   const auto& meta = index.meta();
   auto optional_year = [&](const std::optional<int32_t>& year) {

@@ -31,7 +31,7 @@ model::YearRow find_row(const SnapshotView& index, OwnerKind kind, const snapsho
   return *row;
 }
 
-void write_year(JsonWriter& out, const SnapshotView& index, OwnerKind kind, const model::YearRow& row,
+void write_year(JsonSink& out, const SnapshotView& index, OwnerKind kind, const model::YearRow& row,
                 Attribution attribution) {
   out.begin_object().key("year").value(row.year);
   write_metrics(out, row.metrics, attribution);
@@ -54,7 +54,7 @@ void write_year(JsonWriter& out, const SnapshotView& index, OwnerKind kind, cons
 }
 
 // Opens the body's object with the owner and the attribution.
-void begin_owner_body(JsonWriter& out, OwnerKind kind, const snapshot::OwnerSummary& owner,
+void begin_owner_body(JsonSink& out, OwnerKind kind, const snapshot::OwnerSummary& owner,
                       Attribution attribution) {
   out.begin_object();
   write_owner_ref(out.key(kind_name(kind)), owner);
@@ -67,8 +67,7 @@ Attribution attribution_of(const Params& params) {
 
 }  // namespace
 
-void owner_years(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
-                 int64_t id) {
+void owner_years(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id) {
   params.allow_only({"from", "to", "attribution"});
   const int64_t from = params.integer("from", kMinYear, kMinYear, kMaxYear);
   const int64_t to = params.integer("to", kMaxYear, kMinYear, kMaxYear);
@@ -82,7 +81,7 @@ void owner_years(JsonWriter& out, const SnapshotView& index, const Params& param
   out.end_array().end_object();
 }
 
-void owner_year(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id,
+void owner_year(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id,
                 int32_t year) {
   params.allow_only({"attribution"});
   const Attribution attribution = attribution_of(params);
@@ -93,7 +92,7 @@ void owner_year(JsonWriter& out, const SnapshotView& index, const Params& params
   out.end_object();
 }
 
-void owner_year_movies(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
+void owner_year_movies(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind,
                        int64_t id, int32_t year) {
   params.allow_only({});
   const auto owner = find_owner(index, kind, id);

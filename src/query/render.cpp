@@ -6,7 +6,7 @@ namespace reelstat::query {
 namespace {
 
 // Money in split mode is exact cents, shown as a decimal number of dollars.
-void write_figure(JsonWriter& out, int64_t total, int64_t split_cents, int64_t movies,
+void write_figure(JsonSink& out, int64_t total, int64_t split_cents, int64_t movies,
                   Attribution attribution) {
   out.begin_object().key("total");
   if (attribution == Attribution::full)
@@ -80,11 +80,11 @@ bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, A
   return a.owner_id < b.owner_id;
 }
 
-void write_owner_ref(JsonWriter& out, const snapshot::OwnerSummary& owner) {
+void write_owner_ref(JsonSink& out, const snapshot::OwnerSummary& owner) {
   out.begin_object().key("id").value(owner.id).key("name").value(owner.name).end_object();
 }
 
-void write_popularity(JsonWriter& out, const model::Metrics& m) {
+void write_popularity(JsonSink& out, const model::Metrics& m) {
   out.begin_object().key("average");
   if (m.popularity_movies > 0)
     out.decimal(average_micros(m.popularity_micros_total, m.popularity_movies), 6);
@@ -94,7 +94,7 @@ void write_popularity(JsonWriter& out, const model::Metrics& m) {
   out.key("movies").value(m.popularity_movies).end_object();
 }
 
-void write_metrics(JsonWriter& out, const model::Metrics& m, Attribution attribution) {
+void write_metrics(JsonSink& out, const model::Metrics& m, Attribution attribution) {
   out.key("releases").value(m.releases);
   write_figure(out.key("budget"), m.budget_total, m.budget_split_cents, m.budget_movies, attribution);
   write_figure(out.key("revenue"), m.revenue_total, m.revenue_split_cents, m.revenue_movies, attribution);
@@ -102,7 +102,7 @@ void write_metrics(JsonWriter& out, const model::Metrics& m, Attribution attribu
   write_popularity(out.key("popularity"), m);
 }
 
-void write_movie(JsonWriter& out, const snapshot::SnapshotView& index, const snapshot::MovieListing& movie) {
+void write_movie(JsonSink& out, const snapshot::SnapshotView& index, const snapshot::MovieListing& movie) {
   auto optional_amount = [&](int64_t v) {
     if (v == kUnknown)
       out.null();

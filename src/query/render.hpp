@@ -20,12 +20,12 @@ RankBy parse_rank_by(std::string_view text);
 bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, Attribution attribution);
 
 // Each writes one value (an object) at the writer's position.
-void write_owner_ref(JsonWriter& out, const snapshot::OwnerSummary& owner);  // {"id", "name"}
-void write_popularity(JsonWriter& out, const model::Metrics& m);
-void write_movie(JsonWriter& out, const snapshot::SnapshotView& index, const snapshot::MovieListing& movie);
+void write_owner_ref(JsonSink& out, const snapshot::OwnerSummary& owner);  // {"id", "name"}
+void write_popularity(JsonSink& out, const model::Metrics& m);
+void write_movie(JsonSink& out, const snapshot::SnapshotView& index, const snapshot::MovieListing& movie);
 
 // Writes the members "releases", "budget", "revenue", "profit", "popularity" into the object
 // the writer is in.
-void write_metrics(JsonWriter& out, const model::Metrics& m, Attribution attribution);
+void write_metrics(JsonSink& out, const model::Metrics& m, Attribution attribution);
 
 }  // namespace reelstat::query

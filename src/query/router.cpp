@@ -95,7 +95,7 @@ PathValues path_values(Route r, const std::vector<std::string>& s) {
 
 // Answers a path into `out`, naming the matched route in `route` first. Its segments are checked
 // before the snapshot is: a malformed path is a 400 whether or not anything is published.
-void dispatch(JsonWriter& out, const SnapshotView* index, const std::vector<std::string>& s,
+void dispatch(JsonSink& out, const SnapshotView* index, const std::vector<std::string>& s,
               const Params& params, const RouteInfo*& route) {
   const auto matched = route_by_shape(s);
   if (!matched) throw ApiError::not_found("no such route");
@@ -175,16 +175,23 @@ Response respond(const SnapshotView* index, std::string_view target, Format want
     const bool csv =
         params.choice("format", wanted == Format::csv ? "csv" : "json", {"json", "csv"}) == "csv";
     const bool format_given = params.take("format").has_value();
-    JsonWriter out(response.body);
-    dispatch(out, index, segments, params, route);
-    if (!out.complete()) throw std::logic_error("a route left its JSON body unfinished");
-    response.body += '\n';
-    if (csv && route->csv) {
-      response.body = csv_from_json(response.body);
+    // The route's shape says whether it returns rows, so the answer is written once, to the sink
+    // of the format it will have (an unknown shape is dispatch's 404).
+    const auto shape = route_by_shape(segments);
+    if (csv && shape && route_info(*shape).csv) {
+      CsvTable table;
+      dispatch(table, index, segments, params, route);
+      if (!table.complete()) throw std::logic_error("a route left its answer unfinished");
+      response.body = table.text();
       response.format = Format::csv;
       response.csv_filename = csv_filename(segments);
-    } else if (csv && format_given) {
-      throw ApiError::bad_request("format=csv is offered only on the routes that return rows");
+    } else {
+      JsonWriter out(response.body);
+      dispatch(out, index, segments, params, route);
+      if (!out.complete()) throw std::logic_error("a route left its JSON body unfinished");
+      response.body += '\n';
+      if (csv && format_given)
+        throw ApiError::bad_request("format=csv is offered only on the routes that return rows");
     }
   } catch (const ApiError& e) {
     response.status = e.status();

@@ -13,17 +13,16 @@ using snapshot::SnapshotView;
 
 // Each handler writes the response body of one route, or throws ApiError (whatever it wrote by
 // then is discarded).
-void list_companies(JsonWriter& out, const SnapshotView& index, const Params& params);
-void list_genres(JsonWriter& out, const SnapshotView& index, const Params& params);
-void owner_years(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
-                 int64_t id);
-void owner_year(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id,
+void list_companies(JsonSink& out, const SnapshotView& index, const Params& params);
+void list_genres(JsonSink& out, const SnapshotView& index, const Params& params);
+void owner_years(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id);
+void owner_year(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id,
                 int32_t year);
-void owner_year_movies(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
+void owner_year_movies(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind,
                        int64_t id, int32_t year);
-void year_ranking(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
+void year_ranking(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind,
                   int32_t year);
-void most_popular_genres(JsonWriter& out, const SnapshotView& index, const Params& params);
-void dataset(JsonWriter& out, const SnapshotView& index, const Params& params);
+void most_popular_genres(JsonSink& out, const SnapshotView& index, const Params& params);
+void dataset(JsonSink& out, const SnapshotView& index, const Params& params);
 
 }  // namespace reelstat::query

@@ -6,7 +6,7 @@
 
 namespace reelstat::query {
 
-void year_ranking(JsonWriter& out, const SnapshotView& index, const Params& params, OwnerKind kind,
+void year_ranking(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind,
                   int32_t year) {
   const bool companies = kind == OwnerKind::company;
   if (companies)
@@ -51,7 +51,7 @@ void year_ranking(JsonWriter& out, const SnapshotView& index, const Params& para
   out.end_array().end_object();
 }
 
-void most_popular_genres(JsonWriter& out, const SnapshotView& index, const Params& params) {
+void most_popular_genres(JsonSink& out, const SnapshotView& index, const Params& params) {
   params.allow_only({"from", "to", "by"});
   const int64_t from = params.integer("from", 1, 1, 9999);
   const int64_t to = params.integer("to", 9999, 1, 9999);

@@ -167,6 +167,146 @@ std::vector<Template> load_templates(const std::filesystem::path& sample, std::s
   return templates;
 }
 
+// One pass of `reelstat synth`: each row grown from a random template of the sample, varied, and
+// damaged at the quirks rate, with the counts an ingest must report. The random draws come in a
+// fixed order, so a seed always makes the same file.
+class Generator {
+ public:
+  Generator(const SynthOptions& options, std::FILE* out)
+      : options_(options), out_(out), random_(options.seed) {
+    std::string header;
+    templates_ = load_templates(options.sample, header, columns_);
+    buffer_ = header + "\n";
+  }
+
+  Expectation run() {
+    for (uint64_t row = 0; row < options_.rows; ++row) {
+      write_row(static_cast<int64_t>(row + 1));
+      flush(false);
+    }
+    flush(true);
+    return expect_;
+  }
+
+ private:
+  void write_row(int64_t id) {
+    const Template& t = templates_[random_.below(templates_.size())];
+    std::vector<std::string> f = t.fields;
+    const bool no_date = vary(t, id, f);
+    if (options_.quirks > 0 && random_.chance(options_.quirks)) return write_damaged(f);
+    buffer_ += join_record(f, f.size()) + "\n";
+    ++expect_.records_read;
+    ++expect_.loaded;
+    loaded_ids_.push_back(id);
+    if (!t.released)
+      ++expect_.excluded_by_reason["not_released"];
+    else if (no_date)
+      ++expect_.excluded_by_reason["no_release_date"];
+  }
+
+  // New id, date, money, popularity and (three rows in ten) companies; true when it has no date.
+  bool vary(const Template& t, int64_t id, std::vector<std::string>& f) {
+    const auto& c = columns_.known;
+    f[c.id] = std::to_string(id);
+    const bool no_date = random_.chance(0.01);
+    if (no_date) {
+      f[c.release_date] = "";
+    } else {
+      int year = 1900 + static_cast<int>(random_.below(126)), month = 1 + static_cast<int>(random_.below(12));
+      int day = 1 + static_cast<int>(random_.below(static_cast<uint64_t>(days_in_month(year, month))));
+      f[c.release_date] = format_date(year * 10000 + month * 100 + day);
+    }
+    f[c.budget] = scaled_amount(f[c.budget], 0.5 + 1.5 * random_.unit(), false);
+    f[c.revenue] = scaled_amount(f[c.revenue], 0.5 + 1.5 * random_.unit(), random_.chance(0.1));
+    if (!f[c.popularity].empty()) {
+      char text[64];
+      const double popularity = std::atof(f[c.popularity].c_str()) * (0.5 + 1.5 * random_.unit());
+      std::snprintf(text, sizeof text, random_.chance(0.02) ? "%.6e" : "%.6f", popularity);
+      f[c.popularity] = text;
+    }
+    if (random_.chance(0.3) && !t.companies.empty()) {
+      std::vector<Company> companies = t.companies;
+      for (auto& company : companies)
+        if (random_.chance(0.5)) company = invented_company(random_.below(5000));
+      f[c.production_companies] = companies_literal(companies);
+    }
+    return no_date;
+  }
+
+  void write_damaged(std::vector<std::string>& f) {
+    auto kind = static_cast<Damage>(random_.below(kDamageKinds));
+    if (kind == Damage::duplicate_id && loaded_ids_.empty()) kind = Damage::short_record;
+    if (kind == Damage::broken_line) {
+      // An unquoted overview with a bare line break: the head and the tail are two short records
+      // (each rejected whole, quoted line breaks in other fields included).
+      const size_t overview = columns_.overview;
+      f[overview] = "A story told in two parts";
+      std::string head = join_record(f, overview) + ",A story told";
+      std::vector<std::string> rest(f.begin() + static_cast<long>(overview) + 1, f.end());
+      buffer_ += head + "\n in two parts," + join_record(rest, rest.size()) + "\n";
+      return reject("field_count", 2);
+    }
+    if (kind == Damage::short_record) {
+      buffer_ += join_record(f, f.size() - 3) + "\n";
+      return reject("field_count");
+    }
+    reject(damage_field(kind, f));
+    buffer_ += join_record(f, f.size()) + "\n";
+  }
+
+  // Damages one field the way `kind` does; returns the reason an ingest must give.
+  const char* damage_field(Damage kind, std::vector<std::string>& f) {
+    const auto& c = columns_.known;
+    switch (kind) {
+      case Damage::text_budget:
+        f[c.budget] = "/ff9qCepilowshEtG2GYWwzt2bs4.jpg";
+        return "bad_budget";
+      case Damage::text_popularity:
+        f[c.popularity] = "Beware Of Frost Bites";
+        return "bad_popularity";
+      case Damage::bad_date:
+        f[c.release_date] = "10/30/95";
+        return "bad_release_date";
+      case Damage::truncated_genres:
+        f[c.genres] = "[{'id': 18, 'name': 'Dra";
+        return "bad_genres";
+      case Damage::duplicate_id:
+        f[c.id] = std::to_string(loaded_ids_[random_.below(loaded_ids_.size())]);
+        return "duplicate_id";
+      case Damage::date_as_id:
+        f[c.id] = "1997-08-20";
+        return "bad_id";
+      case Damage::broken_line:
+      case Damage::short_record:
+        break;
+    }
+    throw std::logic_error("synth: a damage that is not one field's");
+  }
+
+  void reject(const char* reason, uint64_t records = 1) {
+    expect_.records_read += records;
+    expect_.rejected += records;
+    expect_.rejected_by_reason[reason] += records;
+  }
+
+  void flush(bool force) {
+    if (!force && buffer_.size() < (1 << 20)) return;
+    if (std::fwrite(buffer_.data(), 1, buffer_.size(), out_) != buffer_.size())
+      throw std::runtime_error("write failed");
+    expect_.bytes += buffer_.size();
+    buffer_.clear();
+  }
+
+  const SynthOptions& options_;
+  std::FILE* out_;
+  Random random_;
+  Columns columns_;
+  std::vector<Template> templates_;
+  Expectation expect_;
+  std::vector<int64_t> loaded_ids_;
+  std::string buffer_;
+};
+
 }  // namespace
 
 nlohmann::ordered_json Expectation::to_json(const SynthOptions& options) const {
@@ -182,116 +322,7 @@ nlohmann::ordered_json Expectation::to_json(const SynthOptions& options) const {
 }
 
 Expectation generate(const SynthOptions& options, std::FILE* out) {
-  std::string header;
-  Columns columns;
-  const std::vector<Template> templates = load_templates(options.sample, header, columns);
-  const auto& c = columns.known;
-  Random random(options.seed);
-  Expectation expect;
-  std::vector<int64_t> loaded_ids;
-  std::string buffer = header + "\n";
-  auto flush = [&](bool force) {
-    if (!force && buffer.size() < (1 << 20)) return;
-    if (std::fwrite(buffer.data(), 1, buffer.size(), out) != buffer.size())
-      throw std::runtime_error("write failed");
-    expect.bytes += buffer.size();
-    buffer.clear();
-  };
-  auto reject = [&](const char* reason, uint64_t records = 1) {
-    expect.records_read += records;
-    expect.rejected += records;
-    expect.rejected_by_reason[reason] += records;
-  };
-
-  for (uint64_t row = 0; row < options.rows; ++row) {
-    const Template& t = templates[random.below(templates.size())];
-    std::vector<std::string> f = t.fields;
-    const int64_t id = static_cast<int64_t>(row + 1);
-    f[c.id] = std::to_string(id);
-    const bool no_date = random.chance(0.01);
-    if (no_date) {
-      f[c.release_date] = "";
-    } else {
-      int year = 1900 + static_cast<int>(random.below(126)), month = 1 + static_cast<int>(random.below(12));
-      int day = 1 + static_cast<int>(random.below(static_cast<uint64_t>(days_in_month(year, month))));
-      f[c.release_date] = format_date(year * 10000 + month * 100 + day);
-    }
-    f[c.budget] = scaled_amount(f[c.budget], 0.5 + 1.5 * random.unit(), false);
-    f[c.revenue] = scaled_amount(f[c.revenue], 0.5 + 1.5 * random.unit(), random.chance(0.1));
-    if (!f[c.popularity].empty()) {
-      char text[64];
-      const double popularity = std::atof(f[c.popularity].c_str()) * (0.5 + 1.5 * random.unit());
-      std::snprintf(text, sizeof text, random.chance(0.02) ? "%.6e" : "%.6f", popularity);
-      f[c.popularity] = text;
-    }
-    if (random.chance(0.3) && !t.companies.empty()) {
-      std::vector<Company> companies = t.companies;
-      for (auto& company : companies)
-        if (random.chance(0.5)) company = invented_company(random.below(5000));
-      f[c.production_companies] = companies_literal(companies);
-    }
-
-    if (options.quirks > 0 && random.chance(options.quirks)) {
-      auto kind = static_cast<Damage>(random.below(kDamageKinds));
-      if (kind == Damage::duplicate_id && loaded_ids.empty()) kind = Damage::short_record;
-      switch (kind) {
-        case Damage::broken_line: {
-          // An unquoted overview with a bare line break: the head and the tail are two short
-          // records (each rejected whole, quoted line breaks in other fields included).
-          f[columns.overview] = "A story told in two parts";
-          std::string head = join_record(f, columns.overview) + ",A story told";
-          std::vector<std::string> rest(f.begin() + static_cast<long>(columns.overview) + 1, f.end());
-          buffer += head + "\n in two parts," + join_record(rest, rest.size()) + "\n";
-          reject("field_count", 2);
-          flush(false);
-          continue;
-        }
-        case Damage::text_budget:
-          f[c.budget] = "/ff9qCepilowshEtG2GYWwzt2bs4.jpg";
-          reject("bad_budget");
-          break;
-        case Damage::text_popularity:
-          f[c.popularity] = "Beware Of Frost Bites";
-          reject("bad_popularity");
-          break;
-        case Damage::bad_date:
-          f[c.release_date] = "10/30/95";
-          reject("bad_release_date");
-          break;
-        case Damage::truncated_genres:
-          f[c.genres] = "[{'id': 18, 'name': 'Dra";
-          reject("bad_genres");
-          break;
-        case Damage::duplicate_id:
-          f[c.id] = std::to_string(loaded_ids[random.below(loaded_ids.size())]);
-          reject("duplicate_id");
-          break;
-        case Damage::short_record:
-          buffer += join_record(f, f.size() - 3) + "\n";
-          reject("field_count");
-          flush(false);
-          continue;
-        case Damage::date_as_id:
-          f[c.id] = "1997-08-20";
-          reject("bad_id");
-          break;
-      }
-      buffer += join_record(f, f.size()) + "\n";
-      flush(false);
-      continue;
-    }
-    buffer += join_record(f, f.size()) + "\n";
-    ++expect.records_read;
-    ++expect.loaded;
-    loaded_ids.push_back(id);
-    if (!t.released)
-      ++expect.excluded_by_reason["not_released"];
-    else if (no_date)
-      ++expect.excluded_by_reason["no_release_date"];
-    flush(false);
-  }
-  flush(true);
-  return expect;
+  return Generator(options, out).run();
 }
 
 }  // namespace reelstat::synth
