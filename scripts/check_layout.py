@@ -7,11 +7,12 @@
      nothing else. The include roots enforce this for the top folders of src/; a layer in a folder
      of another (store/local, store/postgres inside store) shares that folder's include root, so
      only this check keeps store from reaching into its backends, or one backend into the other.
-  4. The README's layer graph (between <!-- layers: begin --> and <!-- layers: end -->) is the
-     build's: one edge A --> B for each layer B in the LAYERS of A's CMakeLists.txt.
+  4. The layer graph of README.md and of docs/architecture.md (between <!-- layers: begin --> and
+     <!-- layers: end -->) is the build's: one edge A --> B for each layer B in the LAYERS of A's
+     CMakeLists.txt.
   5. No function in src/ over 60 lines (clang-tidy's readability-function-size, on the build's
      compile_commands.json), with no exception.
-Exits 1 naming every breach.
+--quick leaves out 5, the slow one (the layout_graph ctest runs it so). Exits 1 naming every breach.
 """
 import json
 import os
@@ -106,16 +107,16 @@ def check_layer_includes(files):
     return problems
 
 
-def check_layer_graph():
+def check_layer_graph(document):
     built = {(name, used) for name, (_, uses) in layers().items() for used in uses}
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
-        readme = f.read()
-    block = re.search(r"<!-- layers: begin -->(.*?)<!-- layers: end -->", readme, re.S)
+    with open(os.path.join(ROOT, document), encoding="utf-8") as f:
+        text = f.read()
+    block = re.search(r"<!-- layers: begin -->(.*?)<!-- layers: end -->", text, re.S)
     if not block:
-        return ["README.md has no layer graph (<!-- layers: begin --> ... <!-- layers: end -->)"]
+        return [f"{document} has no layer graph (<!-- layers: begin --> ... <!-- layers: end -->)"]
     drawn = set(re.findall(r"^\s*(\w+) --> (\w+)\s*$", block.group(1), re.M))
-    return ([f"README's layer graph lacks {a} --> {b} (layer {a}'s CMakeLists.txt uses {b})" for a, b in sorted(built - drawn)] +
-            [f"README's layer graph shows {a} --> {b}, which layer {a}'s CMakeLists.txt does not use" for a, b in sorted(drawn - built)])
+    return ([f"{document}'s layer graph lacks {a} --> {b} (layer {a}'s CMakeLists.txt uses {b})" for a, b in sorted(built - drawn)] +
+            [f"{document}'s layer graph shows {a} --> {b}, which layer {a}'s CMakeLists.txt does not use" for a, b in sorted(drawn - built)])
 
 
 def check_function_size(build_dir):
@@ -133,18 +134,21 @@ def check_function_size(build_dir):
 
 
 def main():
-    build_dir = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build"))
+    quick = "--quick" in sys.argv[1:]
+    arguments = [a for a in sys.argv[1:] if a != "--quick"]
+    build_dir = os.path.abspath(arguments[0] if arguments else os.path.join(ROOT, "build"))
     files = sorted(sources())
-    problems = check_libpq(files) + check_cycles(files) + check_layer_includes(files) + check_layer_graph()
-    if not problems:  # the slow one last
+    problems = (check_libpq(files) + check_cycles(files) + check_layer_includes(files) +
+                check_layer_graph("README.md") + check_layer_graph("docs/architecture.md"))
+    if not problems and not quick:  # the slow one last
         problems = check_function_size(build_dir)
     for p in problems:
         print(p)
     if problems:
         return 1
     print(f"layout: libpq only in src/store/postgres/, no circle of files, each file includes only the layers its "
-          f"own names, README's layer graph is the build's, "
-          f"no function over {MAX_LINES} lines")
+          f"own names, the layer graphs of README.md and docs/architecture.md are the build's" +
+          ("" if quick else f", no function over {MAX_LINES} lines"))
     return 0
 
 

@@ -7,7 +7,8 @@ For a change to the read path (or the snapshot layout): each binary ingests CSV 
 bundled sample) into its own temporary data directory and serves it on loopback with --no-auth;
 then every route is asked of both: the dataset, the listings (with searches and pages), every
 company's and genre's years (full and split), every (owner, year) figure and its movies, every
-year's rankings by each measure, and a set of errors. Exits 1 on the first difference, naming it.
+year's rankings by each measure, and a set of errors; each of them in JSON, with format=csv, and
+with Accept: text/csv. Exits 1 on the first difference, naming it.
 """
 import http.client
 import json
@@ -50,11 +51,14 @@ class Server:
             time.sleep(0.1)
         raise SystemExit(f"{binary} serve did not become ready")
 
-    def get(self, target):
+    def get(self, target, accept=None):
         if not hasattr(self, "connection"):
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        headers = {"Accept-Encoding": "identity"}
+        if accept:
+            headers["Accept"] = accept
         try:
-            self.connection.request("GET", target, headers={"Accept-Encoding": "identity"})
+            self.connection.request("GET", target, headers=headers)
             r = self.connection.getresponse()
             return r.status, r.read()
         except (OSError, http.client.HTTPException):
@@ -121,11 +125,13 @@ def main():
         servers = [Server(old, csv, os.path.join(work, "old")), Server(new, csv, os.path.join(work, "new"))]
         compared = 0
         for target in targets(servers[0]):
-            a, b = normalized(servers[0].get(target)), normalized(servers[1].get(target))
-            if a != b:
-                print(f"DIFFERENT {target}\n  old {a[0]} {a[1][:400]!r}\n  new {b[0]} {b[1][:400]!r}")
-                return 1
-            compared += 1
+            as_csv = target + ("&" if "?" in target else "?") + "format=csv"
+            for asked, accept in ((target, None), (as_csv, None), (target, "text/csv")):
+                a, b = normalized(servers[0].get(asked, accept)), normalized(servers[1].get(asked, accept))
+                if a != b:
+                    print(f"DIFFERENT {asked} (Accept: {accept})\n  old {a[0]} {a[1][:400]!r}\n  new {b[0]} {b[1][:400]!r}")
+                    return 1
+                compared += 1
         print(f"{compared} responses compared: identical, status and body")
         return 0
     finally:

@@ -116,6 +116,10 @@ TEST(ServeSettings, EachRefusesWhatItDoesNotTakeNamingTheKey) {
   EXPECT_NE(load_error(dir, "cache_bytes = 0\n").find("'cache_bytes' must be integer > 0"),
             std::string::npos);
   EXPECT_NE(load_error(dir, "treads = 2\n").find("unknown key 'treads'"), std::string::npos);
+  EXPECT_NE(load_error(dir, "threads = 2.5\n").find("'threads' has the wrong type"), std::string::npos);
+  // A whole number written as a float is that number, as TOML readers take it.
+  EXPECT_EQ(load(dir, "anonymous_burst = 1000000000.0\n").server.anonymous_burst, 1000000000);
+  EXPECT_EQ(load(dir, "anonymous_rate = 1000000000\n").server.anonymous_rate, 1e9);
 }
 
 TEST(ServeSettings, EverySettingIsAFlagOfServeThatOverridesTheFile) {

@@ -20,6 +20,15 @@ using Field = T& (*)(ServeSettings&);
   throw std::runtime_error(fmt::format("'{}' {}", key, why));
 }
 
+// A whole number, also when written as a float with nothing after the point (1000000000.0), as
+// TOML readers convert it.
+int64_t as_whole(const SettingValue& value, std::string_view key, std::string_view takes) {
+  if (const double* d = std::get_if<double>(&value); d && std::trunc(*d) == *d && std::fabs(*d) < 9.2e18)
+    return static_cast<int64_t>(*d);
+  if (const int64_t* n = std::get_if<int64_t>(&value)) return *n;
+  refuse(key, fmt::format("has the wrong type (it takes {})", takes));
+}
+
 template <typename T>
 const T& as(const SettingValue& value, std::string_view key, std::string_view takes) {
   if (const T* v = std::get_if<T>(&value)) return *v;
@@ -77,7 +86,7 @@ Setting whole(std::string_view key, std::string_view takes, std::string_view hel
   return make(
       key, takes, help,
       [=](ServeSettings& s, const SettingValue& v) {
-        const int64_t n = as<int64_t>(v, key, takes);
+        const int64_t n = as_whole(v, key, takes);
         if (n < low || n > high) refuse(key, fmt::format("must be {}, not {}", takes, n));
         field(s) = static_cast<T>(n);
       },
@@ -89,7 +98,7 @@ Setting millis(std::string_view key, std::string_view help, Field<std::chrono::m
   return make(
       key, takes, help,
       [=](ServeSettings& s, const SettingValue& v) {
-        const int64_t n = as<int64_t>(v, key, takes);
+        const int64_t n = as_whole(v, key, takes);
         if (n <= 0) refuse(key, fmt::format("must be positive, not {}", n));
         field(s) = std::chrono::milliseconds(n);
       },
@@ -232,9 +241,9 @@ std::vector<Setting> make_table() {
           "cors_origins", "browser origins (scheme://host[:port], or \"*\") that may read answers",
           [](ServeSettings & s) -> auto& { return s.server.cors_origins; }),
       rate(
-          "anonymous_rate", "number 0.001-1000000", "requests per second per client address, with auth off",
-          [](ServeSettings & s) -> auto& { return s.server.anonymous_rate; }, store::kMinKeyRate,
-          store::kMaxKeyRate),
+          "anonymous_rate", "number 0.001-1000000000",
+          "requests per second per client address, with auth off",
+          [](ServeSettings & s) -> auto& { return s.server.anonymous_rate; }, store::kMinKeyRate, 1e9),
       whole<int64_t>(
           "anonymous_burst", "integer 1-1000000000", "burst per client address, with auth off",
           [](ServeSettings & s) -> auto& { return s.server.anonymous_burst; }, 1, max_burst),
