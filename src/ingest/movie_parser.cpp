@@ -15,6 +15,20 @@ std::string quoted(std::string_view value) {
   return out + "'";
 }
 
+// One scalar field read by `parse` into `into`, or the rejection that names the field, quotes its
+// value and says what it must be.
+template <typename T, typename Parse>
+std::optional<Rejection> read_scalar(std::string_view text, Parse parse, T& into, RejectReason reason,
+                                     std::string_view name, std::string_view rule) {
+  auto value = parse(text);
+  if (!value) {
+    std::string detail(name);
+    return Rejection{reason, detail.append(" ").append(quoted(text)).append(" ").append(rule)};
+  }
+  into = *value;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view MovieParser::valid_text(std::string_view text, std::string& repaired) {
@@ -29,36 +43,23 @@ std::optional<Rejection> MovieParser::parse(const csv::RawRecord& r, model::Movi
   movie = model::MovieInput{};
   movie.source_line = r.line;
 
-  std::string_view id_text = field(r, columns_.id, scratch_);
-  auto id = parse_id(id_text);
-  if (!id) return Rejection{RejectReason::bad_id, "id " + quoted(id_text) + " is not a positive integer"};
-  movie.id = *id;
-
-  std::string_view budget_text = field(r, columns_.budget, scratch_);
-  auto budget = parse_money(budget_text);
-  if (!budget)
-    return Rejection{RejectReason::bad_budget, "budget " + quoted(budget_text) + " is not an amount"};
-  movie.budget = *budget;
-
-  std::string_view revenue_text = field(r, columns_.revenue, scratch_);
-  auto revenue = parse_money(revenue_text);
-  if (!revenue)
-    return Rejection{RejectReason::bad_revenue, "revenue " + quoted(revenue_text) + " is not an amount"};
-  movie.revenue = *revenue;
-
-  std::string_view popularity_text = field(r, columns_.popularity, scratch_);
-  auto popularity = parse_popularity_micros(popularity_text);
-  if (!popularity)
-    return Rejection{RejectReason::bad_popularity,
-                     "popularity " + quoted(popularity_text) + " is not a non-negative decimal"};
-  movie.popularity_micros = *popularity;
-
-  std::string_view date_text = field(r, columns_.release_date, scratch_);
-  auto date = parse_release_date(date_text);
-  if (!date)
-    return Rejection{RejectReason::bad_release_date,
-                     "release_date " + quoted(date_text) + " is not a calendar date YYYY-MM-DD"};
-  movie.release_date = *date;
+  if (auto refused = read_scalar(field(r, columns_.id, scratch_), parse_id, movie.id, RejectReason::bad_id,
+                                 "id", "is not a positive integer"))
+    return refused;
+  if (auto refused = read_scalar(field(r, columns_.budget, scratch_), parse_money, movie.budget,
+                                 RejectReason::bad_budget, "budget", "is not an amount"))
+    return refused;
+  if (auto refused = read_scalar(field(r, columns_.revenue, scratch_), parse_money, movie.revenue,
+                                 RejectReason::bad_revenue, "revenue", "is not an amount"))
+    return refused;
+  if (auto refused = read_scalar(field(r, columns_.popularity, scratch_), parse_popularity_micros,
+                                 movie.popularity_micros, RejectReason::bad_popularity, "popularity",
+                                 "is not a non-negative decimal"))
+    return refused;
+  if (auto refused =
+          read_scalar(field(r, columns_.release_date, scratch_), parse_release_date, movie.release_date,
+                      RejectReason::bad_release_date, "release_date", "is not a calendar date YYYY-MM-DD"))
+    return refused;
 
   if (!genre_parser_.parse(field(r, columns_.genres, genres_scratch_), genres_))
     return Rejection{RejectReason::bad_genres, "genres: " + genre_parser_.error()};
