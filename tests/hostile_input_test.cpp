@@ -294,7 +294,7 @@ TEST_F(HostileInput, AWriteErrorFailsTheRunCleanlyAndTheNextRunWorks) {
   const std::string limited =
       "sh -c " +
       shell_quote("trap '' XFSZ; ulimit -f 64; exec " + std::string(REELSTAT_BINARY) + " ingest --data-dir " +
-                  data + " --max-reject-rate 1 " + file("bad.csv", bad_rows(3000))) +
+                  data + " --no-gate --max-reject-rate 1 " + file("bad.csv", bad_rows(3000))) +
       " 2>&1";
   const auto [exit_code, out] = reelstat::testing::run_command(limited);
   EXPECT_EQ(exit_code, 1) << out;
@@ -305,7 +305,7 @@ TEST_F(HostileInput, AWriteErrorFailsTheRunCleanlyAndTheNextRunWorks) {
   EXPECT_EQ(Json::parse(reelstat("query /v1/dataset").out)["run_id"], 1);
   Json runs = Json::parse(reelstat("runs --json").out);
   EXPECT_EQ(runs[1]["outcome"], "failed");
-  Json again = ingest_json("--max-reject-rate 1 " + file("bad2.csv", bad_rows(3000)));
+  Json again = ingest_json("--no-gate --max-reject-rate 1 " + file("bad2.csv", bad_rows(3000)));
   EXPECT_EQ(again["outcome"], "published");
 }
 

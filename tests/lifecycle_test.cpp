@@ -179,9 +179,16 @@ TEST_F(Lifecycle, TooManyRejectsPublishesNothing) {
   EXPECT_NE(r.out.find("too_many_rejects"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("10.00%"), std::string::npos) << r.out;
   EXPECT_EQ(current_run(), 1) << "the earlier snapshot stays current";
-  // With a looser limit the same file goes through.
-  EXPECT_EQ(reelstat("ingest --max-reject-rate 0.2 " + file("bad.csv", input)).exit_code, 0);
-  EXPECT_EQ(current_run(), 3);
+  // With a looser limit the same file passes the reject limit, and the gate holds it: the reject
+  // rate rose from 0 to 10%, by more than 2 points. Without the gate it goes through.
+  r = reelstat("ingest --max-reject-rate 0.2 " + file("bad.csv", input));
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_NE(r.out.find("reject_rate: 0.00% -> 10.00% (limit: rises by 2 points at most)"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(current_run(), 1);
+  EXPECT_EQ(reelstat("ingest --no-gate --force --max-reject-rate 0.2 " + file("bad.csv", input)).exit_code,
+            0);
+  EXPECT_EQ(current_run(), 4);
 }
 
 TEST_F(Lifecycle, MissingColumnsFailWithTheirNames) {

@@ -183,6 +183,36 @@ TEST_F(PostgresStoreTest, RollbackDeltaAndPrune) {
   EXPECT_NE(gone.out.find("has no snapshot"), std::string::npos) << gone.out;
 }
 
+// The gate on the shared store: a cut file is held (its snapshot uploaded, not current: servers and
+// the analysts' views stay on run 1), then accepted with a reason from another machine's data dir.
+TEST_F(PostgresStoreTest, AHeldRunIsKeptInTheStoreAndAcceptedFromAnyMachine) {
+  init();
+  ASSERT_EQ(pg("ingest " + sample()).exit_code, 0);
+  const auto lines = read_file(sample_csv());
+  size_t end = 0;
+  for (int line = 0; line <= 478; ++line)  // the header and 478 one-line records
+    end = lines.find('\n', end) + 1;
+  merge_stderr_ = true;
+  const auto held = pg("ingest " + file("cut.csv", lines.substr(0, end)));
+  EXPECT_EQ(held.exit_code, 4) << held.out;
+  EXPECT_NE(held.out.find("movies: 2995 -> "), std::string::npos) << held.out;
+  EXPECT_EQ(sql("SELECT run_id FROM reelstat_store.current_run").out, "1\n");
+  EXPECT_EQ(sql("SELECT outcome || ' ' || published FROM reelstat_store.runs WHERE id = 2").out,
+            "held false\n");
+  EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.snapshot_files WHERE run_id = 2").out, "1\n");
+  EXPECT_EQ(sql("SELECT count(*) FROM reelstat.movies").out, "2995\n");
+
+  std::filesystem::remove_all(dir_ / "data");  // another machine: the held snapshot comes from the store
+  EXPECT_EQ(pg("publish 2").exit_code, 1);
+  const auto accepted = pg("publish 2 --accept --reason 'a smaller catalogue on purpose'");
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.out;
+  EXPECT_EQ(sql("SELECT run_id FROM reelstat_store.current_run").out, "2\n");
+  EXPECT_EQ(sql("SELECT outcome FROM reelstat_store.runs WHERE id = 2").out, "accepted\n");
+  const std::string movies = sql("SELECT count(*) FROM reelstat.movies").out;
+  EXPECT_NE(movies, "2995\n") << "the views follow the accepted run";
+  EXPECT_EQ(Json::parse(pg("query /v1/dataset").out)["run_id"], 2);
+}
+
 TEST_F(PostgresStoreTest, AFetchedSnapshotThatDoesNotMatchItsRecordIsRefusedAndNotKept) {
   init();
   ASSERT_EQ(pg("ingest " + sample()).exit_code, 0);

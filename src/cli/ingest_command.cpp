@@ -23,7 +23,7 @@ int ingest_command(ingest::IngestOptions options, const store::Backend& backend,
 
 struct IngestFlags {
   ingest::IngestOptions options;
-  std::string input;
+  std::string input, gate_file;
   bool json = false;
 };
 
@@ -54,9 +54,16 @@ void add_ingest_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
   cmd->add_option("--keep", f->options.keep_snapshots, "Snapshots to keep on disk")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  cmd->add_option("--gate", f->gate_file, "TOML file of the gate's thresholds (README: The gate)")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag_function(
+      "--no-gate", [f](int64_t) { f->options.gate = false; },
+      "Publish without comparing with the current run (recorded in the report)");
   cmd->add_flag("--json", f->json, "Print the report as JSON");
   commands.push_back({cmd, [f, &flags] {
                         f->options.input = f->input;
+                        if (!f->gate_file.empty())
+                          f->options.gate_thresholds = gate::load_thresholds(f->gate_file);
                         return ingest_command(f->options, *flags.backend(), f->json);
                       }});
 }

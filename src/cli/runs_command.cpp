@@ -61,6 +61,10 @@ int runs_command(const store::Backend& backend, bool json) {
         r.excluded, r.sha256.substr(0, 12), r.file);
   }
   std::cout << "* = current snapshot\n";
+  // What the gate held, and why a held run was accepted: the reasons a reader of the ledger wants.
+  for (const auto& r : runs)
+    if (r.outcome == store::RunOutcome::held || r.outcome == store::RunOutcome::accepted)
+      std::cout << fmt::format("run {}: {}\n", r.id, r.message);
   return 0;
 }
 

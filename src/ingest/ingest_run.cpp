@@ -1,15 +1,19 @@
 #include "ingest/ingest_run.hpp"
-#include "common/utc_time.hpp"
-#include "store/backend.hpp"
+
+#include <fmt/format.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 
+#include "common/utc_time.hpp"
+#include "gate/profile.hpp"
 #include "ingest/input_file.hpp"
 #include "model/rollups.hpp"
 #include "snapshot/builder.hpp"
 #include "snapshot/reader.hpp"
 #include "snapshot/writer.hpp"
+#include "store/backend.hpp"
 #include "store/data_dir.hpp"
 #include "store/run_store.hpp"
 
@@ -121,8 +125,71 @@ class Run {
     const model::Rollups rollups = model::compute_rollups(*catalog);
     lap("rollups");
     count_output(*catalog, rollups);
-    publish(*catalog, rollups, builder.get());
+    const std::string profile = judge_against(current, *catalog);
+    const bool held = report_.gate.compared && !report_.gate.passed();
+    write_snapshot(*catalog, rollups, builder.get(), profile, held);
+    if (held) return hold();
+    publish();
     return kExitOk;
+  }
+
+  // Judges the run against the current one (report_.gate); returns its own profile, to be kept in
+  // its snapshot for the next run.
+  std::string judge_against(std::optional<int64_t> current, const model::Catalog& catalog) {
+    gate::Profile profile = gate::profile_of(catalog);
+    profile.records_read = static_cast<int64_t>(report_.counts.records_read);
+    profile.rejected = static_cast<int64_t>(report_.counts.rejected);
+    profile.header = report_.counts.header;
+    if (!options_.gate) {
+      report_.gate.skipped = true;
+    } else if (current) {
+      judge_against_run(*current, profile);
+    }
+    lap("gate");
+    return profile.to_json();
+  }
+
+  // A current run whose snapshot is damaged would block every later run, the one that repairs it
+  // included: the run is then judged by nothing, and its report says why. Any other failure to read
+  // it (an I/O error, an unreachable store) fails the run: a run is never published unjudged
+  // because of a passing fault.
+  void judge_against_run(int64_t current, const gate::Profile& profile) {
+    gate::Profile before;
+    try {
+      before = profile_of_run(current);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::corrupt) throw;
+      report_.gate.note = "not compared: the current run " + std::to_string(current) +
+                          "'s snapshot could not be read (" + e.what() + ")";
+      return;
+    }
+    report_.gate = gate::judge(before, profile, options_.gate_thresholds);
+    report_.gate.against_run = current;
+  }
+
+  // The profile kept in a run's snapshot; for a snapshot made before the gate, worked out from it.
+  gate::Profile profile_of_run(int64_t run_id) {
+    const auto path = store_.local_snapshot(run_id);
+    const auto meta = snapshot::read_snapshot_meta(path);
+    if (!meta.gate_profile_json.empty()) return gate::Profile::from_json(meta.gate_profile_json);
+    gate::Profile profile = gate::profile_of(snapshot::read_snapshot(path).catalog);
+    const auto report = nlohmann::json::parse(meta.report_json, nullptr, /*allow_exceptions=*/false);
+    if (report.is_object() && report.contains("records")) {
+      profile.records_read = report["records"].value("read", int64_t{0});
+      profile.rejected = report["records"].value("rejected", int64_t{0});
+    }
+    profile.header = report_.counts.header;  // unknown then: no column is reported added or removed
+    return profile;
+  }
+
+  int hold() {
+    store_.keep(record_.id);
+    finish(RunOutcome::held,
+           fmt::format("the gate held run {} ({}); nothing published; its snapshot is kept: publish it with "
+                       "`reelstat publish {} --accept --reason TEXT`",
+                       record_.id, report_.gate.summary(), record_.id),
+           false);
+    return kExitHeld;
   }
 
   // Reads the whole input into `fresh` (and into `builder`, when there is one), its rejects into
@@ -206,18 +273,19 @@ class Run {
     }
   }
 
-  void publish(const model::Catalog& catalog, const model::Rollups& rollups,
-               snapshot::SnapshotBuilder* builder) {
+  void write_snapshot(const model::Catalog& catalog, const model::Rollups& rollups,
+                      snapshot::SnapshotBuilder* builder, const std::string& profile, bool held) {
     snapshot::SnapshotMeta meta;
     meta.run_id = record_.id;
     meta.mode = options_.mode;
     meta.source_file = is_standard_input(options_.input) ? "-" : options_.input.filename().string();
     meta.source_sha256 = record_.sha256;
     meta.ingested_at = record_.started_at;
-    report_.outcome = RunOutcome::published;
-    report_.published = true;
+    report_.outcome = held ? RunOutcome::held : RunOutcome::published;
+    report_.published = !held;
     report_.seconds = elapsed();
     meta.report_json = report_.to_json().dump();
+    meta.gate_profile_json = profile;
 
     const auto partial = dir_.unfinished_snapshot_path(record_.id);
     if (builder)
@@ -225,6 +293,9 @@ class Run {
     else
       snapshot::write_snapshot(partial, catalog, rollups, meta);
     lap("write");
+  }
+
+  void publish() {
     publishing_ = true;
     store_.publish(record_.id, "ingest");
     current_named_ = true;
@@ -234,6 +305,7 @@ class Run {
       pruned += (pruned.empty() ? "" : ", ") + std::to_string(id);
     finish(RunOutcome::published,
            "run " + std::to_string(record_.id) + " is now current" +
+               (report_.gate.skipped ? " (published without the gate: --no-gate)" : "") +
                (pruned.empty() ? "" : "; pruned the snapshots of runs " + pruned),
            true);
   }

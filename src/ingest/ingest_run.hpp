@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "gate/checks.hpp"
 #include "ingest/movie_reader.hpp"
 #include "ingest/report.hpp"
 #include "snapshot/meta.hpp"
@@ -19,12 +20,16 @@ struct IngestOptions {
   size_t keep_snapshots = 5;
   uint64_t max_rejects_bytes = RejectsFile::kDefaultMaxBytes;
   std::function<void(const ReadProgress&)> progress;
+  // The gate (README, "The gate"): skipped for this run with --no-gate, which the report records.
+  bool gate = true;
+  gate::Thresholds gate_thresholds;
 };
 
 // Exit codes of `reelstat ingest`.
 inline constexpr int kExitOk = 0;      // published, or nothing new to publish
 inline constexpr int kExitFailed = 1;  // an error; nothing published
 inline constexpr int kExitTooManyRejects = 3;
+inline constexpr int kExitHeld = 4;  // failed the gate: built and kept, not published
 
 struct IngestResult {
   int exit_code = kExitOk;

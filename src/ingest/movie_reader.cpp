@@ -34,6 +34,9 @@ class MovieReading {
     // the file's size suggests (real records average about 750 bytes). Unused capacity is never
     // touched, so it costs address space, not memory.
     if (catalog_.movies().empty() && source_.file_size() > 0) catalog_.reserve(source_.file_size() / 600);
+    std::string scratch;
+    for (size_t i = 0; i < record_.fields.size(); ++i)
+      counts_.header.emplace_back(record_.field(i, scratch));
   }
 
   ReadCounts run() {

@@ -2,6 +2,8 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "csv/byte_source.hpp"
 #include "ingest/reject_reason.hpp"
@@ -19,6 +21,7 @@ struct ReadCounts {
   uint64_t repaired_texts = 0;
   uint64_t bytes = 0;                // decompressed bytes read
   uint64_t rejects_not_written = 0;  // counted in `rejected`, but past the rejects file's cap
+  std::vector<std::string> header;   // the input's column names, as written
 };
 
 struct ReadProgress {

@@ -1,8 +1,45 @@
 #include "ingest/report.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace reelstat::ingest {
+namespace {
+
+nlohmann::ordered_json gate_json(const gate::Verdict& v) {
+  nlohmann::ordered_json j;
+  j["compared"] = v.compared;
+  j["skipped"] = v.skipped;
+  if (!v.note.empty()) j["note"] = v.note;
+  if (v.compared) j["against_run"] = v.against_run;
+  j["passed"] = v.passed();
+  nlohmann::ordered_json checks = nlohmann::ordered_json::array();
+  for (const auto& c : v.checks)
+    checks.push_back({{"name", c.name},
+                      {"current", c.current},
+                      {"new", c.next},
+                      {"threshold", c.threshold},
+                      {"passed", c.passed}});
+  j["checks"] = checks;
+  j["columns_added"] = v.columns_added;
+  j["columns_removed"] = v.columns_removed;
+  return j;
+}
+
+std::string gate_text(const gate::Verdict& v) {
+  if (v.skipped) return "skipped for this run (--no-gate)";
+  if (!v.compared) return v.note.empty() ? "nothing to compare with (no current run)" : v.note;
+  std::string text = v.passed()
+                         ? fmt::format("passed {} checks against run {}", v.checks.size(), v.against_run)
+                         : fmt::format("FAILED against run {}: {}", v.against_run, v.summary());
+  if (!v.columns_added.empty())
+    text += "; columns added: " + fmt::format("{}", fmt::join(v.columns_added, ", "));
+  if (!v.columns_removed.empty())
+    text += "; columns removed: " + fmt::format("{}", fmt::join(v.columns_removed, ", "));
+  return text;
+}
+
+}  // namespace
 
 uint64_t IngestReport::excluded() const {
   uint64_t total = 0;
@@ -64,6 +101,7 @@ nlohmann::ordered_json IngestReport::to_json() const {
   j["message"] = message;
   j["rejects_file"] = rejects_file;
   j["rejects_not_written"] = counts.rejects_not_written;
+  j["gate"] = gate_json(gate);
   return j;
 }
 
@@ -116,6 +154,7 @@ std::string IngestReport::to_text() const {
       text += fmt::format("{}{} {:.3f}", text.empty() ? "" : ", ", name, t);
     line("phases", text + " s");
   }
+  if (counts.records_read) line("gate", gate_text(gate));
   line("outcome", std::string(store::kRunOutcomeNames(outcome)) + (message.empty() ? "" : ": " + message));
   if (!rejects_file.empty()) line("rejects", rejects_file);
   if (counts.rejects_not_written)

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "gate/checks.hpp"
 #include "ingest/movie_reader.hpp"
 #include "model/catalog.hpp"
 #include "model/rollups.hpp"
@@ -36,6 +37,7 @@ struct IngestReport {
   store::RunOutcome outcome = store::RunOutcome::running;
   std::string message, rejects_file;
   bool published = false;
+  gate::Verdict gate;
 
   uint64_t excluded() const;
   double reject_rate() const;

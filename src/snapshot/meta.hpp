@@ -23,6 +23,9 @@ struct SnapshotMeta {
   std::string source_sha256;
   std::string ingested_at;  // UTC, ISO 8601
   std::string report_json;  // the ingest report of the run that built it
+  // What the gate compares the next run with (gate::Profile as JSON); empty in snapshots made
+  // before the gate, or by hand.
+  std::string gate_profile_json;
   int schema_version = 0;
   // What /v1/dataset counts: movies loaded, companies and genres named, and the span of release
   // years of the movies in the rollups (none when no movie is).

@@ -45,6 +45,8 @@ SnapshotMeta load_meta(Database& db, const std::filesystem::path& path) {
       meta.ingested_at = value;
     else if (key == k::report)
       meta.report_json = value;
+    else if (key == k::gate_profile)
+      meta.gate_profile_json = value;
     else if (key == k::movies)
       meta.movies = integer(key, value);
     else if (key == k::companies)

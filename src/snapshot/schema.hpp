@@ -68,7 +68,7 @@ inline constexpr std::string_view schema_version = "schema_version", run_id = "r
                                   source_file = "source_file", source_sha256 = "source_sha256",
                                   ingested_at = "ingested_at", report = "report", movies = "movies",
                                   companies = "companies", genres = "genres", first_year = "first_year",
-                                  last_year = "last_year";
+                                  last_year = "last_year", gate_profile = "gate_profile";
 }
 
 }  // namespace reelstat::snapshot

@@ -28,6 +28,7 @@ void write_meta(Database& db, const model::Catalog& catalog, const SnapshotMeta&
   row(meta_key::source_sha256, meta.source_sha256);
   row(meta_key::ingested_at, meta.ingested_at);
   row(meta_key::report, meta.report_json);
+  if (!meta.gate_profile_json.empty()) row(meta_key::gate_profile, meta.gate_profile_json);
   // What /v1/dataset shows, so that it never counts millions of rows.
   std::optional<int32_t> first, last;
   for (const model::Movie& m : catalog.movies()) {

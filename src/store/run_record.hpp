@@ -21,6 +21,8 @@ enum class RunOutcome {
   published,         // its snapshot was made current
   unchanged,         // the current snapshot already is what the file makes: nothing was written
   too_many_rejects,  // more of the records rejected than the limit allows: nothing published
+  held,              // failed the gate: its snapshot is kept unpublished (`publish RUN --accept`)
+  accepted,          // held, then published by `publish RUN --accept --reason TEXT` (in its message)
   failed,            // refused (bad input, a failed write): nothing published
   aborted,           // killed before publishing, as the next writer recorded it
   interrupted,       // still marked running, but its writer is gone (shown so, never stored)
@@ -31,6 +33,8 @@ inline constexpr auto kRunOutcomeNames =
                            std::pair{RunOutcome::published, std::string_view("published")},
                            std::pair{RunOutcome::unchanged, std::string_view("unchanged")},
                            std::pair{RunOutcome::too_many_rejects, std::string_view("too_many_rejects")},
+                           std::pair{RunOutcome::held, std::string_view("held")},
+                           std::pair{RunOutcome::accepted, std::string_view("accepted")},
                            std::pair{RunOutcome::failed, std::string_view("failed")},
                            std::pair{RunOutcome::aborted, std::string_view("aborted")},
                            std::pair{RunOutcome::interrupted, std::string_view("interrupted")});

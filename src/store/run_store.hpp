@@ -41,6 +41,9 @@ class RunStore {
   // local().unfinished_snapshot_path(run_id). Once this returns, readers see the run; if it
   // throws, current_run() says whether the atomic step happened.
   virtual void publish(int64_t run_id, const std::string& action) = 0;
+  // Keeps a new run's finished snapshot (local().unfinished_snapshot_path(run_id)) without making it
+  // current: a run the gate held, which `publish RUN --accept` may make current later.
+  virtual void keep(int64_t run_id) = 0;
   // A local, verified copy of a published run's snapshot (the base of a delta ingest).
   virtual std::filesystem::path local_snapshot(int64_t run_id) = 0;
   // Deletes the oldest snapshots so that `keep` remain, never the current one. Returns the ids.

@@ -59,13 +59,17 @@ class LocalRunStore final : public RunStore {
 
   bool has_snapshot(int64_t run_id) override { return std::filesystem::exists(dir_.snapshot_path(run_id)); }
 
-  void publish(int64_t run_id, const std::string& action) override {
-    const auto partial = dir_.unfinished_snapshot_path(run_id);
+  void keep(int64_t run_id) override {
     const auto final_path = dir_.snapshot_path(run_id);
-    if (std::filesystem::exists(partial)) {
-      std::filesystem::rename(partial, final_path);
-      fsync_directory(final_path.parent_path());
-      snapshot::record_seal(final_path, snapshot::hash_file(final_path));
+    std::filesystem::rename(dir_.unfinished_snapshot_path(run_id), final_path);
+    fsync_directory(final_path.parent_path());
+    snapshot::record_seal(final_path, snapshot::hash_file(final_path));
+  }
+
+  void publish(int64_t run_id, const std::string& action) override {
+    const auto final_path = dir_.snapshot_path(run_id);
+    if (std::filesystem::exists(dir_.unfinished_snapshot_path(run_id))) {
+      keep(run_id);
     } else {
       // Refuse a file that is not the snapshot of that run, as published, before anyone is pointed
       // at it.

@@ -106,24 +106,24 @@ class PgRunStore final : public RunStore {
                .int64(0, 0) > 0;
   }
 
+  void keep(int64_t run_id) override {
+    const auto partial = dir_.unfinished_snapshot_path(run_id);
+    const std::string sha = upload(run_id, partial);
+    transaction([&] { attach_partitions(run_id); });
+    keep_local_copy(run_id, partial, sha);
+  }
+
   void publish(int64_t run_id, const std::string& action) override {
     const auto partial = dir_.unfinished_snapshot_path(run_id);
     const bool fresh = std::filesystem::exists(partial);
     std::string sha;
     if (fresh) {
-      // Uploaded outside the publishing transaction: if the writer dies here, nothing is
-      // attached or current, and the next writer drops what was left.
-      load_model_tables(conn_, run_id, partial);
-      sha = upload_snapshot_file(conn_, run_id, partial);
+      sha = upload(run_id, partial);
     } else if (!has_snapshot(run_id)) {
       throw Error(fmt::format("run {} has no snapshot in {}", run_id, describe()));
     }
     transaction([&] {
-      if (fresh) {
-        for (const snapshot::TableSpec* t : model_tables())
-          conn_.exec(fmt::format("ALTER TABLE reelstat_store.{} ATTACH PARTITION {} FOR VALUES IN ({})",
-                                 t->name, partition_name(*t, run_id), run_id));
-      }
+      if (fresh) attach_partitions(run_id);
       conn_.exec(
           "INSERT INTO reelstat_store.current_run (run_id) VALUES ($1) "
           "ON CONFLICT (only_row) DO UPDATE SET run_id = excluded.run_id, changed_at = now()",
@@ -134,11 +134,26 @@ class PgRunStore final : public RunStore {
         conn_.exec("UPDATE reelstat_store.runs SET published = true WHERE id = $1", {std::to_string(run_id)});
       conn_.exec("SELECT pg_notify($1, $2)", {kPublishChannel, std::to_string(run_id)});
     });
-    // The file just uploaded is a verified local copy (the base of the next delta).
-    if (fresh) {
-      std::filesystem::rename(partial, dir_.snapshot_path(run_id));
-      snapshot::record_seal(dir_.snapshot_path(run_id), sha);
-    }
+    if (fresh) keep_local_copy(run_id, partial, sha);
+  }
+
+  // Uploaded outside the publishing transaction: if the writer dies here, nothing is attached or
+  // current, and the next writer drops what was left. Returns the file's SHA-256.
+  std::string upload(int64_t run_id, const std::filesystem::path& partial) {
+    load_model_tables(conn_, run_id, partial);
+    return upload_snapshot_file(conn_, run_id, partial);
+  }
+
+  void attach_partitions(int64_t run_id) {
+    for (const snapshot::TableSpec* t : model_tables())
+      conn_.exec(fmt::format("ALTER TABLE reelstat_store.{} ATTACH PARTITION {} FOR VALUES IN ({})", t->name,
+                             partition_name(*t, run_id), run_id));
+  }
+
+  // The file just uploaded is a verified local copy (the base of the next delta).
+  void keep_local_copy(int64_t run_id, const std::filesystem::path& partial, const std::string& sha) {
+    std::filesystem::rename(partial, dir_.snapshot_path(run_id));
+    snapshot::record_seal(dir_.snapshot_path(run_id), sha);
   }
 
   std::filesystem::path local_snapshot(int64_t run_id) override {
@@ -234,7 +249,8 @@ class PgRunStore final : public RunStore {
           {std::to_string(settled.id), std::string(kRunOutcomeNames(settled.outcome)),
            settled.published ? "true" : "false", settled.finished_at, settled.message});
     }
-    // Whatever belongs to no published run: partitions never attached, files never finished.
+    // Whatever belongs to no published or held run: partitions never attached, files never finished
+    // (a held run's snapshot is kept for `publish --accept`).
     const auto leftovers = conn_.exec(
         "SELECT DISTINCT substring(c.relname from '_run_([0-9]+)$')::bigint AS run "
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -243,7 +259,7 @@ class PgRunStore final : public RunStore {
     for (int i = 0; i < leftovers.rows(); ++i) {
       const int64_t id = leftovers.int64(i, 0);
       const auto run = find(id);
-      if (!run || !run->published) drop_run_data(id);
+      if (!run || !(run->published || run->outcome == RunOutcome::held)) drop_run_data(id);
     }
     dir_.remove_unfinished_snapshots();
   }

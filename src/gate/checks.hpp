@@ -1,0 +1,58 @@
+#pragma once
+// The gate: a run is compared as a whole with the run it would replace, and published only if
+// every check passes. Each check says the current figure, the new one, its threshold and its
+// verdict. The first run of a data dir or store has nothing to compare with: no check applies.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/profile.hpp"
+
+namespace reelstat::gate {
+
+// Each threshold, with its default (README, "The gate"). A TOML file (--gate) sets any of them.
+struct Thresholds {
+  double movies_drop = 0.05;            // loaded movies may fall by 5% at most
+  int64_t big_company_releases = 5;     // a company with this many movies is "big"
+  double big_companies_vanish = 0.05;   // at most 5% of the big companies may vanish
+  double completeness_drop_points = 5;  // a known-field share may fall by 5 points at most
+  int64_t year_min_movies = 50;         // the years judged on their own
+  double year_movies_drop = 0.20;       // such a year may lose 20% of its movies at most
+  double year_money_drop = 0.50;        // and half of its total budget or revenue at most
+  double years_covered_min = 0.5;       // the new run covers at least half the years
+  double reject_rate_rise_points = 2;   // the reject rate may rise by 2 points at most
+};
+
+// Reads a TOML file of thresholds over the defaults; an unknown key or a value out of range is an
+// error that names it.
+Thresholds load_thresholds(const std::filesystem::path& file);
+
+struct Check {
+  std::string name;     // movies, big_companies, known_budget, ..., year_1995_movies, ..., reject_rate
+  std::string current;  // the figures, as people read them
+  std::string next;
+  std::string threshold;
+  bool passed = true;
+};
+
+struct Verdict {
+  bool compared = false;  // false: no current run, or the gate was skipped
+  bool skipped = false;   // --no-gate
+  std::string note;       // why nothing was compared, when a current run exists
+  int64_t against_run = 0;
+  std::vector<Check> checks;
+  // What the header gained or lost against the current run's (reported, never failed here: a
+  // missing required column already refuses the input).
+  std::vector<std::string> columns_added, columns_removed;
+
+  bool passed() const;
+  std::vector<const Check*> failed() const;
+  // One line for the run's message: the first `most` failed checks with their figures, and how many
+  // more failed.
+  std::string summary(size_t most = 3) const;
+};
+
+Verdict judge(const Profile& current, const Profile& next, const Thresholds& thresholds);
+
+}  // namespace reelstat::gate

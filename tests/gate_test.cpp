@@ -1,0 +1,139 @@
+// The gate through the real CLI: next month's file judged against the current run before anything
+// is published (tests/fixtures/month_cases.py makes the files from the sample with Python's csv).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+#include "test_support.hpp"
+
+using Json = nlohmann::json;
+using reelstat::testing::CommandResult;
+using reelstat::testing::sample_csv;
+using reelstat::testing::shell_quote;
+
+class Gate : public reelstat::testing::CliTest {
+ protected:
+  void SetUp() override {
+    merge_stderr_ = true;
+    const auto made = reelstat::testing::run_command(
+        "python3 " + shell_quote(std::string(REELSTAT_SOURCE_DIR) + "/tests/fixtures/month_cases.py") + " " +
+        shell_quote(sample_csv().string()) + " " + shell_quote(dir_.path().string()));
+    ASSERT_EQ(made.exit_code, 0) << made.out;
+    ASSERT_EQ(reelstat("ingest " + shell_quote(sample_csv().string())).exit_code, 0);
+  }
+  std::string month(const std::string& name) { return shell_quote((dir_ / name).string()); }
+  int64_t current_run() { return Json::parse(reelstat("query /v1/dataset").out)["run_id"]; }
+  Json run(int64_t id) {
+    for (const auto& r : Json::parse(reelstat("runs --json").out))
+      if (r["id"] == id) return r;
+    return nullptr;
+  }
+  // A held run: exit 4, nothing published, the failed checks named with their figures.
+  void expect_held(const CommandResult& r, const std::vector<std::string>& figures) {
+    EXPECT_EQ(r.exit_code, 4) << r.out;
+    for (const auto& figure : figures)
+      EXPECT_NE(r.out.find(figure), std::string::npos) << "missing: " << figure << "\n" << r.out;
+    EXPECT_EQ(current_run(), 1) << "the current run stays";
+    EXPECT_EQ(run(2)["outcome"], "held");
+    EXPECT_EQ(run(2)["published"], false);
+  }
+};
+
+// The sample loads 2,995 movies (README); the first 478 records are a cut download.
+TEST_F(Gate, ACutFileIsHeldThenAcceptedWithAReason) {
+  expect_held(reelstat("ingest " + month("cut.csv")),
+              {"gate      FAILED against run 1", "movies: 2995 -> 478 (limit: falls by 5.00% at most)",
+               "publish 2 --accept --reason TEXT"});
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "snapshots" / "run-000002.sqlite"))
+      << "its snapshot is kept";
+
+  const CommandResult plain = reelstat("publish 2");
+  EXPECT_EQ(plain.exit_code, 1);
+  EXPECT_NE(plain.out.find("held by the gate"), std::string::npos) << plain.out;
+  EXPECT_EQ(reelstat("publish 2 --accept").exit_code, 1) << "an acceptance needs its reason";
+  EXPECT_EQ(reelstat("publish 1 --accept --reason x").exit_code, 1) << "only a held run is accepted";
+  EXPECT_EQ(current_run(), 1);
+
+  ASSERT_EQ(reelstat("publish 2 --accept --reason 'the studio withdrew its catalogue'").exit_code, 0);
+  EXPECT_EQ(current_run(), 2);
+  EXPECT_NE(reelstat("runs").out.find("run 2: accepted at "), std::string::npos) << "runs shows the acceptance";
+  const Json accepted = run(2);
+  EXPECT_EQ(accepted["outcome"], "accepted");
+  EXPECT_EQ(accepted["published"], true);
+  EXPECT_NE(accepted["message"].get<std::string>().find("the studio withdrew its catalogue"),
+            std::string::npos);
+  const Json report =
+      Json::parse(reelstat::testing::read_file(dir_ / "data" / "runs" / "000002" / "report.json"));
+  EXPECT_EQ(report["accepted"]["reason"], "the studio withdrew its catalogue");
+  EXPECT_EQ(report["gate"]["passed"], false);
+}
+
+// The rules read a budget or revenue of 0 as unknown: none is known any more.
+TEST_F(Gate, MoneyZeroedEverywhereIsHeld) {
+  expect_held(reelstat("ingest " + month("zero_money.csv")),
+              {"known_budget: ", "% -> 0.00% (limit: falls by 5 points at most)", "known_revenue: "});
+}
+
+TEST_F(Gate, CompaniesEmptiedEverywhereAreHeld) {
+  expect_held(reelstat("ingest " + month("no_companies.csv")),
+              {"big_companies_vanished: ", "of them gone (100.00%)", "with_company: "});
+}
+
+TEST_F(Gate, APlausibleNextMonthIsPublished) {
+  const CommandResult r = reelstat("ingest --json " + month("next_month.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const Json report = Json::parse(r.out.substr(r.out.find('{')));
+  EXPECT_EQ(report["gate"]["compared"], true);
+  EXPECT_EQ(report["gate"]["against_run"], 1);
+  EXPECT_EQ(report["gate"]["passed"], true);
+  EXPECT_EQ(report["snapshot"]["movies"], 2995 + 90);
+  for (const auto& check : report["gate"]["checks"]) {
+    if (check["name"] == "movies") {
+      EXPECT_EQ(check["current"], "2995");
+      EXPECT_EQ(check["new"], "3085");
+    }
+  }
+  EXPECT_EQ(current_run(), 2);
+}
+
+TEST_F(Gate, NoGateSkipsItForOneRunAndSaysSo) {
+  const CommandResult r = reelstat("ingest --json --no-gate " + month("cut.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const Json report = Json::parse(r.out.substr(r.out.find('{')));
+  EXPECT_EQ(report["gate"]["skipped"], true);
+  EXPECT_NE(report["message"].get<std::string>().find("--no-gate"), std::string::npos);
+  EXPECT_EQ(current_run(), 2);
+  // The next run is judged again, against the cut run now current.
+  const CommandResult next = reelstat("ingest --json " + shell_quote(sample_csv().string()) + " --force");
+  const Json judged = Json::parse(next.out.substr(next.out.find('{')));
+  EXPECT_EQ(judged["gate"]["compared"], true);
+  EXPECT_EQ(judged["gate"]["against_run"], 2);
+}
+
+TEST_F(Gate, ThresholdsComeFromAGateFileWhoseErrorsNameTheKey) {
+  // Loose enough for the cut file on every check.
+  const std::string loose =
+      file("loose.toml",
+           "movies_drop = 1.0\nbig_companies_vanish = 1.0\ncompleteness_drop_points = 100\n"
+           "year_movies_drop = 1.0\nyear_money_drop = 1.0\nyears_covered_min = 0.0\n");
+  EXPECT_EQ(reelstat("ingest --gate " + loose + " " + month("cut.csv")).exit_code, 0);
+  EXPECT_EQ(current_run(), 2);
+  const CommandResult unknown = reelstat("ingest --gate " + file("bad.toml", "movie_drop = 0.1\n") + " " +
+                                         shell_quote(sample_csv().string()) + " --force");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.out.find("unknown key 'movie_drop'"), std::string::npos) << unknown.out;
+  const CommandResult range = reelstat("ingest --gate " + file("range.toml", "movies_drop = 2\n") + " " +
+                                       shell_quote(sample_csv().string()) + " --force");
+  EXPECT_EQ(range.exit_code, 1);
+  EXPECT_NE(range.out.find("'movies_drop' must be a number from 0 to 1"), std::string::npos) << range.out;
+}
+
+// A delta's dataset is the current one with the delta applied: adding movies passes.
+TEST_F(Gate, ADeltaIsJudgedByTheDatasetItMakes) {
+  const CommandResult r = reelstat("ingest --json --mode delta " + month("cut.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const Json report = Json::parse(r.out.substr(r.out.find('{')));
+  EXPECT_EQ(report["gate"]["passed"], true);
+  EXPECT_EQ(report["snapshot"]["movies"], 2995) << "the cut file's movies replace themselves";
+}
