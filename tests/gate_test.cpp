@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "archive_support.hpp"
 #include "cli_fixture.hpp"
 #include "test_support.hpp"
 
@@ -57,7 +58,8 @@ TEST_F(Gate, ACutFileIsHeldThenAcceptedWithAReason) {
 
   ASSERT_EQ(reelstat("publish 2 --accept --reason 'the studio withdrew its catalogue'").exit_code, 0);
   EXPECT_EQ(current_run(), 2);
-  EXPECT_NE(reelstat("runs").out.find("run 2: accepted at "), std::string::npos) << "runs shows the acceptance";
+  EXPECT_NE(reelstat("runs").out.find("run 2: accepted at "), std::string::npos)
+      << "runs shows the acceptance";
   const Json accepted = run(2);
   EXPECT_EQ(accepted["outcome"], "accepted");
   EXPECT_EQ(accepted["published"], true);
@@ -136,4 +138,52 @@ TEST_F(Gate, ADeltaIsJudgedByTheDatasetItMakes) {
   const Json report = Json::parse(r.out.substr(r.out.find('{')));
   EXPECT_EQ(report["gate"]["passed"], true);
   EXPECT_EQ(report["snapshot"]["movies"], 2995) << "the cut file's movies replace themselves";
+}
+
+// Inputs that end early (issue 20.2): a record cut at the end of the input fails the run as
+// truncated, whether it came from a file or a pipe; --expect-sha256 and --expect-bytes hold a
+// download to what its publisher announced.
+class EarlyEnd : public reelstat::testing::CliTest {
+ protected:
+  EarlyEnd() { merge_stderr_ = true; }
+  std::string sample_bytes() { return reelstat::testing::read_file(sample_csv()); }
+  bool nothing_published() { return reelstat("query /v1/dataset").exit_code == 3; }
+};
+
+TEST_F(EarlyEnd, ARecordCutAtTheEndFailsTheRunAsTruncated) {
+  const std::string cut = file("cut.csv", sample_bytes().substr(0, 1500000));
+  const CommandResult from_file = reelstat("ingest " + cut);
+  EXPECT_EQ(from_file.exit_code, 1) << from_file.out;
+  EXPECT_NE(from_file.out.find("the input is truncated: it ends inside the record of line "),
+            std::string::npos)
+      << from_file.out;
+  EXPECT_TRUE(nothing_published());
+  const CommandResult from_pipe = reelstat("ingest - < " + cut);
+  EXPECT_EQ(from_pipe.exit_code, 1) << from_pipe.out;
+  EXPECT_NE(from_pipe.out.find("the input is truncated"), std::string::npos) << from_pipe.out;
+  EXPECT_TRUE(nothing_published());
+}
+
+// The sample itself ends without a line end after its last record, which is whole.
+TEST_F(EarlyEnd, AWholeLastRecordWithoutALineEndIsFine) {
+  ASSERT_NE(sample_bytes().back(), '\n');
+  const CommandResult r = reelstat("ingest " + shell_quote(sample_csv().string()));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("2996 read = 2995 loaded + 1 rejected"), std::string::npos) << r.out;
+}
+
+TEST_F(EarlyEnd, TheExpectedChecksumAndSizeAreHeldToTheInput) {
+  const std::string sample = shell_quote(sample_csv().string());
+  const std::string sha = reelstat::testing::sha256sum(sample_csv());
+  const std::string size = std::to_string(std::filesystem::file_size(sample_csv()));
+  CommandResult r = reelstat("ingest --expect-bytes " + std::to_string(std::stoull(size) + 1) + " " + sample);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("it is " + size + " bytes long, not "), std::string::npos) << r.out;
+  r = reelstat("ingest --expect-sha256 " + std::string(64, 'a') + " " + sample);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("its SHA-256 is " + sha), std::string::npos) << r.out;
+  EXPECT_TRUE(nothing_published());
+  EXPECT_EQ(reelstat("ingest --expect-sha256 " + sha + " --expect-bytes " + size + " " + sample).exit_code,
+            0);
+  EXPECT_EQ(reelstat("ingest --expect-sha256 nothex " + sample).exit_code, 105) << "CLI11 refuses the flag";
 }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -54,6 +55,21 @@ void add_ingest_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
   cmd->add_option("--keep", f->options.keep_snapshots, "Snapshots to keep on disk")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--expect-sha256",
+         [f](const std::string& hex) {
+           f->options.expect_sha256 = hex;
+           std::transform(hex.begin(), hex.end(), f->options.expect_sha256.begin(), ::tolower);
+         },
+         "Fail unless the input's SHA-256 is this (64 hex digits)")
+      ->check([](const std::string& hex) {
+        return hex.size() == 64 && hex.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos
+                   ? std::string()
+                   : std::string("a SHA-256 is 64 hex digits");
+      });
+  cmd->add_option_function<uint64_t>(
+      "--expect-bytes", [f](uint64_t bytes) { f->options.expect_bytes = bytes; },
+      "Fail unless the input is this many bytes long (as read, before decompression)");
   cmd->add_option("--gate", f->gate_file, "TOML file of the gate's thresholds (README: The gate)")
       ->check(CLI::ExistingFile);
   cmd->add_flag_function(

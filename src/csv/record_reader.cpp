@@ -150,6 +150,7 @@ void RecordReader::report_first_line(RawRecord& record, Problem problem) {
   const char* newline = find_newline();
   const size_t line_end = newline ? static_cast<size_t>(newline - b) : end_;
   const size_t text_end = (line_end > begin_ && b[line_end - 1] == '\r') ? line_end - 1 : line_end;
+  record.unterminated = newline == nullptr && eof_;
   // The view stays valid: advancing only moves begin_, the bytes stay until the next fill().
   record.text = std::string_view(b + begin_, std::min(text_end - begin_, max));
   if (newline != nullptr) {
@@ -209,6 +210,7 @@ bool RecordReader::read_record(RawRecord& record) {
     record.line = line_;
     record.problem = Problem::none;
     record.text = std::string_view(b + begin_, r.text_end - begin_);
+    record.unterminated = eof_ && r.next == end_ && r.next == r.text_end;
     // Its quotes balance, so the record's extent is certain even when its field count is wrong: it
     // is reported whole, and a line inside a quoted field is never read as a record of its own.
     if (expected_fields_ != 0 && record.fields.size() != expected_fields_) {

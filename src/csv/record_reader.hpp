@@ -33,6 +33,9 @@ struct RawRecord {
   Problem problem = Problem::none;
   std::vector<Field> fields;  // empty when problem != none
   size_t fields_found = 0;    // with Problem::field_count: how many fields the record had
+  // It ran to the end of the input with no line end after it: the last record of a file that may
+  // have been cut short.
+  bool unterminated = false;
 
   // The field's value; unescapes "" into `scratch` only when needed.
   std::string_view field(size_t index, std::string& scratch) const;

@@ -107,6 +107,7 @@ class Run {
     if (options_.mode == RunMode::full)
       builder = std::make_unique<snapshot::SnapshotBuilder>(dir_.unfinished_snapshot_path(record_.id));
     read_input(fresh, builder.get());
+    if (const auto refused = refuse_input(builder.get())) return *refused;
     if (!options_.force && current && skip_if_already_held(*current, builder.get())) return kExitOk;
     fresh.sort_by_id();
     count_exclusions(fresh, report_);
@@ -210,6 +211,28 @@ class Run {
     report_.file_bytes = source_->raw_bytes_read();
     source_.reset();
     lap("read");
+  }
+
+  // The exit code of a run whose input was cut short, or is not the one expected
+  // (--expect-sha256, --expect-bytes).
+  std::optional<int> refuse_input(snapshot::SnapshotBuilder* builder) {
+    std::string why;
+    const ReadCounts& c = report_.counts;
+    if (c.cut_short_at_line)
+      why = fmt::format(
+          "the input is truncated: it ends inside the record of line {} (no line end after it, "
+          "rejected as {})",
+          c.cut_short_at_line, reject_reason_name(c.cut_short_reason));
+    else if (!options_.expect_sha256.empty() && options_.expect_sha256 != record_.sha256)
+      why = "the input is not the one expected: its SHA-256 is " + record_.sha256 + ", not " +
+            options_.expect_sha256;
+    else if (options_.expect_bytes && *options_.expect_bytes != report_.file_bytes)
+      why = fmt::format("the input is not the one expected: it is {} bytes long, not {}", report_.file_bytes,
+                        *options_.expect_bytes);
+    if (why.empty()) return std::nullopt;
+    if (builder) builder->abandon();
+    finish(RunOutcome::failed, why + "; nothing published", false);
+    return kExitFailed;
   }
 
   // True (the run finished as unchanged) when the current snapshot already is what this file makes.

@@ -2,6 +2,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "gate/checks.hpp"
@@ -16,6 +17,10 @@ struct IngestOptions {
   std::filesystem::path input;
   snapshot::RunMode mode = snapshot::RunMode::full;
   bool force = false;  // ingest even a file already published
+  // What the input must be (a download's published checksum and size); a run whose input differs
+  // fails. Empty / none: not checked.
+  std::string expect_sha256;
+  std::optional<uint64_t> expect_bytes;
   double max_reject_rate = 0.05;
   size_t keep_snapshots = 5;
   uint64_t max_rejects_bytes = RejectsFile::kDefaultMaxBytes;

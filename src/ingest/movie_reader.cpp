@@ -95,6 +95,10 @@ class MovieReading {
     ++counts_.rejected;
     ++counts_.rejected_by_reason[static_cast<size_t>(reason)];
     rejects_.write(record_.line, reject_reason_name(reason), detail, record_.text);
+    if (record_.unterminated) {
+      counts_.cut_short_at_line = record_.line;
+      counts_.cut_short_reason = reason;
+    }
   }
 
   void report_progress() {

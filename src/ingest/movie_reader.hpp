@@ -22,6 +22,10 @@ struct ReadCounts {
   uint64_t bytes = 0;                // decompressed bytes read
   uint64_t rejects_not_written = 0;  // counted in `rejected`, but past the rejects file's cap
   std::vector<std::string> header;   // the input's column names, as written
+  // The input ends inside a record: its last record has no line end after it and was rejected (a
+  // broken download, a disk that filled). 0: it does not.
+  uint64_t cut_short_at_line = 0;
+  RejectReason cut_short_reason = RejectReason::field_count;
 };
 
 struct ReadProgress {
