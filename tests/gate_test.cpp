@@ -21,8 +21,10 @@ class Gate : public reelstat::testing::CliTest {
         "python3 " + shell_quote(std::string(REELSTAT_SOURCE_DIR) + "/tests/fixtures/month_cases.py") + " " +
         shell_quote(sample_csv().string()) + " " + shell_quote(dir_.path().string()));
     ASSERT_EQ(made.exit_code, 0) << made.out;
+    cases_ = Json::parse(made.out);
     ASSERT_EQ(reelstat("ingest " + shell_quote(sample_csv().string())).exit_code, 0);
   }
+  Json cases_;
   std::string month(const std::string& name) { return shell_quote((dir_ / name).string()); }
   int64_t current_run() { return Json::parse(reelstat("query /v1/dataset").out)["run_id"]; }
   Json run(int64_t id) {
@@ -129,6 +131,22 @@ TEST_F(Gate, ThresholdsComeFromAGateFileWhoseErrorsNameTheKey) {
                                        shell_quote(sample_csv().string()) + " --force");
   EXPECT_EQ(range.exit_code, 1);
   EXPECT_NE(range.out.find("'movies_drop' must be a number from 0 to 1"), std::string::npos) << range.out;
+}
+
+// The sample re-saved as Latin-1: 3.8% of its records would be rejected as bad lists, under the 5%
+// limit; the file is refused as a whole instead, as not UTF-8, with the count and first line that
+// month_cases.py finds.
+TEST_F(Gate, AFileInAnotherEncodingIsRefusedAsAWhole) {
+  const CommandResult r = reelstat("ingest " + month("latin1.csv"));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  const std::string expected =
+      "the input is not UTF-8: " + std::to_string(cases_["latin1"]["records"].get<int>()) +
+      " records hold invalid UTF-8, the first at line " +
+      std::to_string(cases_["latin1"]["first_line"].get<int>());
+  EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
+  EXPECT_EQ(current_run(), 1);
+  // With the gate skipped the records are judged one by one again.
+  EXPECT_EQ(reelstat("ingest --no-gate " + month("latin1.csv")).exit_code, 0) << "--no-gate skips it";
 }
 
 // A delta's dataset is the current one with the delta applied: adding movies passes.

@@ -22,6 +22,9 @@ struct Thresholds {
   double year_money_drop = 0.50;        // and half of its total budget or revenue at most
   double years_covered_min = 0.5;       // the new run covers at least half the years
   double reject_rate_rise_points = 2;   // the reject rate may rise by 2 points at most
+  // Absolute, the first run included: a file with invalid UTF-8 in more records than this is
+  // refused as a whole, as not UTF-8 (a handful can be damage; more is another encoding).
+  int64_t invalid_utf8_records = 10;
 };
 
 // Reads a TOML file of thresholds over the defaults; an unknown key or a value out of range is an

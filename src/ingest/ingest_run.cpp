@@ -223,6 +223,12 @@ class Run {
           "the input is truncated: it ends inside the record of line {} (no line end after it, "
           "rejected as {})",
           c.cut_short_at_line, reject_reason_name(c.cut_short_reason));
+    else if (options_.gate &&
+             c.invalid_utf8_records > static_cast<uint64_t>(options_.gate_thresholds.invalid_utf8_records))
+      why = fmt::format(
+          "the input is not UTF-8: {} records hold invalid UTF-8, the first at line {} (more than {}: "
+          "the file looks re-saved in another encoding, Latin-1 or Windows-1252; convert it to UTF-8)",
+          c.invalid_utf8_records, c.first_invalid_utf8_line, options_.gate_thresholds.invalid_utf8_records);
     else if (!options_.expect_sha256.empty() && options_.expect_sha256 != record_.sha256)
       why = "the input is not the one expected: its SHA-256 is " + record_.sha256 + ", not " +
             options_.expect_sha256;

@@ -1,5 +1,6 @@
 #include "ingest/movie_reader.hpp"
 
+#include "common/utf8.hpp"
 #include "csv/record_reader.hpp"
 #include "ingest/columns.hpp"
 #include "ingest/id_set.hpp"
@@ -44,7 +45,9 @@ class MovieReading {
       ++counts_.records_read;
       if (progress_ && counts_.records_read % 4096 == 0) report_progress();
       if (!well_formed()) continue;
+      const uint64_t repaired_before = parser_.repaired_texts();
       auto rejection = parser_.parse(record_, movie_);
+      if (parser_.repaired_texts() != repaired_before) note_invalid_utf8();
       if (movie_.id > 0 && accepted_ids_.contains(movie_.id)) {
         reject(RejectReason::duplicate_id,
                "id " + std::to_string(movie_.id) + " was already loaded from an earlier line");
@@ -95,10 +98,18 @@ class MovieReading {
     ++counts_.rejected;
     ++counts_.rejected_by_reason[static_cast<size_t>(reason)];
     rejects_.write(record_.line, reject_reason_name(reason), detail, record_.text);
+    if (!is_valid_utf8(record_.text)) note_invalid_utf8();
     if (record_.unterminated) {
       counts_.cut_short_at_line = record_.line;
       counts_.cut_short_reason = reason;
     }
+  }
+
+  // Once per record: a record both repaired and rejected counts once.
+  void note_invalid_utf8() {
+    if (last_invalid_utf8_line_ == record_.line) return;  // lines start at 1: 0 is none yet
+    last_invalid_utf8_line_ = record_.line;
+    if (counts_.invalid_utf8_records++ == 0) counts_.first_invalid_utf8_line = record_.line;
   }
 
   void report_progress() {
@@ -128,6 +139,7 @@ class MovieReading {
   model::Catalog batch_;
   IdSet accepted_ids_;
   model::MovieInput movie_;
+  uint64_t last_invalid_utf8_line_ = 0;
 };
 
 }  // namespace

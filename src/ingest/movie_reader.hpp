@@ -26,6 +26,10 @@ struct ReadCounts {
   // broken download, a disk that filled). 0: it does not.
   uint64_t cut_short_at_line = 0;
   RejectReason cut_short_reason = RejectReason::field_count;
+  // Records with invalid UTF-8 in a field read (a title repaired, a list refused), or anywhere in
+  // a rejected record, and the first one's line: a file re-saved in another encoding.
+  uint64_t invalid_utf8_records = 0;
+  uint64_t first_invalid_utf8_line = 0;
 };
 
 struct ReadProgress {
