@@ -60,7 +60,9 @@ void completeness(const Profile& c, const Profile& n, const Thresholds& t, Verdi
 }
 
 void year_figures(const Profile& c, const Profile& n, const Thresholds& t, Verdict& v) {
-  for (const auto& [year, before] : c.years) {
+  for (const auto& entry : c.years) {
+    const int32_t year = entry.first;  // a plain name: clang 14 cannot capture structured bindings
+    const YearFigures& before = entry.second;
     if (before.movies < t.year_min_movies) continue;
     const auto found = n.years.find(year);
     const YearFigures after = found == n.years.end() ? YearFigures{} : found->second;
