@@ -50,6 +50,13 @@ TEST_F(Gate, ACutFileIsHeldThenAcceptedWithAReason) {
                "publish 2 --accept --reason TEXT"});
   EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "snapshots" / "run-000002.sqlite"))
       << "its snapshot is kept";
+  const CommandResult shown = reelstat("runs show 2");
+  EXPECT_EQ(shown.exit_code, 0);
+  EXPECT_NE(shown.out.find("run 2 (full): held: the gate held run 2"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("gate      FAILED against run 1"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("FAIL  movies                    2995 -> 478"), std::string::npos) << shown.out;
+  EXPECT_EQ(Json::parse(reelstat("runs show 2 --json").out)["report"]["gate"]["passed"], false);
+  EXPECT_EQ(reelstat("runs show 99").exit_code, 1);
 
   const CommandResult plain = reelstat("publish 2");
   EXPECT_EQ(plain.exit_code, 1);

@@ -201,6 +201,7 @@ TEST_F(PostgresStoreTest, AHeldRunIsKeptInTheStoreAndAcceptedFromAnyMachine) {
             "held false\n");
   EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.snapshot_files WHERE run_id = 2").out, "1\n");
   EXPECT_EQ(sql("SELECT count(*) FROM reelstat.movies").out, "2995\n");
+  EXPECT_NE(pg("runs show 2").out.find("FAIL  movies"), std::string::npos) << "its report is in the store";
 
   std::filesystem::remove_all(dir_ / "data");  // another machine: the held snapshot comes from the store
   EXPECT_EQ(pg("publish 2").exit_code, 1);

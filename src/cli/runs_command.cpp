@@ -68,13 +68,79 @@ int runs_command(const store::Backend& backend, bool json) {
   return 0;
 }
 
+// The gate's verdict of a report, one line per check.
+void print_gate(const nlohmann::ordered_json& gate) {
+  if (!gate.is_object()) return;
+  if (gate.value("skipped", false)) {
+    std::cout << "gate      skipped for this run (--no-gate)\n";
+    return;
+  }
+  if (!gate.value("compared", false)) {
+    std::cout << "gate      " << gate.value("note", std::string("nothing to compare with (no current run)"))
+              << "\n";
+    return;
+  }
+  std::cout << fmt::format("gate      {} against run {}\n", gate.value("passed", false) ? "passed" : "FAILED",
+                           gate.value("against_run", int64_t{0}));
+  for (const auto& c : gate["checks"])
+    std::cout << fmt::format("  {:<4}  {:<24}  {} -> {}  (limit: {})\n",
+                             c.value("passed", false) ? "ok" : "FAIL", c.value("name", ""),
+                             c.value("current", ""), c.value("new", ""), c.value("threshold", ""));
+}
+
+// `reelstat runs show RUN`: one run as the ledger holds it, with its report's gate checks.
+int runs_show_command(const store::Backend& backend, int64_t run_id, bool json) {
+  const auto store = backend.open_runs(store::StoreAccess::reader);
+  const auto run = store->find(run_id);
+  if (!run) {
+    std::cerr << "reelstat runs show: there is no run " << run_id << " (see `reelstat runs`)\n";
+    return 1;
+  }
+  const auto text = store->report(run_id);
+  const nlohmann::ordered_json report =
+      text ? nlohmann::ordered_json::parse(*text, nullptr, false) : nlohmann::ordered_json();
+  if (json) {
+    std::cout << nlohmann::ordered_json(
+                     {{"id", run->id},
+                      {"outcome", store::kRunOutcomeNames(run->outcome)},
+                      {"published", run->published},
+                      {"message", run->message},
+                      {"report", report.is_discarded() ? nlohmann::ordered_json() : report}})
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::cout << fmt::format("run {} ({}): {}{}\n", run->id, store::kRunModeNames(run->mode),
+                           store::kRunOutcomeNames(run->outcome),
+                           run->message.empty() ? "" : ": " + run->message);
+  std::cout << fmt::format("file      {}\nsha256    {}\nstarted   {}\nfinished  {}\n", run->file, run->sha256,
+                           run->started_at, run->finished_at);
+  std::cout << fmt::format("records   {} read = {} loaded + {} rejected\n", run->records_read, run->loaded,
+                           run->rejected);
+  if (report.is_object() && report.contains("gate")) print_gate(report["gate"]);
+  return 0;
+}
+
 }  // namespace
 
 void add_runs_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
   auto json = std::make_shared<bool>(false);
-  auto* cmd = app.add_subcommand("runs", "List the run ledger: one line per ingest");
+  auto* cmd = app.add_subcommand("runs", "List the run ledger: one line per ingest; `runs show RUN` for one");
   flags.add_store(cmd);
   cmd->add_flag("--json", *json, "Print the ledger as JSON");
+  struct ShowFlags {
+    int64_t run_id = 0;
+    bool json = false;
+  };
+  auto f = std::make_shared<ShowFlags>();
+  auto* show = cmd->add_subcommand("show", "One run: its outcome, message, counts and the gate's checks");
+  show->add_option("RUN_ID", f->run_id, "Run id, from `reelstat runs`")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  show->add_flag("--json", f->json, "Print the run and its whole report as JSON");
+  flags.add_store(show);
+  // Before `runs` itself: main runs the first command parsed, and `runs` is parsed with `show`.
+  commands.push_back({show, [f, &flags] { return runs_show_command(*flags.backend(), f->run_id, f->json); }});
   commands.push_back({cmd, [json, &flags] { return runs_command(*flags.backend(), *json); }});
 }
 

@@ -31,6 +31,9 @@ class RunStore {
   // Records how a run ended; `report_json` is kept beside it (run folder, or the runs table).
   virtual void finish_run(const RunRecord& run, const std::string& report_json) = 0;
   virtual std::optional<RunRecord> find(int64_t run_id) = 0;
+  // The report a finished run left (JSON, as `ingest --json` printed it); none while it runs, or
+  // when it was lost (a killed run).
+  virtual std::optional<std::string> report(int64_t run_id) = 0;
   // Every run, oldest first; runs still marked running whose writer is gone say "interrupted".
   virtual std::vector<RunRecord> all() = 0;
   // Whether a run's snapshot is still kept (not pruned, never built).

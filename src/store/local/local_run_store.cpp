@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "common/fsync.hpp"
 #include "snapshot/reader.hpp"
@@ -48,6 +50,14 @@ class LocalRunStore final : public RunStore {
   }
 
   std::optional<RunRecord> find(int64_t run_id) override { return ledger().find(run_id); }
+
+  std::optional<std::string> report(int64_t run_id) override {
+    std::ifstream in(dir_.run_dir(run_id) / "report.json");
+    if (!in) return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
 
   std::vector<RunRecord> all() override {
     // A reader never takes the writer lock (taking it, even for a moment, made a concurrent

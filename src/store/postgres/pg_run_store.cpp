@@ -90,6 +90,13 @@ class PgRunStore final : public RunStore {
     return r.rows() ? std::optional<RunRecord>(run_from(r, 0)) : std::nullopt;
   }
 
+  std::optional<std::string> report(int64_t run_id) override {
+    const auto r =
+        conn_.exec("SELECT report::text FROM reelstat_store.runs WHERE id = $1 AND report IS NOT NULL",
+                   {std::to_string(run_id)});
+    return r.rows() ? std::optional<std::string>(std::string(r.text(0, 0))) : std::nullopt;
+  }
+
   std::vector<RunRecord> all() override {
     const auto r = conn_.exec(fmt::format("SELECT {} FROM reelstat_store.runs ORDER BY id", kRunColumns));
     std::vector<RunRecord> runs;
