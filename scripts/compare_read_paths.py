@@ -49,6 +49,8 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.1)
+        self.process.kill()
+        self.process.wait()
         raise SystemExit(f"{binary} serve did not become ready")
 
     def get(self, target, accept=None):
@@ -122,7 +124,9 @@ def main():
     work = tempfile.mkdtemp(prefix="reelstat-compare-")
     servers = []
     try:
-        servers = [Server(old, csv, os.path.join(work, "old")), Server(new, csv, os.path.join(work, "new"))]
+        # One by one: a server that never became ready leaves the one already started to `finally`.
+        servers.append(Server(old, csv, os.path.join(work, "old")))
+        servers.append(Server(new, csv, os.path.join(work, "new")))
         compared = 0
         for target in targets(servers[0]):
             as_csv = target + ("&" if "?" in target else "?") + "format=csv"
