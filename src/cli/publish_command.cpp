@@ -3,7 +3,6 @@
 
 #include "cli/commands.hpp"
 #include "common/utc_time.hpp"
-#include "snapshot/reader.hpp"
 #include "store/backend.hpp"
 #include "store/run_store.hpp"
 
@@ -35,8 +34,11 @@ std::optional<std::string> refusal(const store::RunRecord& run, const PublishFla
 // Records the acceptance in the ledger: the run is now accepted and published, with the reason in
 // its message and its report.
 void record_acceptance(store::RunStore& store, store::RunRecord run, const std::string& reason) {
+  // The report the held run left in the ledger (its snapshot's copy predates its final message).
+  const auto text = store.report(run.id);
   auto report =
-      nlohmann::ordered_json::parse(snapshot::read_snapshot_meta(store.local_snapshot(run.id)).report_json);
+      text ? nlohmann::ordered_json::parse(*text, nullptr, false) : nlohmann::ordered_json::object();
+  if (!report.is_object()) report = nlohmann::ordered_json::object();
   const std::string at = utc_now();
   run.outcome = store::RunOutcome::accepted;
   run.published = true;

@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <map>
 
 #include "cli/commands.hpp"
@@ -13,19 +12,13 @@ namespace {
 // What the flags said, by setting key: only the flags given (a switch's word is "true"/"false").
 using GivenFlags = std::map<std::string, std::vector<std::string>, std::less<>>;
 
-std::string flag_name(std::string_view key) {
-  std::string flag(key);
-  std::replace(flag.begin(), flag.end(), '_', '-');
-  return "--" + flag;
-}
-
 // One flag per server setting, from the settings table, except data_dir and store: those are the
 // flags every command has (StoreFlags).
 void add_setting_flags(CLI::App* cmd, GivenFlags& given) {
   const http::ServeSettings defaults;
   for (const auto& setting : http::serve_settings()) {
     if (setting.location) continue;
-    const std::string key(setting.key), flag = flag_name(setting.key);
+    const std::string key(setting.key), flag = http::setting_flag(setting.key);
     const std::string shown =
         setting.default_note.empty() ? setting.show(defaults) : std::string(setting.default_note);
     const std::string help =
@@ -60,7 +53,7 @@ http::ServeSettings settings_from(const std::string& config_file, const GivenFla
         setting.set(settings, setting.parse(words.back()));
       }
     } catch (const std::runtime_error& e) {
-      throw std::runtime_error(flag_name(key) + ": " + e.what());
+      throw std::runtime_error(http::setting_flag(key) + ": " + e.what());
     }
   }
   if (flags.data_dir_named() || settings.data_dir.empty()) settings.data_dir = flags.data_dir();

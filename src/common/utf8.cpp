@@ -45,6 +45,13 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+std::string_view well_formed_utf8(std::string_view text, std::string& storage) {
+  if (is_valid_utf8(text)) return text;
+  storage.clear();
+  append_repaired_utf8(text, storage);
+  return storage;
+}
+
 void append_repaired_utf8(std::string_view text, std::string& out) {
   for (size_t i = 0; i < text.size();) {
     size_t n = sequence_length(text, i);

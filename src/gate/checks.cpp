@@ -20,24 +20,26 @@ double share(int64_t part, int64_t whole) {
   return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0;
 }
 
-// A fall from `before` to `after` of more than `limit` (a fraction of before).
-bool falls_more_than(double before, double after, double limit) {
-  return before > 0 && after < before * (1 - limit);
+// A figure that may fall from `before` to `after` by `limit` (a fraction of before) at most.
+Check fall_check(std::string name, int64_t before, int64_t after, double limit) {
+  const auto b = static_cast<double>(before), a = static_cast<double>(after);
+  return {std::move(name), std::to_string(before), std::to_string(after),
+          "falls by " + percent(limit) + " at most", !(b > 0 && a < b * (1 - limit))};
 }
 
 void volume(const Profile& c, const Profile& n, const Thresholds& t, Verdict& v) {
-  v.checks.push_back(
-      {"movies", std::to_string(c.movies), std::to_string(n.movies),
-       "falls by " + percent(t.movies_drop) + " at most",
-       !falls_more_than(static_cast<double>(c.movies), static_cast<double>(n.movies), t.movies_drop)});
-  std::vector<int64_t> present;
-  for (const auto& [id, releases] : n.company_releases)
-    present.push_back(id);
+  v.checks.push_back(fall_check("movies", c.movies, n.movies, t.movies_drop));
+  // company_releases is ordered by id.
+  const auto present = [&](int64_t id) {
+    const auto at = std::lower_bound(n.company_releases.begin(), n.company_releases.end(), id,
+                                     [](const auto& entry, int64_t wanted) { return entry.first < wanted; });
+    return at != n.company_releases.end() && at->first == id;
+  };
   int64_t big = 0, vanished = 0;
   for (const auto& [id, releases] : c.company_releases) {
     if (releases < t.big_company_releases) continue;
     ++big;
-    vanished += !std::binary_search(present.begin(), present.end(), id);
+    vanished += !present(id);
   }
   v.checks.push_back({"big_companies_vanished",
                       fmt::format("{} companies with {} or more movies", big, t.big_company_releases),
@@ -60,20 +62,14 @@ void completeness(const Profile& c, const Profile& n, const Thresholds& t, Verdi
 }
 
 void year_figures(const Profile& c, const Profile& n, const Thresholds& t, Verdict& v) {
-  for (const auto& entry : c.years) {
-    const int32_t year = entry.first;  // a plain name: clang 14 cannot capture structured bindings
-    const YearFigures& before = entry.second;
+  for (const auto& [year, before] : c.years) {
     if (before.movies < t.year_min_movies) continue;
     const auto found = n.years.find(year);
     const YearFigures after = found == n.years.end() ? YearFigures{} : found->second;
-    const auto add = [&](const char* what, int64_t b, int64_t a, double limit) {
-      v.checks.push_back({fmt::format("year_{}_{}", year, what), std::to_string(b), std::to_string(a),
-                          "falls by " + percent(limit) + " at most",
-                          !falls_more_than(static_cast<double>(b), static_cast<double>(a), limit)});
-    };
-    add("movies", before.movies, after.movies, t.year_movies_drop);
-    add("budget", before.budget, after.budget, t.year_money_drop);
-    add("revenue", before.revenue, after.revenue, t.year_money_drop);
+    const std::string name = fmt::format("year_{}_", year);
+    v.checks.push_back(fall_check(name + "movies", before.movies, after.movies, t.year_movies_drop));
+    v.checks.push_back(fall_check(name + "budget", before.budget, after.budget, t.year_money_drop));
+    v.checks.push_back(fall_check(name + "revenue", before.revenue, after.revenue, t.year_money_drop));
   }
   const auto covered = [](const Profile& p) { return static_cast<int64_t>(p.years.size()); };
   v.checks.push_back(
@@ -153,9 +149,10 @@ Thresholds load_thresholds(const std::filesystem::path& file) {
   return t;
 }
 
-Verdict judge(const Profile& current, const Profile& next, const Thresholds& thresholds) {
+Verdict judge(const Profile& current, int64_t current_run, const Profile& next,
+              const Thresholds& thresholds) {
   Verdict v;
-  v.compared = true;
+  v.against_run = current_run;
   volume(current, next, thresholds, v);
   completeness(current, next, thresholds, v);
   year_figures(current, next, thresholds, v);

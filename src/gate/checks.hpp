@@ -40,15 +40,15 @@ struct Check {
 };
 
 struct Verdict {
-  bool compared = false;  // false: no current run, or the gate was skipped
-  bool skipped = false;   // --no-gate
-  std::string note;       // why nothing was compared, when a current run exists
-  int64_t against_run = 0;
+  bool skipped = false;     // --no-gate
+  std::string note;         // why nothing was compared, when a current run exists
+  int64_t against_run = 0;  // the run compared with; 0: none (no current run, skipped, not readable)
   std::vector<Check> checks;
   // What the header gained or lost against the current run's (reported, never failed here: a
   // missing required column already refuses the input).
   std::vector<std::string> columns_added, columns_removed;
 
+  bool compared() const { return against_run > 0; }
   bool passed() const;
   std::vector<const Check*> failed() const;
   // One line for the run's message: the first `most` failed checks with their figures, and how many
@@ -56,6 +56,7 @@ struct Verdict {
   std::string summary(size_t most = 3) const;
 };
 
-Verdict judge(const Profile& current, const Profile& next, const Thresholds& thresholds);
+// `next` against `current`, the profile of run `current_run`.
+Verdict judge(const Profile& current, int64_t current_run, const Profile& next, const Thresholds& thresholds);
 
 }  // namespace reelstat::gate

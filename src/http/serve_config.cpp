@@ -263,6 +263,12 @@ const Setting* find_serve_setting(std::string_view key) {
   return nullptr;
 }
 
+std::string setting_flag(std::string_view key) {
+  std::string flag = "--" + std::string(key);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
 ServeSettings load_serve_config(const std::filesystem::path& file, ServeSettings settings) {
   toml::table table;
   try {
@@ -287,12 +293,11 @@ std::string serve_settings_markdown() {
   const ServeSettings defaults;
   std::string out = "| key (flag) | takes | default | meaning |\n|---|---|---|---|\n";
   for (const auto& s : serve_settings()) {
-    std::string flag(s.key);
-    std::replace(flag.begin(), flag.end(), '_', '-');
     const std::string shown = s.show(defaults);
     const std::string value = shown == "[]" ? "none" : "`" + shown + "`";
-    out += fmt::format("| `{}` (`--{}{}`) | {} | {} | {} |\n", s.key, s.is_switch ? "[no-]" : "", flag,
-                       s.takes, s.default_note.empty() ? value : std::string(s.default_note), s.help);
+    out += fmt::format("| `{}` (`--{}{}`) | {} | {} | {} |\n", s.key, s.is_switch ? "[no-]" : "",
+                       setting_flag(s.key).substr(2), s.takes,
+                       s.default_note.empty() ? value : std::string(s.default_note), s.help);
   }
   return out;
 }

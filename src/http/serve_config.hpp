@@ -70,6 +70,8 @@ struct Setting {
 
 const std::vector<Setting>& serve_settings();
 const Setting* find_serve_setting(std::string_view key);
+// A setting's flag: --key with '-' for '_' (a switch also has --no-key).
+std::string setting_flag(std::string_view key);
 
 // Reads a TOML file over `base`. Unknown keys, wrong types and values out of range are errors that
 // name the key.

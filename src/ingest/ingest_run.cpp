@@ -127,7 +127,7 @@ class Run {
     lap("rollups");
     count_output(*catalog, rollups);
     const std::string profile = judge_against(current, *catalog);
-    const bool held = report_.gate.compared && !report_.gate.passed();
+    const bool held = !report_.gate.passed();  // a run compared with nothing has no check to fail
     write_snapshot(*catalog, rollups, builder.get(), profile, held);
     if (held) return hold();
     publish();
@@ -164,8 +164,7 @@ class Run {
                           "'s snapshot could not be read (" + e.what() + ")";
       return;
     }
-    report_.gate = gate::judge(before, profile, options_.gate_thresholds);
-    report_.gate.against_run = current;
+    report_.gate = gate::judge(before, current, profile, options_.gate_thresholds);
   }
 
   // The profile kept in a run's snapshot; for a snapshot made before the gate, worked out from it.

@@ -32,11 +32,9 @@ std::optional<Rejection> read_scalar(std::string_view text, Parse parse, T& into
 }  // namespace
 
 std::string_view MovieParser::valid_text(std::string_view text, std::string& repaired) {
-  if (is_valid_utf8(text)) return text;
-  repaired.clear();
-  append_repaired_utf8(text, repaired);
-  ++repaired_texts_;
-  return repaired;
+  const std::string_view valid = well_formed_utf8(text, repaired);
+  if (valid.data() != text.data()) ++repaired_texts_;  // the copy in `repaired`, not the text
+  return valid;
 }
 
 std::optional<Rejection> MovieParser::parse(const csv::RawRecord& r, model::MovieInput& movie) {

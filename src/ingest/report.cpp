@@ -8,10 +8,10 @@ namespace {
 
 nlohmann::ordered_json gate_json(const gate::Verdict& v) {
   nlohmann::ordered_json j;
-  j["compared"] = v.compared;
+  j["compared"] = v.compared();
   j["skipped"] = v.skipped;
   if (!v.note.empty()) j["note"] = v.note;
-  if (v.compared) j["against_run"] = v.against_run;
+  if (v.compared()) j["against_run"] = v.against_run;
   j["passed"] = v.passed();
   nlohmann::ordered_json checks = nlohmann::ordered_json::array();
   for (const auto& c : v.checks)
@@ -28,7 +28,7 @@ nlohmann::ordered_json gate_json(const gate::Verdict& v) {
 
 std::string gate_text(const gate::Verdict& v) {
   if (v.skipped) return "skipped for this run (--no-gate)";
-  if (!v.compared) return v.note.empty() ? "nothing to compare with (no current run)" : v.note;
+  if (!v.compared()) return v.note.empty() ? "nothing to compare with (no current run)" : v.note;
   std::string text = v.passed()
                          ? fmt::format("passed {} checks against run {}", v.checks.size(), v.against_run)
                          : fmt::format("FAILED against run {}: {}", v.against_run, v.summary());

@@ -10,7 +10,6 @@
 #include "query/json_writer.hpp"
 
 namespace reelstat::query {
-namespace {}  // namespace
 
 // A value of the answer: numbers and booleans as the JSON writer writes them, texts decoded.
 struct CsvTable::Node {
@@ -27,6 +26,18 @@ using Node = CsvTable::Node;
 void set_scalar(Node& n, Node::Kind kind, std::string text) {
   n.kind = kind;
   n.scalar = std::move(text);
+}
+
+// Begins an object or array in the slot `n`; ends one only when it is the one open.
+void open_value(std::vector<Node*>& open, Node& n, Node::Kind kind) {
+  n.kind = kind;
+  open.push_back(&n);
+}
+
+void close_value(std::vector<Node*>& open, Node::Kind kind, const char* what) {
+  if (open.empty() || open.back()->kind != kind)
+    throw std::logic_error(std::string("CsvTable: no ") + what + " to end");
+  open.pop_back();
 }
 
 bool is_row_array(const Node& n) {
@@ -130,30 +141,22 @@ Node& CsvTable::next_slot() {
 }
 
 CsvTable& CsvTable::begin_object() {
-  Node& n = next_slot();
-  n.kind = Node::Kind::object;
-  open_.push_back(&n);
+  open_value(open_, next_slot(), Node::Kind::object);
   return *this;
 }
 
 CsvTable& CsvTable::begin_array() {
-  Node& n = next_slot();
-  n.kind = Node::Kind::array;
-  open_.push_back(&n);
+  open_value(open_, next_slot(), Node::Kind::array);
   return *this;
 }
 
 CsvTable& CsvTable::end_object() {
-  if (open_.empty() || open_.back()->kind != Node::Kind::object)
-    throw std::logic_error("CsvTable: no object to end");
-  open_.pop_back();
+  close_value(open_, Node::Kind::object, "object");
   return *this;
 }
 
 CsvTable& CsvTable::end_array() {
-  if (open_.empty() || open_.back()->kind != Node::Kind::array)
-    throw std::logic_error("CsvTable: no array to end");
-  open_.pop_back();
+  close_value(open_, Node::Kind::array, "array");
   return *this;
 }
 
@@ -188,11 +191,7 @@ CsvTable& CsvTable::decimal(__int128 units, unsigned scale) {
 CsvTable& CsvTable::value(std::string_view text) {
   // As the JSON writer does: invalid UTF-8 (never in a snapshot) becomes U+FFFD.
   std::string repaired;
-  if (is_valid_utf8(text))
-    repaired = text;
-  else
-    append_repaired_utf8(text, repaired);
-  set_scalar(next_slot(), Node::Kind::text, std::move(repaired));
+  set_scalar(next_slot(), Node::Kind::text, std::string(well_formed_utf8(text, repaired)));
   return *this;
 }
 

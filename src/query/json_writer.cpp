@@ -11,10 +11,7 @@ namespace reelstat::query {
 
 void append_json_string(std::string_view text, std::string& out) {
   std::string repaired;
-  if (!is_valid_utf8(text)) {
-    append_repaired_utf8(text, repaired);
-    text = repaired;
-  }
+  text = well_formed_utf8(text, repaired);
   out += '"';
   size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {

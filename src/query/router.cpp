@@ -39,8 +39,6 @@ std::vector<std::string> split_path(std::string_view path) {
   return std::move(*segments);
 }
 
-// Whether `segments` have the shape of a route template: its literal segments, and any one segment
-// for each {name}.
 // The next segment of a route template, taken off the front of `rest` ("/v1/companies/{id}" after
 // the leading slash).
 std::string_view take_part(std::string_view& rest) {
@@ -50,6 +48,8 @@ std::string_view take_part(std::string_view& rest) {
   return part;
 }
 
+// Whether `segments` have the shape of a route template: its literal segments, and any one segment
+// for each {name}.
 bool has_shape(std::string_view route, const std::vector<std::string>& segments) {
   route.remove_prefix(1);
   for (const std::string& segment : segments) {
@@ -93,13 +93,11 @@ PathValues path_values(Route r, const std::vector<std::string>& s) {
   return v;
 }
 
-// Answers a path into `out`, naming the matched route in `route` first. Its segments are checked
-// before the snapshot is: a malformed path is a 400 whether or not anything is published.
-void dispatch(JsonSink& out, const SnapshotView* index, const std::vector<std::string>& s,
-              const Params& params, const RouteInfo*& route) {
-  const auto matched = route_by_shape(s);
+// Answers a path of the route `matched` (none: no route has its shape) into `out`. Its segments are
+// checked before the snapshot is: a malformed path is a 400 whether or not anything is published.
+void dispatch(JsonSink& out, const SnapshotView* index, std::optional<Route> matched,
+              const std::vector<std::string>& s, const Params& params) {
   if (!matched) throw ApiError::not_found("no such route");
-  route = &route_info(*matched);
   const PathValues p = path_values(*matched, s);
   if (index == nullptr)
     throw ApiError(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
@@ -175,19 +173,20 @@ Response respond(const SnapshotView* index, std::string_view target, Format want
     const bool csv =
         params.choice("format", wanted == Format::csv ? "csv" : "json", {"json", "csv"}) == "csv";
     const bool format_given = params.take("format").has_value();
-    // The route's shape says whether it returns rows, so the answer is written once, to the sink
-    // of the format it will have (an unknown shape is dispatch's 404).
+    // The route is named by its shape before it answers (a 404 for an unknown id is still named),
+    // and whether it returns rows says which sink its answer is written to, once.
     const auto shape = route_by_shape(segments);
-    if (csv && shape && route_info(*shape).csv) {
+    if (shape) route = &route_info(*shape);
+    if (csv && route && route->csv) {
       CsvTable table;
-      dispatch(table, index, segments, params, route);
+      dispatch(table, index, shape, segments, params);
       if (!table.complete()) throw std::logic_error("a route left its answer unfinished");
       response.body = table.text();
       response.format = Format::csv;
       response.csv_filename = csv_filename(segments);
     } else {
       JsonWriter out(response.body);
-      dispatch(out, index, segments, params, route);
+      dispatch(out, index, shape, segments, params);
       if (!out.complete()) throw std::logic_error("a route left its JSON body unfinished");
       response.body += '\n';
       if (csv && format_given)
