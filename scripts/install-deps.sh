@@ -6,6 +6,7 @@ packages=(
   build-essential cmake pkg-config git clang-format
   clang-tidy                # scripts/check_layout.py: the size of every function
   libsqlite3-dev sqlite3 libarchive-dev zlib1g-dev libssl-dev
+  libcurl4-openssl-dev      # reelstat ingest https://…
   libcli11-dev libfmt-dev nlohmann-json3-dev libboost-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl

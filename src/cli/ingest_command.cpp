@@ -35,8 +35,19 @@ void add_ingest_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
   auto* cmd = app.add_subcommand(
       "ingest", "Read movies_metadata.csv (.csv, .csv.gz or the Kaggle .zip) into a new snapshot");
   cmd->add_option("FILE", f->input,
-                  "The input: .csv, .csv.gz, a .zip holding movies_metadata.csv, or - for standard input")
+                  "The input: .csv, .csv.gz, a .zip holding movies_metadata.csv, - for standard input, or "
+                  "an http:// or https:// URL of any of these")
       ->required();
+  cmd->add_option_function<int64_t>(
+         "--connect-timeout", [f](int64_t s) { f->options.download.connect = std::chrono::seconds(s); },
+         "A URL: seconds to connect and send the request")
+      ->check(CLI::Range(1, 3600))
+      ->default_str(std::to_string(f->options.download.connect.count()));
+  cmd->add_option_function<int64_t>(
+         "--stall-timeout", [f](int64_t s) { f->options.download.stall = std::chrono::seconds(s); },
+         "A URL: seconds without a byte before the download is given up")
+      ->check(CLI::Range(1, 3600))
+      ->default_str(std::to_string(f->options.download.stall.count()));
   flags.add_store(cmd);
   cmd->add_option_function<std::string>(
          "--mode", [f](const std::string& word) { f->options.mode = *snapshot::kRunModeNames.parse(word); },

@@ -28,15 +28,22 @@ bool is_standard_input(const std::filesystem::path& input) {
   return input == "-";
 }
 
+// What the ledger and the snapshot name the input by: "-", the URL as given, or the file's path.
+std::string source_name(const std::filesystem::path& input, bool whole_path) {
+  if (is_standard_input(input) || is_url(input.native())) return input.string();
+  if (!whole_path) return input.filename().string();
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(input, ec);
+  return (ec ? input : absolute).string();
+}
+
 class Run {
  public:
   Run(const IngestOptions& options, store::RunStore& store)
       : options_(options), store_(store), dir_(store.local()) {
     record_.started_at = utc_now();
     record_.mode = options.mode;
-    std::error_code ec;
-    auto absolute = std::filesystem::absolute(options.input, ec);
-    record_.file = is_standard_input(options.input) ? "-" : (ec ? options.input : absolute).string();
+    record_.file = source_name(options.input, true);
     report_.mode = options.mode;
     report_.file = record_.file;
     report_.max_reject_rate = options.max_reject_rate;
@@ -96,7 +103,7 @@ class Run {
     if (options_.mode == RunMode::delta && !current)
       throw std::runtime_error(
           "a delta ingest needs a current snapshot to apply to; run a full ingest first");
-    source_ = open_input(options_.input);
+    source_ = open_input(options_.input, options_.download);
     report_.input_kind = std::string(source_->kind());
     report_.file_bytes = source_->file_size();
     begin();
@@ -306,7 +313,7 @@ class Run {
     snapshot::SnapshotMeta meta;
     meta.run_id = record_.id;
     meta.mode = options_.mode;
-    meta.source_file = is_standard_input(options_.input) ? "-" : options_.input.filename().string();
+    meta.source_file = source_name(options_.input, false);
     meta.source_sha256 = record_.sha256;
     meta.ingested_at = record_.started_at;
     report_.outcome = held ? RunOutcome::held : RunOutcome::published;

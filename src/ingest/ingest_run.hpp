@@ -8,13 +8,15 @@
 #include "gate/checks.hpp"
 #include "ingest/movie_reader.hpp"
 #include "ingest/report.hpp"
+#include "ingest/url_download.hpp"
 #include "snapshot/meta.hpp"
 #include "store/backend.hpp"
 
 namespace reelstat::ingest {
 
 struct IngestOptions {
-  std::filesystem::path input;
+  std::filesystem::path input;  // a file, "-" (standard input) or an http(s):// URL
+  DownloadLimits download;      // for a URL
   snapshot::RunMode mode = snapshot::RunMode::full;
   bool force = false;  // ingest even a file already published
   // What the input must be (a download's published checksum and size); a run whose input differs

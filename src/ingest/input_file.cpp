@@ -133,8 +133,8 @@ class CompressedStream final : public InputStream {
 
 }  // namespace
 
-std::unique_ptr<InputStream> open_input(const std::filesystem::path& path) {
-  auto raw = std::make_unique<RawInput>(path);
+std::unique_ptr<InputStream> open_input(const std::filesystem::path& path, DownloadLimits limits) {
+  auto raw = std::make_unique<RawInput>(path, limits);
   const Kind kind = sniff(*raw);
   if (kind == Kind::plain) return std::make_unique<PlainFile>(std::move(raw));
   if (kind == Kind::zip) return std::make_unique<ZipStream>(std::move(raw));

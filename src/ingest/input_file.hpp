@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "csv/byte_source.hpp"
+#include "ingest/url_download.hpp"
 
 namespace reelstat::ingest {
 
@@ -24,11 +25,12 @@ class InputStream : public csv::ByteSource {
   virtual uint64_t raw_bytes_read() const = 0;
 };
 
-// Opens movies_metadata.csv as given ("-" is standard input): a plain file, a compressed file (.gz
+// Opens movies_metadata.csv as given ("-" is standard input, an http:// or https:// URL is
+// downloaded within `limits`): a plain file, a compressed file (.gz
 // and the other formats libarchive knows), or a zip archive holding exactly one member named
 // movies_metadata.csv in any folder (the Kaggle download), streamed without unpacking it to disk.
 // The kind is told by the first bytes, not the name. Throws std::runtime_error with a readable
 // message.
-std::unique_ptr<InputStream> open_input(const std::filesystem::path& path);
+std::unique_ptr<InputStream> open_input(const std::filesystem::path& path, DownloadLimits limits = {});
 
 }  // namespace reelstat::ingest

@@ -22,7 +22,12 @@ bool same_time(const timespec& a, const timespec& b) {
 
 }  // namespace
 
-RawInput::RawInput(const std::filesystem::path& path) {
+RawInput::RawInput(const std::filesystem::path& path, DownloadLimits limits) {
+  if (is_url(path.native())) {
+    name_ = path.native();
+    download_ = std::make_unique<UrlDownload>(name_, limits);
+    return;
+  }
   if (path == "-") {
     name_ = "standard input";
     fd_ = STDIN_FILENO;
@@ -38,9 +43,14 @@ RawInput::RawInput(const std::filesystem::path& path) {
   if (regular_) ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 }
 
+uint64_t RawInput::size() const {
+  if (download_) return download_->content_length();
+  return regular_ ? static_cast<uint64_t>(start_.st_size) : 0;
+}
+
 size_t RawInput::read_fd(char* dst, size_t capacity) {
   for (;;) {
-    ssize_t n = ::read(fd_, dst, capacity);
+    ssize_t n = download_ ? static_cast<ssize_t>(download_->read(dst, capacity)) : ::read(fd_, dst, capacity);
     if (n >= 0) {
       hash_.update(dst, static_cast<size_t>(n));
       bytes_read_ += static_cast<uint64_t>(n);

@@ -3,21 +3,24 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "common/sha256.hpp"
 #include "common/unique_fd.hpp"
+#include "ingest/url_download.hpp"
 
 namespace reelstat::ingest {
 
-// The bytes of an input exactly as stored or sent, read once from one descriptor: a regular file,
-// a FIFO, standard input ("-") or any other stream. Everything read is hashed as it goes, so the
-// run ledger's SHA-256 costs no second pass and a stream, which cannot be read twice, gets one too.
+// The bytes of an input exactly as stored or sent, read once from one descriptor (a regular file,
+// a FIFO, standard input "-" or any other stream) or from an HTTP(S) download. Everything read is hashed as
+// it goes, so the run ledger's SHA-256 costs no second pass and a stream, which cannot be read twice, gets
+// one too.
 class RawInput {
  public:
-  // Opens `path` ("-" is standard input). Throws std::runtime_error saying what is wrong: no such
-  // file, a directory, no permission.
-  explicit RawInput(const std::filesystem::path& path);
+  // Opens `path` ("-" is standard input; http:// or https:// starts a download within `limits`).
+  // Throws std::runtime_error saying what is wrong: no such file, a directory, no permission.
+  explicit RawInput(const std::filesystem::path& path, DownloadLimits limits = {});
 
   // Reads up to `capacity` bytes; 0 only at the end. The first bytes, once peeked, come again.
   size_t read(char* dst, size_t capacity);
@@ -34,7 +37,8 @@ class RawInput {
 
   const std::string& name() const { return name_; }  // for messages
   bool is_regular_file() const { return regular_; }
-  uint64_t size() const { return regular_ ? static_cast<uint64_t>(start_.st_size) : 0; }  // 0: unknown
+  // The file's size or the download's Content-Length; 0: unknown.
+  uint64_t size() const;
   uint64_t bytes_read() const { return bytes_read_; }
 
  private:
@@ -44,6 +48,7 @@ class RawInput {
   std::string name_;
   UniqueFd owned_;
   int fd_ = -1;
+  std::unique_ptr<UrlDownload> download_;  // instead of fd_, for a URL
   bool regular_ = false;
   struct stat start_ {};
   std::string prefix_;  // peeked bytes not yet handed out

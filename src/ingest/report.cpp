@@ -111,7 +111,10 @@ std::string IngestReport::to_text() const {
     out += fmt::format("  {:<10}{}\n", label, text);
   };
   out += fmt::format("reelstat ingest: run {} ({})\n", run_id, snapshot::kRunModeNames(mode));
-  line("file", fmt::format("{} ({}, {:.1f} MB)", file, input_kind, static_cast<double>(file_bytes) / 1e6));
+  if (input_kind.empty())  // never opened
+    line("file", file);
+  else
+    line("file", fmt::format("{} ({}, {:.1f} MB)", file, input_kind, static_cast<double>(file_bytes) / 1e6));
   line("sha256", sha256);
   line("records",
        fmt::format("{} read = {} loaded + {} rejected", counts.records_read, counts.loaded, counts.rejected));
