@@ -143,6 +143,28 @@ TEST_F(Gate, ThresholdsComeFromAGateFileWhoseErrorsNameTheKey) {
 // The sample re-saved as Latin-1: 3.8% of its records would be rejected as bad lists, under the 5%
 // limit; the file is refused as a whole instead, as not UTF-8, with the count and first line that
 // month_cases.py finds.
+// The sample's 42 placeholder amounts (17 budgets, 25 revenues above $0 and under $1,000, counted
+// by tests/reference/sample_figures.py) are read as unknown by default; --money-floor 0 or the gate
+// file's money_floor keeps them. Drama 1995: the reference's figures with and without the floor.
+TEST_F(Gate, PlaceholderAmountsAreCountedAndReadAsUnknownUnderTheFloor) {
+  const Json dataset = Json::parse(reelstat("query /v1/dataset").out);
+  EXPECT_EQ(dataset["ingest"]["implausible"], Json({{"budget", 17}, {"revenue", 25}, {"money_floor", 1000}}));
+  EXPECT_NE(reelstat("runs show 1").out.find("17 budgets and 25 revenues above $0 and under $1000"),
+            std::string::npos);
+  auto drama = [&] { return Json::parse(reelstat("query /v1/genres/18/years/1995").out)["year"]["budget"]; };
+  EXPECT_EQ(drama(), Json({{"total", 1380204363}, {"movies", 59}}));
+  const std::string sample = shell_quote(sample_csv().string());
+  // Not "unchanged": the same file read with another floor makes another snapshot.
+  const CommandResult kept = reelstat("ingest --money-floor 0 " + sample);
+  ASSERT_EQ(kept.exit_code, 0) << kept.out;
+  EXPECT_NE(kept.out.find("money floor $0"), std::string::npos) << kept.out;
+  EXPECT_EQ(drama(), Json({{"total", 1380204413}, {"movies", 60}}));
+  const std::string gate = file("gate.toml", "money_floor = 1000\n");
+  ASSERT_EQ(reelstat("ingest --gate " + gate + " " + sample).exit_code, 0);
+  EXPECT_EQ(drama(), Json({{"total", 1380204363}, {"movies", 59}}));
+  EXPECT_EQ(reelstat("ingest --force --money-floor -1 " + sample).exit_code, 105);
+}
+
 TEST_F(Gate, AFileInAnotherEncodingIsRefusedAsAWhole) {
   const CommandResult r = reelstat("ingest " + month("latin1.csv"));
   EXPECT_EQ(r.exit_code, 1) << r.out;

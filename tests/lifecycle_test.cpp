@@ -60,20 +60,21 @@ TEST_F(Lifecycle, SameFileTwicePublishesNothingUnlessForced) {
 // Issue 18.1: a delta is "the same" only against a snapshot it already made. Full A, delta D, full
 // B, then D again must apply D's correction to B, not skip it because run 2 published that file.
 TEST_F(Lifecycle, ADeltaAlreadyPublishedOnAnotherBaseIsAppliedAgain) {
+  // Amounts kept small for arithmetic by hand: no money floor.
   const std::string a = file(
       "a.csv", kHeader + record(Row{.id = "1", .budget = "100"}) + record(Row{.id = "2", .budget = "200"}));
   const std::string d = file("d.csv", kHeader + record(Row{.id = "2", .budget = "999"}));
   const std::string b = file(
       "b.csv", kHeader + record(Row{.id = "2", .budget = "200"}) + record(Row{.id = "3", .budget = "50"}));
-  ASSERT_EQ(reelstat("ingest " + a).exit_code, 0);
-  ASSERT_EQ(reelstat("ingest --mode delta " + d).exit_code, 0);
+  ASSERT_EQ(reelstat("ingest --money-floor 0 " + a).exit_code, 0);
+  ASSERT_EQ(reelstat("ingest --money-floor 0 --mode delta " + d).exit_code, 0);
   EXPECT_EQ(query("/v1/companies/1/years/2000")["year"]["budget"]["total"], 1099);  // 100 + 999
-  CommandResult same = reelstat("ingest --mode delta " + d);
+  CommandResult same = reelstat("ingest --money-floor 0 --mode delta " + d);
   EXPECT_EQ(same.exit_code, 0);
   EXPECT_NE(same.out.find("unchanged"), std::string::npos) << "D over its own result: " << same.out;
-  ASSERT_EQ(reelstat("ingest " + b).exit_code, 0);
+  ASSERT_EQ(reelstat("ingest --money-floor 0 " + b).exit_code, 0);
   EXPECT_EQ(current_run(), 4);
-  CommandResult again = reelstat("ingest --mode delta --json " + d);
+  CommandResult again = reelstat("ingest --money-floor 0 --mode delta --json " + d);
   ASSERT_EQ(again.exit_code, 0) << again.out;
   EXPECT_EQ(Json::parse(again.out)["outcome"], "published");
   EXPECT_EQ(current_run(), 5);
@@ -144,14 +145,15 @@ TEST_F(Lifecycle, PublishRollsBackToAnEarlierSnapshot) {
 }
 
 TEST_F(Lifecycle, DeltaReplacesMoviesByIdAndRecomputesRollups) {
+  // Amounts kept small for arithmetic by hand: no money floor.
   std::string base = kHeader + record(Row{.id = "1", .budget = "100", .revenue = "300"}) +
                      record(Row{.id = "2", .budget = "50", .revenue = "60"});
-  ASSERT_EQ(reelstat("ingest " + file("full.csv", base)).exit_code, 0);
+  ASSERT_EQ(reelstat("ingest --money-floor 0 " + file("full.csv", base)).exit_code, 0);
   EXPECT_EQ(query("/v1/companies/1/years/2000")["year"]["budget"]["total"], 150);
   // Movie 2 changes its budget; movie 3 is new, in another year.
   std::string delta = kHeader + record(Row{.id = "2", .budget = "80", .revenue = "60"}) +
                       record(Row{.id = "3", .release_date = "2001-05-05", .budget = "7", .revenue = "9"});
-  CommandResult r = reelstat("ingest --mode delta --json " + file("delta.csv", delta));
+  CommandResult r = reelstat("ingest --money-floor 0 --mode delta --json " + file("delta.csv", delta));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   Json report = Json::parse(r.out);
   EXPECT_EQ(report["delta"]["replaced"], 1);

@@ -1,6 +1,7 @@
 // Rules 1-8 of the ingest issue, one record at a time, through the same reader the ingest uses.
 #include <gtest/gtest.h>
 
+#include "common/unknown.hpp"
 #include "ingest/columns.hpp"
 #include "ingest/movie_reader.hpp"
 #include "test_support.hpp"
@@ -20,13 +21,15 @@ struct Outcome {
   std::string rejects;
 };
 
-Outcome read(const std::string& input) {
+// The hand-made rows keep their amounts small for arithmetic by hand: no money floor unless asked.
+Outcome read(const std::string& input, int64_t money_floor = 0) {
   TempDir dir;
   Outcome out;
   StringSource source(input, 1000);
   {
     RejectsFile rejects(dir / "rejects.csv");
-    out.counts = read_movies(source, 1, out.catalog, rejects);
+    out.counts = read_movies(source, 1, out.catalog, rejects,
+                             ReadSettings{.progress = {}, .batch_sink = {}, .money_floor = money_floor});
     rejects.close();
   }
   out.rejects = reelstat::testing::read_file(dir / "rejects.csv");
@@ -46,6 +49,33 @@ std::string reason_of(const Row& row) {
   for (size_t i = 0; i < kRejectReasonCount; ++i)
     if (o.counts.rejected_by_reason[i]) return std::string(reject_reason_name(i));
   return "?";
+}
+
+// Above $0 and under $1,000 is implausible whatever the floor; under the floor is unknown. Only
+// loaded movies count: a rejected record and a duplicate id do not.
+TEST(MovieRules, TheMoneyFloorReadsPlaceholderAmountsAsUnknown) {
+  const std::string input = kHeader + record(Row{.id = "1", .budget = "8", .revenue = "16"}) +
+                            record(Row{.id = "2", .budget = "999", .revenue = "1000"}) +
+                            record(Row{.id = "3", .budget = "1500", .revenue = "0"}) +
+                            record(Row{.id = "1", .budget = "5", .revenue = "5"}) +
+                            record(Row{.id = "4", .budget = "3", .popularity = "x"});
+  const Outcome floored = read(input, 1000);
+  ASSERT_EQ(floored.counts.loaded, 3u);
+  EXPECT_EQ(floored.counts.implausible_budget, 2u);   // 8 and 999
+  EXPECT_EQ(floored.counts.implausible_revenue, 1u);  // 16 (1000 is not under $1,000; 0 is unknown)
+  const auto& m = floored.catalog.movies();
+  EXPECT_EQ(m[0].budget, kUnknown);
+  EXPECT_EQ(m[0].revenue, kUnknown);
+  EXPECT_EQ(m[1].budget, kUnknown);
+  EXPECT_EQ(m[1].revenue, 1000);
+  EXPECT_EQ(m[2].budget, 1500);
+  const Outcome high = read(input, 2000);
+  EXPECT_EQ(high.catalog.movies()[2].budget, kUnknown) << "the floor may sit above the implausible line";
+  EXPECT_EQ(high.counts.implausible_budget, 2u);
+  const Outcome off = read(input, 0);
+  EXPECT_EQ(off.counts.implausible_budget, 2u) << "counted even when kept";
+  EXPECT_EQ(off.catalog.movies()[0].budget, 8);
+  EXPECT_EQ(off.catalog.movies()[0].revenue, 16);
 }
 
 TEST(MovieRules, AGoodRecordLoads) {

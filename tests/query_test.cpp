@@ -79,6 +79,7 @@ class SmallApi : public ::testing::Test {
     reelstat::testing::write_file(dir_ / "small.csv", csv);
     ingest::IngestOptions options;
     options.input = dir_ / "small.csv";
+    options.gate_thresholds.money_floor = 0;  // amounts kept small for arithmetic by hand
     ASSERT_EQ(ingest::run_ingest(options, *store::local::open_local_backend(dir_ / "data")).exit_code, 0);
     store::DataDir data(dir_ / "data");
     index_ = std::make_unique<snapshot::SqliteSnapshot>(data.snapshot_path(*data.current_run()));

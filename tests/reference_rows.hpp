@@ -30,6 +30,8 @@ inline void expect_counts_equal_reference(const nlohmann::json& reference, const
   EXPECT_EQ(report["records"]["loaded"], counts["loaded"]);
   EXPECT_EQ(report["rejected_by_reason"], counts["rejected_by_reason"]);
   EXPECT_EQ(report["excluded_from_rollups"]["by_reason"], counts["excluded_by_reason"]);
+  EXPECT_EQ(report["implausible"]["budget"], counts["implausible"]["budget"]);
+  EXPECT_EQ(report["implausible"]["revenue"], counts["implausible"]["revenue"]);
 }
 
 // Every rollup row of SNAPSHOT against the reference: none missing, none extra, every figure

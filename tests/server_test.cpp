@@ -489,7 +489,9 @@ TEST_F(Serve, OperationalEndpoints) {
         "reelstat_cache_hits_total 1", "reelstat_cache_misses_total 1", "reelstat_http_rate_limited_total 0",
         "reelstat_snapshot_run_id 1", "reelstat_snapshot_age_seconds",
         "reelstat_ingest_records{outcome=\"read\"} 2996", "reelstat_ingest_records{outcome=\"loaded\"} 2995",
-        "reelstat_ingest_rejected_records{reason=\"duplicate_id\"} 1"})
+        "reelstat_ingest_rejected_records{reason=\"duplicate_id\"} 1",
+        "reelstat_ingest_implausible_values{field=\"budget\"} 17",
+        "reelstat_ingest_implausible_values{field=\"revenue\"} 25"})
     EXPECT_NE(metrics.body.find(expected), std::string::npos) << expected << "\n" << metrics.body;
   // Prometheus' own checker reads the exposition as a scraper would (Debian's prometheus package).
   write_file(dir_->path() / "metrics.txt", metrics.body);

@@ -25,6 +25,7 @@ int ingest_command(ingest::IngestOptions options, const store::Backend& backend,
 struct IngestFlags {
   ingest::IngestOptions options;
   std::string input, gate_file;
+  std::optional<int64_t> money_floor;  // over the gate file's
   bool json = false;
 };
 
@@ -83,6 +84,11 @@ void add_ingest_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
       "Fail unless the input is this many bytes long (as read, before decompression)");
   cmd->add_option("--gate", f->gate_file, "TOML file of the gate's thresholds (README: The gate)")
       ->check(CLI::ExistingFile);
+  cmd->add_option_function<int64_t>(
+         "--money-floor", [f](int64_t dollars) { f->money_floor = dollars; },
+         "Read a budget or revenue above $0 and under this many dollars as unknown (0: none)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1000000000}))
+      ->default_str(std::to_string(gate::Thresholds{}.money_floor));
   cmd->add_flag_function(
       "--no-gate", [f](int64_t) { f->options.gate = false; },
       "Publish without comparing with the current run (recorded in the report)");
@@ -91,6 +97,7 @@ void add_ingest_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
                         f->options.input = f->input;
                         if (!f->gate_file.empty())
                           f->options.gate_thresholds = gate::load_thresholds(f->gate_file);
+                        if (f->money_floor) f->options.gate_thresholds.money_floor = *f->money_floor;
                         return ingest_command(f->options, *flags.backend(), f->json);
                       }});
 }

@@ -117,6 +117,12 @@ int runs_show_command(const store::Backend& backend, int64_t run_id, bool json) 
                            run->started_at, run->finished_at);
   std::cout << fmt::format("records   {} read = {} loaded + {} rejected\n", run->records_read, run->loaded,
                            run->rejected);
+  if (report.is_object() && report.contains("implausible")) {
+    const auto& i = report["implausible"];
+    std::cout << fmt::format("money     {} budgets and {} revenues above $0 and under ${}; money floor ${}\n",
+                             i.value("budget", 0), i.value("revenue", 0), i.value("under", 0),
+                             i.value("money_floor", 0));
+  }
   if (report.is_object() && report.contains("gate")) print_gate(report["gate"]);
   return 0;
 }

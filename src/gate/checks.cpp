@@ -108,6 +108,7 @@ constexpr ThresholdKey kThresholdKeys[] = {
     {"years_covered_min", &Thresholds::years_covered_min, 0, 1},
     {"reject_rate_rise_points", &Thresholds::reject_rate_rise_points, 0, 100},
     {"invalid_utf8_records", &Thresholds::invalid_utf8_records, 0, 1e12},
+    {"money_floor", &Thresholds::money_floor, 0, 1e9},
 };
 
 void set_threshold(Thresholds& t, const std::string& key, const toml::node& node) {

@@ -25,6 +25,10 @@ struct Thresholds {
   // Absolute, the first run included: a file with invalid UTF-8 in more records than this is
   // refused as a whole, as not UTF-8 (a handful can be damage; more is another encoding).
   int64_t invalid_utf8_records = 10;
+  // Not a check but a rule of reading, kept with the thresholds so that one file sets both: a
+  // budget or revenue above $0 and under this many dollars is read as unknown (README, "The money
+  // floor"). 0 reads every amount as written.
+  int64_t money_floor = 1000;
 };
 
 // Reads a TOML file of thresholds over the defaults; an unknown key or a value out of range is an

@@ -170,6 +170,11 @@ void Metrics::render_served(std::string& out, const LiveSnapshot& live, const He
       for (const auto& [reason, n] : report["rejected_by_reason"].items())
         out +=
             fmt::format("reelstat_ingest_rejected_records{{reason=\"{}\"}} {}\n", reason, n.get<uint64_t>());
+    help("reelstat_ingest_implausible_values", "gauge",
+         "Loaded movies of the served snapshot's ingest with a budget or revenue above $0 and under $1,000.");
+    for (const char* field : {"budget", "revenue"})
+      out += fmt::format("reelstat_ingest_implausible_values{{field=\"{}\"}} {}\n", field,
+                         report.contains("implausible") ? report["implausible"].value(field, 0) : 0);
     help("reelstat_snapshot_movies", "gauge", "Movies in the served snapshot.");
     out += fmt::format("reelstat_snapshot_movies {}\n", live.index->meta().movies);
   }

@@ -208,7 +208,9 @@ class Run {
     RejectsFile rejects(run_dir / "rejects.csv", options_.max_rejects_bytes);
     MovieBatchSink sink;
     if (builder) sink = [builder](model::Catalog&& batch) { builder->add_movies(std::move(batch)); };
-    report_.counts = read_movies(*source_, record_.id, fresh, rejects, options_.progress, sink);
+    report_.money_floor = options_.gate_thresholds.money_floor;
+    report_.counts = read_movies(*source_, record_.id, fresh, rejects,
+                                 ReadSettings{options_.progress, sink, report_.money_floor});
     rejects.close();
     // The input is hashed by the read itself; whether it was already published is known only now,
     // which costs a wasted read when it was, and saves a pass over the file every other time. This
@@ -293,7 +295,19 @@ class Run {
   // of the same file) changes nothing; against any other base it may, and is ingested.
   bool already_holds(const store::RunRecord& current) const {
     if (current.sha256 != record_.sha256) return false;
+    if (money_floor_of(current.id) != report_.money_floor) return false;  // the same file read otherwise
     return options_.mode == RunMode::delta || current.mode == RunMode::full;
+  }
+
+  // The money floor a run was read with; a report from before the floor existed read every amount.
+  int64_t money_floor_of(int64_t run_id) const {
+    const auto text = store_.report(run_id);
+    if (!text) return 0;
+    const auto report = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    const auto where = nlohmann::json::json_pointer("/implausible/money_floor");
+    return report.is_object() && report.contains(where) && report.at(where).is_number_integer()
+               ? report.at(where).get<int64_t>()
+               : 0;
   }
 
   void count_delta(const model::Catalog& base, const model::Catalog& changes) {

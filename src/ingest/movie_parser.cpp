@@ -1,5 +1,6 @@
 #include "ingest/movie_parser.hpp"
 
+#include "common/unknown.hpp"
 #include "common/utf8.hpp"
 #include "ingest/field_parsers.hpp"
 
@@ -37,6 +38,13 @@ std::string_view MovieParser::valid_text(std::string_view text, std::string& rep
   return valid;
 }
 
+bool MovieParser::apply_money_floor(int64_t& dollars) const {
+  if (dollars == kUnknown) return false;
+  const bool implausible = dollars < kImplausibleMoney;
+  if (dollars < money_floor_) dollars = kUnknown;
+  return implausible;
+}
+
 std::optional<Rejection> MovieParser::parse(const csv::RawRecord& r, model::MovieInput& movie) {
   movie = model::MovieInput{};
   movie.source_line = r.line;
@@ -50,6 +58,8 @@ std::optional<Rejection> MovieParser::parse(const csv::RawRecord& r, model::Movi
   if (auto refused = read_scalar(field(r, columns_.revenue, scratch_), parse_money, movie.revenue,
                                  RejectReason::bad_revenue, "revenue", "is not an amount"))
     return refused;
+  implausible_budget_ = apply_money_floor(movie.budget);
+  implausible_revenue_ = apply_money_floor(movie.revenue);
   if (auto refused = read_scalar(field(r, columns_.popularity, scratch_), parse_popularity_micros,
                                  movie.popularity_micros, RejectReason::bad_popularity, "popularity",
                                  "is not a non-negative decimal"))

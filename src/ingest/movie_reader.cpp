@@ -22,15 +22,15 @@ Columns header_columns(csv::RecordReader& reader, csv::RawRecord& record) {
 class MovieReading {
  public:
   MovieReading(csv::ByteSource& source, int64_t run_id, model::Catalog& catalog, RejectsFile& rejects,
-               const std::function<void(const ReadProgress&)>& progress, const MovieBatchSink& batch_sink)
+               const ReadSettings& settings)
       : source_(source),
         run_id_(run_id),
         catalog_(catalog),
         rejects_(rejects),
-        progress_(progress),
-        batch_sink_(batch_sink),
+        progress_(settings.progress),
+        batch_sink_(settings.batch_sink),
         reader_(source),
-        parser_(header_columns(reader_, record_)) {
+        parser_(header_columns(reader_, record_), settings.money_floor) {
     // Growing the catalog by doubling would copy it and, for a moment, hold it twice: reserve what
     // the file's size suggests (real records average about 750 bytes). Unused capacity is never
     // touched, so it costs address space, not memory.
@@ -86,6 +86,8 @@ class MovieReading {
     movie_.source_run = run_id_;
     catalog_.add(movie_);
     ++counts_.loaded;
+    counts_.implausible_budget += parser_.implausible_budget();
+    counts_.implausible_revenue += parser_.implausible_revenue();
     if (!batch_sink_) return;
     batch_.add(movie_, model::Catalog::Names::skip);
     if (batch_.movies().size() == kBatchMovies) {
@@ -145,9 +147,8 @@ class MovieReading {
 }  // namespace
 
 ReadCounts read_movies(csv::ByteSource& source, int64_t run_id, model::Catalog& catalog, RejectsFile& rejects,
-                       const std::function<void(const ReadProgress&)>& progress,
-                       const MovieBatchSink& batch_sink) {
-  return MovieReading(source, run_id, catalog, rejects, progress, batch_sink).run();
+                       const ReadSettings& settings) {
+  return MovieReading(source, run_id, catalog, rejects, settings).run();
 }
 
 }  // namespace reelstat::ingest

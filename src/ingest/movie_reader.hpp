@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "csv/byte_source.hpp"
+#include "gate/checks.hpp"
 #include "ingest/reject_reason.hpp"
 #include "ingest/rejects_file.hpp"
 #include "model/catalog.hpp"
@@ -19,6 +20,10 @@ struct ReadCounts {
   std::array<uint64_t, kRejectReasonCount> rejected_by_reason{};
   uint64_t blank_lines = 0;
   uint64_t repaired_texts = 0;
+  // Loaded movies whose budget (revenue) is above $0 and under $1,000: placeholders, read as
+  // unknown under the default money floor.
+  uint64_t implausible_budget = 0;
+  uint64_t implausible_revenue = 0;
   uint64_t bytes = 0;                // decompressed bytes read
   uint64_t rejects_not_written = 0;  // counted in `rejected`, but past the rejects file's cap
   std::vector<std::string> header;   // the input's column names, as written
@@ -44,8 +49,12 @@ struct ReadProgress {
 // is final once loaded: later records with its id are rejected), so a snapshot can be written
 // while reading goes on.
 using MovieBatchSink = std::function<void(model::Catalog&&)>;
+struct ReadSettings {
+  std::function<void(const ReadProgress&)> progress;
+  MovieBatchSink batch_sink;
+  int64_t money_floor = gate::Thresholds{}.money_floor;  // see MovieParser
+};
 ReadCounts read_movies(csv::ByteSource& source, int64_t run_id, model::Catalog& catalog, RejectsFile& rejects,
-                       const std::function<void(const ReadProgress&)>& progress = {},
-                       const MovieBatchSink& batch_sink = {});
+                       const ReadSettings& settings = {});
 
 }  // namespace reelstat::ingest

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "ingest/movie_parser.hpp"
+
 namespace reelstat::ingest {
 namespace {
 
@@ -83,6 +85,10 @@ nlohmann::ordered_json IngestReport::to_json() const {
                                 {"not_released_statuses", not_released_statuses}};
   j["blank_lines"] = counts.blank_lines;
   j["repaired_texts"] = counts.repaired_texts;
+  j["implausible"] = {{"budget", counts.implausible_budget},
+                      {"revenue", counts.implausible_revenue},
+                      {"under", MovieParser::kImplausibleMoney},
+                      {"money_floor", money_floor}};
   if (mode == snapshot::RunMode::delta)
     j["delta"] = {{"base_run", base_run}, {"replaced", replaced}, {"added", added}};
   j["snapshot"] = {{"movies", movies},
@@ -140,6 +146,11 @@ std::string IngestReport::to_text() const {
   if (counts.repaired_texts)
     line("repaired",
          fmt::format("{} titles/statuses with invalid UTF-8 kept with U+FFFD", counts.repaired_texts));
+  if (counts.implausible_budget || counts.implausible_revenue)
+    line("money", fmt::format("{} budgets and {} revenues above $0 and under ${} (placeholders); money floor "
+                              "${}: amounts under it are read as unknown",
+                              counts.implausible_budget, counts.implausible_revenue,
+                              MovieParser::kImplausibleMoney, money_floor));
   if (mode == snapshot::RunMode::delta)
     line("delta", fmt::format("{} replaced, {} added, on top of run {}", replaced, added, base_run));
   if (movies)

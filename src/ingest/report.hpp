@@ -32,6 +32,7 @@ struct IngestReport {
   uint64_t movies = 0, companies = 0, genres = 0;
   uint64_t company_year_rows = 0, genre_year_rows = 0, company_year_genre_rows = 0;
   double max_reject_rate = 0;
+  int64_t money_floor = 0;  // the amounts read as unknown: above $0 and under this
   double seconds = 0;
   std::vector<std::pair<std::string, double>> phases;  // where the time went, in order
   store::RunOutcome outcome = store::RunOutcome::running;

@@ -67,6 +67,11 @@ void write_ingest_counts(JsonSink& out, std::string_view report_json) {
   write_count(out.key("total"), report, Pointer("/excluded_from_rollups/total"));
   write_counts_by_reason(out.key("by_reason"), report, Pointer("/excluded_from_rollups/by_reason"));
   out.end_object();
+  out.key("implausible").begin_object();
+  write_count(out.key("budget"), report, Pointer("/implausible/budget"));
+  write_count(out.key("revenue"), report, Pointer("/implausible/revenue"));
+  write_count(out.key("money_floor"), report, Pointer("/implausible/money_floor"));
+  out.end_object();
   out.end_object();
 }
 

@@ -5,7 +5,7 @@ Written from the rules in the README (field count, id, money, popularity, date a
 list rules; duplicate ids; exclusions), with Python's csv module, decimal and ast.literal_eval,
 sharing no code with reelstat.
 
-    python3 tests/reference/sample_figures.py FILE [--rows-json OUT]
+    python3 tests/reference/sample_figures.py FILE [--rows-json OUT] [--money-floor DOLLARS]
     python3 tests/reference/sample_figures.py --literals CASES.json   # verdicts on list fields
 
 Without --rows-json it prints the figures the sample-ingest test holds (rerun it to re-derive
@@ -16,6 +16,9 @@ tests/synth_scale_test.cpp on a 10x file from `reelstat synth`).
 Not modelled: broken quoting (a quote that never closes, text after a closing quote) and records
 over 1 MiB, whose resynchronisation rules are the CSV reader's own; the script stops with an error
 on them rather than guess.
+
+The money floor (README): a budget or revenue above $0 and under $1,000 is implausible (counted
+among the loaded movies); one under the floor (default $1,000, 0 for none) is read as unknown.
 """
 import ast
 import csv
@@ -30,6 +33,8 @@ from decimal import Decimal, ROUND_HALF_UP, localcontext
 from fractions import Fraction
 
 MAX_MONEY = 10**12
+IMPLAUSIBLE_UNDER = 1000
+MONEY_FLOOR = 1000  # main() sets it from --money-floor
 MAX_POPULARITY_MICROS = 2**53 - 1
 INT64_MAX = 2**63 - 1
 BLANKS = " \t"
@@ -221,7 +226,8 @@ def valid_ref(d):
 
 def load(path):
     csv.field_size_limit(sys.maxsize)
-    counts = dict(read=0, loaded=0, rejected=defaultdict(int), excluded=defaultdict(int))
+    counts = dict(read=0, loaded=0, rejected=defaultdict(int), excluded=defaultdict(int),
+                  implausible=dict(budget=0, revenue=0))
     movies = {}
     with open(path, newline="", encoding="utf-8", errors="surrogateescape") as f:
         reader = csv.reader(f, strict=True)
@@ -238,6 +244,12 @@ def load(path):
                     continue
                 movies[movie["id"]] = movie
                 counts["loaded"] += 1
+                for field in ("budget", "revenue"):
+                    amount = movie[field]
+                    if amount is not None and amount < IMPLAUSIBLE_UNDER:
+                        counts["implausible"][field] += 1
+                    if amount is not None and amount < MONEY_FLOOR:
+                        movie[field] = UNKNOWN
                 if movie["status"].lower() != "released":
                     counts["excluded"]["not_released"] += 1
                 elif movie["year"] is None:
@@ -321,6 +333,7 @@ def split_cents(sums_by_count):
 def report(movies, counts, C, G):
     print("records read", counts["read"], "loaded", counts["loaded"], "rejected", dict(counts["rejected"]))
     print("excluded", dict(counts["excluded"]))
+    print("implausible", counts["implausible"], "money floor", MONEY_FLOOR)
     companies, genres = {}, {}
     for m in movies.values():
         for i, n in m["companies"]:
@@ -376,7 +389,8 @@ def rows_json(counts, C, G, out_path):
                                            t["bs"], t["rs"], t["ps"], t["pop"], t["popm"]]
     out = dict(counts=dict(read=counts["read"], loaded=counts["loaded"],
                            rejected_by_reason=dict(counts["rejected"]),
-                           excluded_by_reason=dict(counts["excluded"])),
+                           excluded_by_reason=dict(counts["excluded"]),
+                           implausible=counts["implausible"]),
                rows=rows)
     with open(out_path, "w") as f:
         json.dump(out, f)
@@ -393,6 +407,9 @@ def main():
     if sys.argv[1] == "--literals":
         return literal_verdicts(sys.argv[2])
     path = sys.argv[1]
+    global MONEY_FLOOR
+    if "--money-floor" in sys.argv:
+        MONEY_FLOOR = int(sys.argv[sys.argv.index("--money-floor") + 1])
     movies, counts = load(path)
     C, G = rollup(movies, "companies"), rollup(movies, "genres")
     if "--rows-json" in sys.argv:

@@ -36,6 +36,11 @@ export async function dataView(main) {
         ...reasons('Rejected', i.rejected_by_reason),
         ['Excluded from the figures', count(i.excluded.total)],
         ...reasons('Excluded', i.excluded.by_reason),
+        ...(i.implausible.budget === null ? [] : [
+          ['Budgets above $0 and under $1,000', count(i.implausible.budget)],
+          ['Revenues above $0 and under $1,000', count(i.implausible.revenue)],
+          ['Money floor (amounts under it are unknown)', `$${grouped(i.implausible.money_floor)}`],
+        ]),
       ]),
       h('p', { class: reconciles ? 'ok' : 'error' }, reconciles
         ? `Read = loaded + rejected: ${grouped(i.records.read)} = ${grouped(i.records.loaded)} + ${grouped(i.records.rejected)}.`
