@@ -47,6 +47,7 @@ class Run {
     report_.mode = options.mode;
     report_.file = record_.file;
     report_.max_reject_rate = options.max_reject_rate;
+    report_.money_floor = options.gate_thresholds.money_floor;
   }
 
   IngestResult execute() {
@@ -208,7 +209,6 @@ class Run {
     RejectsFile rejects(run_dir / "rejects.csv", options_.max_rejects_bytes);
     MovieBatchSink sink;
     if (builder) sink = [builder](model::Catalog&& batch) { builder->add_movies(std::move(batch)); };
-    report_.money_floor = options_.gate_thresholds.money_floor;
     report_.counts = read_movies(*source_, record_.id, fresh, rejects,
                                  ReadSettings{options_.progress, sink, report_.money_floor});
     rejects.close();
