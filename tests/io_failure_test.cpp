@@ -22,10 +22,10 @@ constexpr const char* kOps[] = {"write", "fsync", "rename", "read"};
 class IoFailure : public ::testing::Test {
  protected:
   void SetUp() override {
-    // Run 1 holds movie 1 (budget 100); the run under test replaces it with movie 2 (budget 250),
+    // Run 1 holds movie 1 (budget 100,000); the run under test replaces it with movie 2 (budget 250,000),
     // so which snapshot is served shows in one figure.
-    write_file(dir_ / "a.csv", kHeader + record(Row{.id = "1", .budget = "100"}));
-    write_file(dir_ / "b.csv", kHeader + record(Row{.id = "2", .budget = "250"}));
+    write_file(dir_ / "a.csv", kHeader + record(Row{.id = "1", .budget = "100000"}));
+    write_file(dir_ / "b.csv", kHeader + record(Row{.id = "2", .budget = "250000"}));
     ASSERT_EQ(clean("ingest " + file("a.csv"), pristine()).exit_code, 0);
   }
 
@@ -58,7 +58,7 @@ class IoFailure : public ::testing::Test {
     EXPECT_EQ(faulty(args, op, 0, log).exit_code, 0);
     return std::stol(read_file(log));
   }
-  // The run served and its budget for company 1 in 2000 (movie 1: 100, movie 2: 250).
+  // The run served and its budget for company 1 in 2000 (movie 1: 100,000, movie 2: 250,000).
   std::pair<int64_t, int64_t> served() {
     const auto dataset = clean("query /v1/dataset", data());
     EXPECT_EQ(dataset.exit_code, 0) << dataset.out;
@@ -83,7 +83,7 @@ class IoFailure : public ::testing::Test {
     // --no-gate: b.csv alone after the delta's a + b is half the movies, which the gate holds.
     const auto next = clean("ingest --force --no-gate --json " + file("b.csv"), data());
     ASSERT_EQ(next.exit_code, 0) << what << ": the next run fails\n" << next.out;
-    EXPECT_EQ(served().second, 250) << what;
+    EXPECT_EQ(served().second, 250000) << what;
     const auto runs = Json::parse(clean("runs --json", data()).out);
     for (const auto& run_entry : runs)
       EXPECT_NE(run_entry["outcome"], "running") << what << ": a run left running after the next writer";
@@ -100,12 +100,12 @@ TEST_F(IoFailure, EveryFailedIoOfAnIngestLeavesTheStoreSound) {
     for (long n = 1; n <= total; ++n) {
       restore();
       const std::string what = std::string(op) + " " + std::to_string(n) + " of " + std::to_string(total);
-      check_after(what, faulty(ingest, op, n), 2, 1, 250, 100);
+      check_after(what, faulty(ingest, op, n), 2, 1, 250000, 100000);
     }
   }
 }
 
-// A delta reads its base snapshot (checked against its seal) and writes a merged one: 100 + 250.
+// A delta reads its base snapshot (checked against its seal) and writes a merged one: 100,000 + 250,000.
 TEST_F(IoFailure, EveryFailedIoOfADeltaLeavesTheStoreSound) {
   const std::string delta = "ingest --mode delta " + file("b.csv");
   for (const char* op : kOps) {
@@ -115,7 +115,7 @@ TEST_F(IoFailure, EveryFailedIoOfADeltaLeavesTheStoreSound) {
       restore();
       const std::string what =
           std::string("delta: ") + op + " " + std::to_string(n) + " of " + std::to_string(total);
-      check_after(what, faulty(delta, op, n), 2, 1, 350, 100);
+      check_after(what, faulty(delta, op, n), 2, 1, 350000, 100000);
     }
   }
 }
@@ -129,7 +129,7 @@ TEST_F(IoFailure, EveryFailedIoOfAPublishLeavesTheStoreSound) {
       restore();
       const std::string what =
           std::string("publish: ") + op + " " + std::to_string(n) + " of " + std::to_string(total);
-      check_after(what, faulty("publish 1", op, n), 1, 2, 100, 250);
+      check_after(what, faulty("publish 1", op, n), 1, 2, 100000, 250000);
     }
   }
 }
