@@ -6,6 +6,7 @@
 
 #include "archive_support.hpp"
 #include "cli_fixture.hpp"
+#include "snapshot/sqlite_snapshot.hpp"
 #include "test_support.hpp"
 
 using Json = nlohmann::json;
@@ -106,6 +107,42 @@ TEST_F(Gate, APlausibleNextMonthIsPublished) {
     }
   }
   EXPECT_EQ(current_run(), 2);
+}
+
+// The change report of a month that changes every field it names, against the one worked out by
+// tests/reference/change_report.py from the two files; its changed movies are in the snapshot.
+TEST_F(Gate, TheChangeReportMatchesTheReference) {
+  const CommandResult r = reelstat("ingest --no-gate --json " + month("revised.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const Json changes = Json::parse(r.out.substr(r.out.find('{')))["changes"];
+  const auto reference = reelstat::testing::run_command(
+      "python3 " + shell_quote(std::string(REELSTAT_SOURCE_DIR) + "/tests/reference/change_report.py") + " " +
+      shell_quote(sample_csv().string()) + " " + month("revised.csv"));
+  ASSERT_EQ(reference.exit_code, 0) << reference.out;
+  const Json expected = Json::parse(reference.out);
+  EXPECT_EQ(changes["against_run"], 1);
+  EXPECT_EQ(changes["movies"], expected["movies"]);
+  for (const char* kind : {"companies", "genres"}) {
+    EXPECT_EQ(changes[kind]["added"], expected[kind]["added"]) << kind;
+    EXPECT_EQ(changes[kind]["removed"], expected[kind]["removed"]) << kind;
+  }
+  EXPECT_EQ(changes["genres"]["added_list"], Json::parse(R"([{"id": 990001, "name": "Revised"}])"));
+  ASSERT_EQ(changes["figures_moved"].size(), expected["figures_moved"].size());
+  for (size_t i = 0; i < expected["figures_moved"].size(); ++i) {
+    Json mine = changes["figures_moved"][i];
+    mine.erase("name");
+    EXPECT_EQ(mine, expected["figures_moved"][i]) << i;
+  }
+  // Every field a change report names changed somewhere.
+  for (const auto& [field, n] : expected["movies"]["changed_by_field"].items())
+    EXPECT_GT(n.get<int>(), 0) << field;
+  const auto snapshot = reelstat::snapshot::SqliteSnapshot(dir_ / "data" / "snapshots" / "run-000002.sqlite");
+  const auto all = snapshot.changed_movies(0, 100000);
+  ASSERT_TRUE(all.has_value());
+  EXPECT_EQ(all->total, expected["movies"]["changed"].get<int64_t>());
+  EXPECT_EQ(static_cast<int64_t>(all->movies.size()), all->total);
+  EXPECT_NE(reelstat("runs show 2").out.find("changes   against run 1: movies 90 added, "),
+            std::string::npos);
 }
 
 TEST_F(Gate, NoGateSkipsItForOneRunAndSaysSo) {

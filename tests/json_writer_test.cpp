@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/int128_text.hpp"
+
 namespace reelstat::query {
 namespace {
 

@@ -337,8 +337,10 @@ TEST_F(PostgresStoreTest, AKilledIngestLeavesTheCurrentRunAndTheNextOneWorks) {
     }
   }
   // The next writer settles every killed run and drops what they left; its own run publishes.
+  // --no-gate: on a slow machine the last kill may come after a 60,000-movie run published, and the
+  // gate would then rightly hold the 2,995-movie sample (exit 4); the gate is not what is tested.
   merge_stderr_ = true;
-  const auto next = pg("ingest " + sample() + " --force");
+  const auto next = pg("ingest " + sample() + " --force --no-gate");
   ASSERT_EQ(next.exit_code, 0) << next.out;
   EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.runs WHERE outcome = 'running'").out, "0\n");
   // Partitions exist for published runs only, attached ones.

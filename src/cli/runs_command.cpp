@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "ingest/change_summary.hpp"
 #include "store/backend.hpp"
 #include "store/run_store.hpp"
 
@@ -124,6 +125,10 @@ int runs_show_command(const store::Backend& backend, int64_t run_id, bool json) 
                              i.value("money_floor", 0));
   }
   if (report.is_object() && report.contains("gate")) print_gate(report["gate"]);
+  if (report.is_object())
+    for (const auto& [label, line] :
+         ingest::ChangeSummary::from_json(report.value("changes", nlohmann::json())).text_lines())
+      std::cout << fmt::format("{:<10}{}\n", label, line);
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "common/utc_time.hpp"
 #include "gate/profile.hpp"
 #include "ingest/input_file.hpp"
+#include "model/catalog_changes.hpp"
 #include "model/rollups.hpp"
 #include "snapshot/builder.hpp"
 #include "snapshot/reader.hpp"
@@ -123,11 +124,12 @@ class Run {
     if (const auto refused = refuse_by_counts()) return *refused;
     model::Catalog merged;
     const model::Catalog* catalog = &fresh;
+    std::optional<snapshot::LoadedSnapshot> base;
     if (options_.mode == RunMode::delta) {
-      auto base = snapshot::read_snapshot(store_.local_snapshot(*current));
+      base = snapshot::read_snapshot(store_.local_snapshot(*current));
       report_.base_run = *current;
-      count_delta(base.catalog, fresh);
-      merged = model::Catalog::merged(base.catalog, fresh);
+      count_delta(base->catalog, fresh);
+      merged = model::Catalog::merged(base->catalog, fresh);
       catalog = &merged;
       lap("merge");
     }
@@ -135,6 +137,7 @@ class Run {
     lap("rollups");
     count_output(*catalog, rollups);
     const std::string profile = judge_against(current, *catalog);
+    if (current) compare_with(*current, base, *catalog, rollups);
     const bool held = !report_.gate.passed();  // a run compared with nothing has no check to fail
     write_snapshot(*catalog, rollups, builder.get(), profile, held);
     if (held) return hold();
@@ -188,6 +191,29 @@ class Run {
     }
     profile.header = report_.counts.header;  // unknown then: no column is reported added or removed
     return profile;
+  }
+
+  // The change report against the current run (README, "The change report"): its summary goes in
+  // the report, its changed movies in the snapshot. As with the gate, a current snapshot that is
+  // damaged leaves the run compared with nothing (and says why); any other failure fails the run.
+  void compare_with(int64_t current, std::optional<snapshot::LoadedSnapshot>& base,
+                    const model::Catalog& catalog, const model::Rollups& rollups) {
+    if (!base) {
+      try {
+        base = snapshot::read_snapshot(store_.local_snapshot(current));
+      } catch (const Error& e) {
+        if (e.kind() != ErrorKind::corrupt) throw;
+        report_.changes.note = "not compared: the current run " + std::to_string(current) +
+                               "'s snapshot could not be read (" + e.what() + ")";
+        return;
+      }
+    }
+    report_.changes.against_run = current;
+    report_.changes.changes = model::diff_catalogs(base->catalog, base->rollups, catalog, rollups);
+    changed_movies_ = std::move(report_.changes.changes.changed_movies);
+    report_.changes.changes.changed_movies.clear();
+    base.reset();
+    lap("changes");
   }
 
   int hold() {
@@ -338,9 +364,9 @@ class Run {
 
     const auto partial = dir_.unfinished_snapshot_path(record_.id);
     if (builder)
-      builder->finish(catalog, rollups, meta);
+      builder->finish(catalog, rollups, meta, changed_movies_);
     else
-      snapshot::write_snapshot(partial, catalog, rollups, meta);
+      snapshot::write_snapshot(partial, catalog, rollups, meta, changed_movies_);
     lap("write");
   }
 
@@ -401,8 +427,9 @@ class Run {
   const store::DataDir& dir_;
   store::RunRecord record_;
   IngestReport report_;
-  bool publishing_ = false;     // publish() was called
-  bool current_named_ = false;  // the store's current run is this one
+  std::vector<model::MovieChange> changed_movies_;  // against the current run, for the snapshot
+  bool publishing_ = false;                         // publish() was called
+  bool current_named_ = false;                      // the store's current run is this one
   Clock::time_point started_ = Clock::now();
   Clock::time_point last_lap_ = started_;
 };

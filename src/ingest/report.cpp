@@ -108,6 +108,7 @@ nlohmann::ordered_json IngestReport::to_json() const {
   j["rejects_file"] = rejects_file;
   j["rejects_not_written"] = counts.rejects_not_written;
   j["gate"] = gate_json(gate);
+  j["changes"] = changes.to_json();
   return j;
 }
 
@@ -169,6 +170,9 @@ std::string IngestReport::to_text() const {
     line("phases", text + " s");
   }
   if (counts.records_read) line("gate", gate_text(gate));
+  if (movies)
+    for (const auto& [label, text] : changes.text_lines())
+      line(label, text);
   line("outcome", std::string(store::kRunOutcomeNames(outcome)) + (message.empty() ? "" : ": " + message));
   if (!rejects_file.empty()) line("rejects", rejects_file);
   if (counts.rejects_not_written)

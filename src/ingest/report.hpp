@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gate/checks.hpp"
+#include "ingest/change_summary.hpp"
 #include "ingest/movie_reader.hpp"
 #include "model/catalog.hpp"
 #include "model/rollups.hpp"
@@ -39,6 +40,7 @@ struct IngestReport {
   std::string message, rejects_file;
   bool published = false;
   gate::Verdict gate;
+  ChangeSummary changes;
 
   uint64_t excluded() const;
   double reject_rate() const;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/int128_text.hpp"
 #include "common/utf8.hpp"
 #include "query/json_writer.hpp"
 

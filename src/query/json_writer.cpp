@@ -57,21 +57,6 @@ void append_integer(uint64_t number, std::string& out) {
   fmt::format_to(std::back_inserter(out), "{}", number);
 }
 
-void append_exact_decimal(__int128 units, unsigned scale, std::string& out) {
-  if (scale == 0 || scale > 18) throw std::invalid_argument("exact_decimal: scale must be 1-18");
-  const bool negative = units < 0;
-  std::string digits = int128_to_string(units);
-  if (negative) digits.erase(0, 1);
-  if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
-  size_t keep = scale;  // fraction digits, less trailing zeros, keeping one
-  while (keep > 1 && digits[digits.size() - scale + keep - 1] == '0')
-    --keep;
-  if (negative) out += '-';
-  out.append(digits, 0, digits.size() - scale);
-  out += '.';
-  out.append(digits, digits.size() - scale, keep);
-}
-
 void JsonWriter::separate() {
   if (after_key_) {
     after_key_ = false;

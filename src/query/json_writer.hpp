@@ -44,11 +44,6 @@ class JsonWriter final : public JsonSink {
   bool after_key_ = false;
 };
 
-// units / 10^scale (cents with scale 2, millionths with 6) printed without going through a
-// double: 123456789012345678.91 stays what it is. Trailing zeros are dropped down to one decimal
-// ("12.5", "7.0"), as a double would print. Throws std::invalid_argument unless 1 <= scale <= 18.
-void append_exact_decimal(__int128 units, unsigned scale, std::string& out);
-
 // A whole number as JSON writes it.
 void append_integer(int64_t number, std::string& out);
 void append_integer(uint64_t number, std::string& out);

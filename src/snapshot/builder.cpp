@@ -27,12 +27,13 @@ void SnapshotBuilder::add_movies(model::Catalog batch) {
 }
 
 void SnapshotBuilder::finish(const model::Catalog& names, const model::Rollups& rollups,
-                             const SnapshotMeta& meta) {
+                             const SnapshotMeta& meta, std::span<const model::MovieChange> changes) {
   {
     std::lock_guard lock(mutex_);
     names_ = &names;
     rollups_ = &rollups;
     meta_ = &meta;
+    changes_ = changes;
     finishing_ = true;
     cv_.notify_one();
   }
@@ -71,7 +72,7 @@ void SnapshotBuilder::run() {
       }
       write_movie_rows(*db, batch);
     }
-    end_snapshot(std::move(db), path_, *names_, *rollups_, *meta_);
+    end_snapshot(std::move(db), path_, *names_, *rollups_, *meta_, changes_);
   } catch (...) {
     std::lock_guard lock(mutex_);
     error_ = std::current_exception();

@@ -4,9 +4,11 @@
 #include <exception>
 #include <filesystem>
 #include <mutex>
+#include <span>
 #include <thread>
 
 #include "model/catalog.hpp"
+#include "model/catalog_changes.hpp"
 #include "model/rollups.hpp"
 #include "snapshot/meta.hpp"
 
@@ -27,8 +29,10 @@ class SnapshotBuilder {
   void add_movies(model::Catalog batch);
   // Writes everything else, commits, flushes to disk, and returns once the file is complete.
   // `catalog` is every movie added, with the companies' and genres' names (the lookup tables are
-  // built from it). Rethrows any error the writer thread met.
-  void finish(const model::Catalog& catalog, const model::Rollups& rollups, const SnapshotMeta& meta);
+  // built from it); `changes`, the movies changed against the run compared with. Rethrows any
+  // error the writer thread met.
+  void finish(const model::Catalog& catalog, const model::Rollups& rollups, const SnapshotMeta& meta,
+              std::span<const model::MovieChange> changes = {});
   // Stops writing and deletes the file.
   void abandon();
 
@@ -44,6 +48,7 @@ class SnapshotBuilder {
   const model::Catalog* names_ = nullptr;
   const model::Rollups* rollups_ = nullptr;
   const SnapshotMeta* meta_ = nullptr;
+  std::span<const model::MovieChange> changes_;
   bool finishing_ = false, abandoned_ = false, done_ = false;
   std::exception_ptr error_;
   std::thread thread_;

@@ -71,6 +71,13 @@ SnapshotTables make_tables() {
                            true};
   t.company_year_movies = year_movies_table("company_year_movies", "company_id", "companies");
   t.genre_year_movies = year_movies_table("genre_year_movies", "genre_id", "genres");
+  // The change report's detail (README, "The change report"): a row per changed field of a movie
+  // in both runs, each value as JSON text (model::FieldChange).
+  t.movie_changes = {"movie_changes",
+                     {integer("movie_id", "NOT NULL REFERENCES movies (id)"), text("field"),
+                      text("old_value"), text("new_value")},
+                     {"movie_id", "field"},
+                     true};
   return t;
 }
 
@@ -107,7 +114,8 @@ std::vector<const TableSpec*> SnapshotTables::all() const {
           &genre_years,
           &company_year_genres,
           &company_year_movies,
-          &genre_year_movies};
+          &genre_year_movies,
+          &movie_changes};
 }
 
 const SnapshotTables& snapshot_tables() {

@@ -12,7 +12,9 @@ namespace reelstat::snapshot {
 
 // Bumped whenever a table or column changes; a reader refuses a snapshot of another version.
 // 2: integer popularity (exact), owner totals, the lookup tables for the movies behind a figure,
-// dataset counts in meta.
+// dataset counts in meta. A table every reader treats as optional (movie_changes, absent from
+// snapshots made before the change report) is added without a bump, so that snapshots already
+// published stay servable.
 inline constexpr int kSnapshotSchemaVersion = 2;
 
 struct ColumnSpec {
@@ -55,6 +57,7 @@ inline constexpr std::array<MetricColumn, 12> kMetricColumns = {{
 struct SnapshotTables {
   TableSpec meta, movies, companies, genres, movie_companies, movie_genres;
   TableSpec company_years, genre_years, company_year_genres, company_year_movies, genre_year_movies;
+  TableSpec movie_changes;  // optional: see kSnapshotSchemaVersion
   std::vector<const TableSpec*> all() const;
 };
 const SnapshotTables& snapshot_tables();

@@ -38,6 +38,9 @@ enum Query : size_t {
   kCompanyYearGenres,
   kGenreRowsByYear,
   kMovie,
+  kChangesTable,
+  kChangedTotal,
+  kChangedPage,
   kQueries
 };
 
@@ -70,6 +73,13 @@ const std::array<std::string, kQueries * 2>& query_texts() {
       t[query_index(kMovie, kind)] =
           "SELECT m.id, m.title, m.release_date, m.budget, m.revenue, m.popularity_micros, g.genre_id, "
           "g.position FROM movies m LEFT JOIN movie_genres g ON g.movie_id = m.id WHERE m.id = ?";
+      t[query_index(kChangesTable, kind)] =
+          "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'movie_changes'";
+      t[query_index(kChangedTotal, kind)] = "SELECT count(DISTINCT movie_id) FROM movie_changes";
+      t[query_index(kChangedPage, kind)] =
+          "SELECT c.movie_id, m.title, c.field, c.old_value, c.new_value FROM movie_changes c JOIN movies m "
+          "ON m.id = c.movie_id WHERE c.movie_id IN (SELECT DISTINCT movie_id FROM movie_changes ORDER BY "
+          "movie_id LIMIT ? OFFSET ?) ORDER BY c.movie_id";
     }
     return t;
   }();
@@ -258,6 +268,37 @@ std::optional<std::vector<MovieListing>> SqliteSnapshot::owner_year_movies(Owner
     return a.release_date != b.release_date ? a.release_date < b.release_date : a.id < b.id;
   });
   return out;
+}
+
+std::optional<ChangedMovies> SqliteSnapshot::changed_movies(size_t offset, size_t limit) const {
+  auto c = lease();
+  std::call_once(changes_once_, [&] {
+    auto table = c.query(kChangesTable);
+    if (!table->step() || table->int64(0) == 0) return;
+    auto total = c.query(kChangedTotal);
+    changed_total_ = total->step() ? total->int64(0) : 0;
+  });
+  if (!changed_total_) return std::nullopt;
+  ChangedMovies page;
+  page.total = *changed_total_;
+  auto rows = c.query(kChangedPage);
+  rows->bind(1, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)))
+      .bind(2, static_cast<int64_t>(std::min<size_t>(offset, INT64_MAX)));
+  while (rows->step()) {
+    const int64_t id = rows->int64(0);
+    if (page.movies.empty() || page.movies.back().id != id)
+      page.movies.push_back({id, std::string(rows->text(1)), {}});
+    const auto field = model::kMovieFieldNames.parse(rows->text(2));
+    if (!field)
+      throw Error("movie " + std::to_string(id) + " has an unknown changed field '" +
+                      std::string(rows->text(2)) + "' in " + path_.string(),
+                  ErrorKind::corrupt);
+    page.movies.back().fields.push_back({*field, std::string(rows->text(3)), std::string(rows->text(4))});
+  }
+  for (auto& movie : page.movies)
+    std::sort(movie.fields.begin(), movie.fields.end(),
+              [](const auto& a, const auto& b) { return a.field < b.field; });
+  return page;
 }
 
 }  // namespace reelstat::snapshot

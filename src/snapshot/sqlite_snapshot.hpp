@@ -46,6 +46,7 @@ class SqliteSnapshot final : public SnapshotView {
   std::vector<model::CompanyYearGenre> company_year_genres(int64_t company_id, int32_t year) const override;
   std::optional<std::vector<MovieListing>> owner_year_movies(OwnerKind kind, int64_t id,
                                                              int32_t year) const override;
+  std::optional<ChangedMovies> changed_movies(size_t offset, size_t limit) const override;
 
  private:
   struct Connection;
@@ -61,7 +62,8 @@ class SqliteSnapshot final : public SnapshotView {
   // when every one is busy, so there are at most as many as threads ever querying at once.
   mutable std::mutex pool_mutex_;
   mutable std::vector<std::unique_ptr<Connection>> idle_;
-  mutable std::once_flag companies_once_, genres_once_;
+  mutable std::once_flag companies_once_, genres_once_, changes_once_;
+  mutable std::optional<int64_t> changed_total_;  // none: no movie_changes table
   mutable std::vector<OwnerSummary> companies_, genres_;
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/date.hpp"
+#include "model/catalog_changes.hpp"
 #include "model/owner_kind.hpp"
 #include "model/rollups.hpp"
 #include "snapshot/meta.hpp"
@@ -29,6 +30,12 @@ struct MovieListing {
   PackedDate release_date;                     // 0 when unknown
   int64_t budget, revenue, popularity_micros;  // kUnknown when unknown
   std::vector<int64_t> genre_ids;              // in the input's order
+};
+
+// A page of the movies a run changed against the run it was compared with.
+struct ChangedMovies {
+  int64_t total = 0;                       // changed movies in all
+  std::vector<model::MovieChange> movies;  // the page, by id; fields in kMovieFieldNames order
 };
 
 class SnapshotView {
@@ -53,6 +60,9 @@ class SnapshotView {
   // owner has no figure that year.
   virtual std::optional<std::vector<MovieListing>> owner_year_movies(OwnerKind kind, int64_t id,
                                                                      int32_t year) const = 0;
+  // The movies `limit` from `offset` of those the run changed (README, "The change report");
+  // nullopt when the snapshot was made before the change report.
+  virtual std::optional<ChangedMovies> changed_movies(size_t offset, size_t limit) const = 0;
 };
 
 }  // namespace reelstat::snapshot

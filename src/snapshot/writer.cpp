@@ -105,6 +105,22 @@ void write_figure_movies(Database& db, const TableSpec& table, const model::Cata
   insert.flush();
 }
 
+void write_movie_changes(Database& db, std::span<const model::MovieChange> changes) {
+  BulkInsert insert(db, snapshot_tables().movie_changes);
+  for (const model::MovieChange& movie : changes) {
+    // In key order (field names sort differently from the report's order of fields).
+    std::vector<const model::FieldChange*> fields;
+    for (const auto& f : movie.fields)
+      fields.push_back(&f);
+    std::sort(fields.begin(), fields.end(), [](const auto* a, const auto* b) {
+      return model::kMovieFieldNames(a->field) < model::kMovieFieldNames(b->field);
+    });
+    for (const model::FieldChange* f : fields)
+      insert.value(movie.id).text(model::kMovieFieldNames(f->field)).text(f->before).text(f->after).end_row();
+  }
+  insert.flush();
+}
+
 }  // namespace
 
 void write_movie_rows(Database& db, const model::Catalog& catalog) {
@@ -152,7 +168,8 @@ std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path) {
 }
 
 void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& path,
-                  const model::Catalog& catalog, const model::Rollups& rollups, const SnapshotMeta& meta) {
+                  const model::Catalog& catalog, const model::Rollups& rollups, const SnapshotMeta& meta,
+                  std::span<const model::MovieChange> changes) {
   const auto& tables = snapshot_tables();
   write_meta(*db, catalog, meta);
   write_names(*db, tables.companies, catalog.company_names(), rollups.company_years);
@@ -167,16 +184,18 @@ void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& pat
     movie_ids.push_back(m.id);
   write_figure_movies(*db, tables.company_year_movies, catalog, model::OwnerKind::company, movie_ids);
   write_figure_movies(*db, tables.genre_year_movies, catalog, model::OwnerKind::genre, movie_ids);
+  write_movie_changes(*db, changes);
   db->exec("COMMIT");
   db->close();
   fsync_file(path);
 }
 
 void write_snapshot(const std::filesystem::path& path, const model::Catalog& catalog,
-                    const model::Rollups& rollups, const SnapshotMeta& meta) {
+                    const model::Rollups& rollups, const SnapshotMeta& meta,
+                    std::span<const model::MovieChange> changes) {
   auto db = begin_snapshot(path);
   write_movie_rows(*db, catalog);
-  end_snapshot(std::move(db), path, catalog, rollups, meta);
+  end_snapshot(std::move(db), path, catalog, rollups, meta, changes);
 }
 
 }  // namespace reelstat::snapshot

@@ -287,6 +287,7 @@ def check(row, fields, col, loaded):
     if not ok:
         return "bad_production_companies", None
     return None, dict(id=mid, budget=budget, revenue=revenue, pop=pop, year=year,
+                      date=row[col["release_date"]].strip(BLANKS) or None,
                       status=row[col["status"]].strip(BLANKS), title=row[col["title"]],
                       genres=genres, companies=companies)
 
