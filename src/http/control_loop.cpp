@@ -138,6 +138,7 @@ void ControlLoop::apply(const Exchange& x, bool reload) {
   if (x.keys) parts_.keys.replace(*x.keys);
   if (x.fleet_servers) parts_.limiter.set_fleet_share(1.0 / static_cast<double>(*x.fleet_servers));
   if (x.run) serve_run(*x.run, reload);
+  if (x.runs) parts_.ledger.set_runs(*x.runs);
 }
 
 void ControlLoop::serve_run(int64_t run, bool reload) {

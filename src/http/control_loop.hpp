@@ -14,6 +14,7 @@
 #include "http/live_snapshot.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/repeat_limiter.hpp"
+#include "http/run_ledger.hpp"
 #include "http/upstream.hpp"
 
 namespace reelstat::http {
@@ -33,6 +34,7 @@ class ControlLoop {
  public:
   struct Parts {
     SnapshotHolder& snapshots;
+    RunLedger& ledger;
     KeyRing& keys;
     RateLimiter& limiter;
     AccessLog& access_log;

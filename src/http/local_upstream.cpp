@@ -31,6 +31,7 @@ Exchange LocalUpstream::sync() {
   } catch (const std::exception& e) {
     append_error(x.error, std::string("could not read the current run: ") + e.what());
   }
+  read_ledger(x);
   if (!follow_keys_) return x;
   try {
     x.keys = key_store().active();
@@ -39,6 +40,27 @@ Exchange LocalUpstream::sync() {
     append_error(x.error, std::string("could not read API keys (keeping the previous set): ") + e.what());
   }
   return x;
+}
+
+void LocalUpstream::read_ledger(Exchange& x) {
+  try {
+    if (!runs_) runs_ = backend_.open_runs(store::StoreAccess::reader);
+    std::vector<store::LedgerRun> runs;
+    for (auto& r : runs_->all()) {
+      const bool kept = runs_->has_snapshot(r.id);
+      runs.push_back({std::move(r), kept});
+    }
+    x.runs = ledger_.update(runs, x.run, [&](const std::vector<int64_t>& ids) {
+      std::vector<std::pair<int64_t, std::string>> reports;
+      for (int64_t id : ids)
+        if (auto report = runs_->report(id)) reports.emplace_back(id, std::move(*report));
+      return reports;
+    });
+  } catch (const std::exception& e) {
+    runs_.reset();  // reopened at the next sync
+    append_error(x.error,
+                 std::string("could not read the run ledger (keeping the previous list): ") + e.what());
+  }
 }
 
 void LocalUpstream::record_use(const std::vector<store::KeyUse>& uses) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <memory>
 
+#include "http/run_ledger.hpp"
 #include "http/upstream.hpp"
 #include "store/backend.hpp"
 #include "store/data_dir.hpp"
@@ -27,6 +28,7 @@ class LocalUpstream : public Upstream {
 
  private:
   store::KeyStore& key_store();
+  void read_ledger(Exchange& x);
 
   const store::Backend& backend_;
   store::DataDir dir_;
@@ -34,6 +36,8 @@ class LocalUpstream : public Upstream {
   // Opened once and kept: reopening it at each poll needs descriptors, and when they ran out the
   // key set froze, so a revoked key went on working.
   std::unique_ptr<store::KeyStore> key_store_;
+  std::unique_ptr<store::RunStore> runs_;  // kept open for the same reason
+  LedgerFollower ledger_;
 };
 
 }  // namespace reelstat::http

@@ -27,12 +27,16 @@ constexpr std::string_view operational_route(std::string_view path) {
   return "unmatched";
 }
 
-// Route labels: every API route template, the operational endpoints, and "unmatched".
+// Route labels: every API route template, pinned ones too, the operational endpoints, and "unmatched".
 inline constexpr auto kRouteLabels = [] {
-  std::array<std::string_view, query::kApiRoutes.size() + kOperationalRoutes.size() + 1> labels{};
+  std::array<std::string_view,
+             query::kApiRoutes.size() + query::kPinnedPaths.size() + kOperationalRoutes.size() + 1>
+      labels{};
   size_t i = 0;
   for (const auto& route : query::kApiRoutes)
     labels[i++] = route.path;
+  for (auto route : query::kPinnedPaths)
+    labels[i++] = route;
   for (auto route : kOperationalRoutes)
     labels[i++] = route;
   labels[i] = "unmatched";

@@ -13,6 +13,7 @@
 #include "http/gzip.hpp"
 #include "http/header_text.hpp"
 #include "http/openapi.hpp"
+#include "query/route_table.hpp"
 #include "query/router.hpp"
 
 namespace reelstat::http {
@@ -30,6 +31,37 @@ bool is_api_path(std::string_view path) {
 // Strong and the same on every server that loaded the same snapshot: the run and the body's hash.
 std::string content_etag(int64_t run_id, std::string_view body) {
   return fmt::format("\"r{}-{}\"", run_id, to_hex(sha256(body).substr(0, 8)));
+}
+
+// What a pinned URL may be cached as: it never changes (README, "History").
+constexpr std::string_view kImmutable = "private, max-age=31536000, immutable";
+
+bool is_history_path(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  return path == "/v1/runs" || path.starts_with("/v1/runs/");
+}
+
+query::Format wanted_format(const Request& request) {
+  return prefers_csv(request.accept) ? query::Format::csv : query::Format::json;
+}
+
+// /v1/runs/{run}/<route> as the run and the route's own target (/v1/<route>?query); none for the
+// ledger's own routes or a run segment that is not a plain run id.
+struct PinnedTarget {
+  int64_t run;
+  std::string inner;
+};
+std::optional<PinnedTarget> pinned_target(std::string_view target, std::string_view label) {
+  constexpr std::string_view kPrefix = "/v1/runs/";
+  if (!label.starts_with(std::string(query::kRunPrefix) + "/") || label == "/v1/runs/{run}/changes")
+    return std::nullopt;
+  std::string_view rest = target.substr(kPrefix.size());
+  const size_t slash = rest.find('/');
+  const std::string_view run = rest.substr(0, slash);
+  if (run.empty() || run.size() > 18 ||
+      !std::all_of(run.begin(), run.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  return PinnedTarget{std::stoll(std::string(run)), "/v1" + std::string(rest.substr(slash))};
 }
 
 // If-None-Match holds "*" or a list of (possibly weak) entity tags.
@@ -120,10 +152,12 @@ Reply error_reply(int status, std::string_view code, std::string_view message) {
   return r;
 }
 
-RequestHandler::RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, KeyRing& keys,
-                               RateLimiter& limiter, Metrics& metrics, const ControlLoop& control)
+RequestHandler::RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, const RunLedger& ledger,
+                               KeyRing& keys, RateLimiter& limiter, Metrics& metrics,
+                               const ControlLoop& control)
     : config_(config),
       snapshots_(snapshots),
+      ledger_(ledger),
       keys_(keys),
       limiter_(limiter),
       metrics_(metrics),
@@ -252,22 +286,58 @@ Reply RequestHandler::api(const Request& request) const {
   } else if (!is_read_method(request.method)) {
     reply = error_reply(405, "method_not_allowed", "the API answers GET and HEAD only");
     reply.headers += "Allow: GET, HEAD\r\n";
+  } else if (is_history_path(request.target)) {
+    reply = history(request);
   } else {
-    auto live = snapshots_.current();
-    if (!live->index && live->unavailable.empty()) {
-      reply = error_reply(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
-    } else if (!live->index) {
-      reply = error_reply(503, "snapshot_unavailable", live->unavailable);
-    } else if (auto rendered =
-                   render(*live, request.target,
-                          prefers_csv(request.accept) ? query::Format::csv : query::Format::json, reply)) {
-      deliver(reply, std::move(rendered), request, config_.cache_control, "Accept-Encoding, Accept");
-    }
-    reply.headers += "X-Reelstat-Run: " + live->run_id_text + "\r\n";
+    data(request, reply);
   }
   add_rate_headers(reply, decision);
   reply.key_name = std::move(key_name);
   if (!reply.rendered && reply.route == "unmatched") reply.route = query::route_template(request.target);
+  return reply;
+}
+
+// A data route, answered from the live snapshot.
+void RequestHandler::data(const Request& request, Reply& reply) const {
+  auto live = snapshots_.current();
+  if (!live->index && live->unavailable.empty()) {
+    reply = error_reply(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
+  } else if (!live->index) {
+    reply = error_reply(503, "snapshot_unavailable", live->unavailable);
+  } else if (auto rendered = render(*live, request.target, wanted_format(request), reply)) {
+    deliver(reply, std::move(rendered), request, config_.cache_control, "Accept-Encoding, Accept");
+  }
+  if (live->index) reply.headers += "X-Reelstat-Run: " + live->run_id_text + "\r\n";
+}
+
+// /v1/runs and below (README, "History"). A data route pinned to a run is answered from that run's
+// kept snapshot and cached with it, byte for byte what the route answered while the run was current,
+// under the same entity tag, and never changes: immutable. The ledger's own answers change with
+// each run, so they are rendered each time and revalidated by their entity tag.
+Reply RequestHandler::history(const Request& request) const {
+  Reply reply;
+  const std::string_view label = query::route_template(request.target);
+  if (const auto pin = pinned_target(request.target, label)) {
+    if (auto live = ledger_.pinned(pin->run); live && live->index) {
+      if (auto rendered = render(*live, pin->inner, wanted_format(request), reply))
+        deliver(reply, std::move(rendered), request, kImmutable, "Accept-Encoding, Accept");
+      reply.headers += "X-Reelstat-Run: " + live->run_id_text + "\r\n";
+      reply.route = label;
+      return reply;
+    }
+  }
+  query::Response response = query::respond(nullptr, request.target, wanted_format(request), &ledger_);
+  if (response.status != 200) {
+    reply = error_reply(response.status, "", "");
+    reply.body = std::move(response.body);
+  } else {
+    auto rendered = std::make_shared<RenderedResponse>();
+    rendered->body = std::move(response.body);
+    rendered->set_etag(content_etag(0, rendered->body));
+    rendered->route = label;
+    deliver(reply, std::move(rendered), request, "no-cache", "Accept-Encoding, Accept");
+  }
+  reply.route = label;
   return reply;
 }
 

@@ -10,6 +10,7 @@
 #include "http/metrics.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/response_cache.hpp"
+#include "http/run_ledger.hpp"
 #include "http/serve_config.hpp"
 #include "query/router.hpp"
 
@@ -46,13 +47,15 @@ struct Reply {
 class RequestHandler {
  public:
   // `control` says how the upstream is doing (/readyz, /metrics).
-  RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, KeyRing& keys, RateLimiter& limiter,
-                 Metrics& metrics, const ControlLoop& control);
+  RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, const RunLedger& ledger, KeyRing& keys,
+                 RateLimiter& limiter, Metrics& metrics, const ControlLoop& control);
   Reply handle(const Request& request) const;
 
  private:
   Reply route(const Request& request) const;
   Reply api(const Request& request) const;
+  void data(const Request& request, Reply& reply) const;
+  Reply history(const Request& request) const;
   Reply operational(const Request& request, std::string_view path) const;
   Reply preflight(const Request& request, bool origin_listed) const;
   bool origin_allowed(std::string_view origin) const;
@@ -61,6 +64,7 @@ class RequestHandler {
 
   const ServeConfig& config_;
   SnapshotHolder& snapshots_;
+  const RunLedger& ledger_;
   KeyRing& keys_;
   RateLimiter& limiter_;
   Metrics& metrics_;

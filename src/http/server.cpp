@@ -136,9 +136,11 @@ struct Server::State {
         backend(std::move(b)),
         data_dir(backend->data_dir()),
         snapshots(data_dir, config.cache_bytes),
+        // Each earlier run's snapshot gets an eighth of the cache: they are asked for far less.
+        ledger(data_dir, snapshots, config.cache_bytes / 8),
         access_log(config.access_log),
-        control(make_upstream(), config.poll_interval, {snapshots, keys, limiter, access_log}),
-        handler(config, snapshots, keys, limiter, metrics, control) {
+        control(make_upstream(), config.poll_interval, {snapshots, ledger, keys, limiter, access_log}),
+        handler(config, snapshots, ledger, keys, limiter, metrics, control) {
     for (unsigned i = 0; i < config.threads; ++i)
       workers.push_back(std::make_unique<Worker>(*this));
   }
@@ -155,6 +157,7 @@ struct Server::State {
   std::unique_ptr<store::Backend> backend;
   store::DataDir data_dir;
   SnapshotHolder snapshots;
+  RunLedger ledger;
   KeyRing keys;
   RateLimiter limiter;
   Metrics metrics;

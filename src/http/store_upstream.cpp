@@ -122,6 +122,9 @@ void StoreUpstream::exchange(Exchange& x) {
   // A local copy damaged on disk is only a copy: fetched again, never served.
   if (run && (served != run || !local_copy_sound(*run)) && fetch_and_switch(*run, x)) served = run;
   x.run = served;
+  x.runs = ledger_.update(
+      on_link([&] { return link_->ledger(); }), run,
+      [&](const std::vector<int64_t>& ids) { return on_link([&] { return link_->reports(ids); }); });
   if (follow_keys_) {
     auto active = on_link([&] { return link_->active_keys(); });
     mirror_keys(active);

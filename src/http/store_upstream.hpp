@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "http/run_ledger.hpp"
 #include "http/upstream.hpp"
 #include "store/backend.hpp"
 #include "store/data_dir.hpp"
@@ -71,7 +72,8 @@ class StoreUpstream : public Upstream {
   // with_local_state() reads them.
   mutable std::mutex local_mutex_;
   std::vector<store::ApiKey> mirrored_keys_;  // as last written to the data dir
-  bool keys_delivered_ = false;               // an exchange has carried a key set
+  LedgerFollower ledger_;
+  bool keys_delivered_ = false;  // an exchange has carried a key set
   std::unique_ptr<store::FleetLink> link_;
   std::chrono::steady_clock::time_point next_heartbeat_{};
   bool dropped_ = false;  // the session was lost during this sync

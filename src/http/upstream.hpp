@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "query/run_history.hpp"
 #include "store/key_store.hpp"
 
 namespace reelstat::http {
@@ -31,10 +32,11 @@ struct UpstreamStatus {
 // What one sync learned. Parts that failed are absent and named in `error`; the others are
 // applied all the same (a damaged CURRENT must not keep a revoked key alive).
 struct Exchange {
-  std::optional<int64_t> run;                      // the run to serve, in the data dir; none: as before
-  std::optional<std::vector<store::ApiKey>> keys;  // the active keys; none: keep the current set
-  std::optional<int64_t> fleet_servers;            // servers sharing the rate limits, when known
-  std::string error;                               // empty when the whole sync succeeded
+  std::optional<int64_t> run;                        // the run to serve, in the data dir; none: as before
+  std::optional<std::vector<store::ApiKey>> keys;    // the active keys; none: keep the current set
+  std::optional<int64_t> fleet_servers;              // servers sharing the rate limits, when known
+  std::optional<std::vector<query::RunEntry>> runs;  // the ledger, newest first (/v1/runs)
+  std::string error;                                 // empty when the whole sync succeeded
 };
 
 class Upstream {

@@ -1,6 +1,8 @@
 #include "query/router.hpp"
 
+#include <array>
 #include <cctype>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -9,6 +11,7 @@
 #include "query/csv_table.hpp"
 #include "query/route_table.hpp"
 #include "query/routes.hpp"
+#include "query/run_routes.hpp"
 
 namespace reelstat::query {
 namespace {
@@ -60,13 +63,29 @@ bool has_shape(std::string_view route, const std::vector<std::string>& segments)
   return route.empty();
 }
 
-// The route a path names, by its shape alone (kApiRoutes): before any segment is checked or a
-// snapshot touched, so that a request that fails (404 for an unknown id, 503 without a snapshot,
-// 401 before it is answered) is still named.
-std::optional<Route> route_by_shape(const std::vector<std::string>& segments) {
+// The route a path names and whether it is pinned to a run (/v1/runs/{run}/<route after /v1>).
+struct Match {
+  Route route;
+  bool pinned = false;
+};
+
+// The route a path names, by its shape alone (kApiRoutes, each data route also under kRunPrefix):
+// before any segment is checked or a snapshot touched, so that a request that fails (404 for an
+// unknown id, 503 without a snapshot, 401 before it is answered) is still named.
+std::optional<Match> route_by_shape(const std::vector<std::string>& segments) {
   for (size_t i = 0; i < kApiRoutes.size(); ++i)
-    if (has_shape(kApiRoutes[i].path, segments)) return static_cast<Route>(i);
+    if (has_shape(kApiRoutes[i].path, segments)) return Match{static_cast<Route>(i)};
+  if (segments.size() < 4 || segments[0] != "v1" || segments[1] != "runs") return std::nullopt;
+  std::vector<std::string> inner{segments[0]};
+  inner.insert(inner.end(), segments.begin() + 3, segments.end());
+  for (size_t i = 0; i < kApiRoutes.size(); ++i)
+    if (!is_history_route(static_cast<Route>(i)) && has_shape(kApiRoutes[i].path, inner))
+      return Match{static_cast<Route>(i), true};
   return std::nullopt;
+}
+
+std::string_view template_of(const Match& m) {
+  return m.pinned ? kPinnedPaths[static_cast<size_t>(m.route)] : route_info(m.route).path;
 }
 
 int32_t year_segment(const std::string& s) {
@@ -78,6 +97,7 @@ struct PathValues {
   OwnerKind kind = OwnerKind::company;  // /v1/companies/... or /v1/genres/...
   int64_t id = 0;
   int32_t year = 0;
+  int64_t run = 0;
 };
 
 PathValues path_values(Route r, const std::vector<std::string>& s) {
@@ -89,16 +109,20 @@ PathValues path_values(Route r, const std::vector<std::string>& s) {
     if (part == "{id}")
       v.id = path_integer(s[i], std::string(model::kOwnerKindNames(v.kind)) + " id", kMinId, kMaxId);
     if (part == "{year}") v.year = year_segment(s[i]);
+    if (part == "{run}") v.run = path_integer(s[i], "run id", 1, kMaxId);
   }
   return v;
 }
 
 // Answers a path of the route `matched` (none: no route has its shape) into `out`. Its segments are
 // checked before the snapshot is: a malformed path is a 400 whether or not anything is published.
-void dispatch(JsonSink& out, const SnapshotView* index, std::optional<Route> matched,
-              const std::vector<std::string>& s, const Params& params) {
+void dispatch(JsonSink& out, const SnapshotView* index, const RunHistory* history,
+              std::optional<Route> matched, const std::vector<std::string>& s, const Params& params) {
   if (!matched) throw ApiError::not_found("no such route");
   const PathValues p = path_values(*matched, s);
+  if (*matched == Route::runs) return list_runs(out, history, params);
+  if (*matched == Route::run) return show_run(out, history, params, p.run);
+  if (*matched == Route::run_changes) return run_changes(out, history, params, p.run);
   if (index == nullptr)
     throw ApiError(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
   const SnapshotView& v = *index;
@@ -124,6 +148,9 @@ void dispatch(JsonSink& out, const SnapshotView* index, std::optional<Route> mat
       return year_ranking(out, v, params, OwnerKind::company, p.year);
     case Route::year_genres:
       return year_ranking(out, v, params, OwnerKind::genre, p.year);
+    case Route::runs:
+    case Route::run:
+    case Route::run_changes:
     case Route::count:
       break;
   }
@@ -141,6 +168,40 @@ std::string csv_filename(const std::vector<std::string>& segments) {
   return name + ".csv";
 }
 
+// The answer of a path of the route `match` into `response`, in the format asked for.
+void answer(Response& response, const SnapshotView* index, const RunHistory* history,
+            std::optional<Match> match, std::vector<std::string> segments, Params& params, Format wanted) {
+  // Every route takes format, so it is checked and removed here, before a route checks its own.
+  const bool csv = params.choice("format", wanted == Format::csv ? "csv" : "json", {"json", "csv"}) == "csv";
+  const bool format_given = params.take("format").has_value();
+  std::optional<Route> route;
+  if (match) route = match->route;
+  const std::string filename = csv_filename(segments);
+  // A pinned path is the route's own path answered from that run's kept snapshot, held till done.
+  std::shared_ptr<const SnapshotView> pinned;
+  if (match && match->pinned) {
+    pinned = kept_snapshot(history, path_integer(segments[2], "run id", 1, kMaxId));
+    index = pinned.get();
+    segments.erase(segments.begin() + 1, segments.begin() + 3);
+  }
+  // Whether the route returns rows says which sink its answer is written to, once.
+  if (csv && route && route_info(*route).csv) {
+    CsvTable table;
+    dispatch(table, index, history, route, segments, params);
+    if (!table.complete()) throw std::logic_error("a route left its answer unfinished");
+    response.body = table.text();
+    response.format = Format::csv;
+    response.csv_filename = filename;
+    return;
+  }
+  JsonWriter out(response.body);
+  dispatch(out, index, history, route, segments, params);
+  if (!out.complete()) throw std::logic_error("a route left its JSON body unfinished");
+  response.body += '\n';
+  if (csv && format_given)
+    throw ApiError::bad_request("format=csv is offered only on the routes that return rows");
+}
+
 }  // namespace
 
 std::string error_body(std::string_view code, std::string_view message) {
@@ -155,43 +216,24 @@ std::string error_body(std::string_view code, std::string_view message) {
 
 std::string_view route_template(std::string_view target) {
   const auto segments = path_segments(target.substr(0, target.find('?')));
-  const auto route = segments ? route_by_shape(*segments) : std::nullopt;
-  return route ? route_info(*route).path : Response{}.route;
+  const auto match = segments ? route_by_shape(*segments) : std::nullopt;
+  return match ? template_of(*match) : Response{}.route;
 }
 
-Response respond(const SnapshotView* index, std::string_view target, Format wanted) {
+Response respond(const SnapshotView* index, std::string_view target, Format wanted,
+                 const RunHistory* history) {
   Response response;
-  const RouteInfo* route = nullptr;
+  std::optional<Match> match;
   try {
     const size_t question = target.find('?');
     const std::string_view path = target.substr(0, question);
     const std::string_view query =
         question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
-    const auto segments = split_path(path);
+    auto segments = split_path(path);
     Params params(query);
-    // Every route takes format, so it is checked and removed here, before a route checks its own.
-    const bool csv =
-        params.choice("format", wanted == Format::csv ? "csv" : "json", {"json", "csv"}) == "csv";
-    const bool format_given = params.take("format").has_value();
-    // The route is named by its shape before it answers (a 404 for an unknown id is still named),
-    // and whether it returns rows says which sink its answer is written to, once.
-    const auto shape = route_by_shape(segments);
-    if (shape) route = &route_info(*shape);
-    if (csv && route && route->csv) {
-      CsvTable table;
-      dispatch(table, index, shape, segments, params);
-      if (!table.complete()) throw std::logic_error("a route left its answer unfinished");
-      response.body = table.text();
-      response.format = Format::csv;
-      response.csv_filename = csv_filename(segments);
-    } else {
-      JsonWriter out(response.body);
-      dispatch(out, index, shape, segments, params);
-      if (!out.complete()) throw std::logic_error("a route left its JSON body unfinished");
-      response.body += '\n';
-      if (csv && format_given)
-        throw ApiError::bad_request("format=csv is offered only on the routes that return rows");
-    }
+    // Named by its shape before it answers: a 404 for an unknown id is still named.
+    match = route_by_shape(segments);
+    answer(response, index, history, match, std::move(segments), params, wanted);
   } catch (const ApiError& e) {
     response.status = e.status();
     response.body = error_body(e.code(), e.what());
@@ -204,7 +246,7 @@ Response respond(const SnapshotView* index, std::string_view target, Format want
     response.status = 500;
     response.body = error_body("internal", e.what());
   }
-  if (route) response.route = route->path;
+  if (match) response.route = template_of(*match);
   return response;
 }
 

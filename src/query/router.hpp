@@ -2,6 +2,7 @@
 #include <string>
 #include <string_view>
 
+#include "query/run_history.hpp"
 #include "snapshot/view.hpp"
 
 namespace reelstat::query {
@@ -26,8 +27,10 @@ struct Response {
 // Answers `GET target` (a path with an optional ?query) from a snapshot; `index` is null when no
 // snapshot has been published yet (503). Never throws: every failure becomes a JSON error body.
 // `?format=json|csv` in the target decides the format; without it, `wanted` does (from the
-// Accept header), falling back to JSON on a route without CSV.
-Response respond(const snapshot::SnapshotView* index, std::string_view target, Format wanted = Format::json);
+// Accept header), falling back to JSON on a route without CSV. `history` answers the history routes
+// and the data routes under /v1/runs/{run}/ (null: they are a 503).
+Response respond(const snapshot::SnapshotView* index, std::string_view target, Format wanted = Format::json,
+                 const RunHistory* history = nullptr);
 
 // The route template `target` would be answered by ("none" if no route matches), without
 // answering it: for labelling requests refused before they reach a handler (401, 429, 405).

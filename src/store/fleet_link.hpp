@@ -10,8 +10,16 @@
 #include <vector>
 
 #include "store/key_store.hpp"
+#include "store/run_record.hpp"
 
 namespace reelstat::store {
+
+// A run of the ledger as a server lists it (/v1/runs): its record, and whether the store still
+// keeps its snapshot.
+struct LedgerRun {
+  RunRecord record;
+  bool kept = false;
+};
 
 // One session with the shared store. Every method throws when the store cannot be reached; the
 // server then drops the link and connects again later.
@@ -33,6 +41,10 @@ class FleetLink {
   // The run's snapshot file, checked against its recorded size and SHA-256, written to `dest`.
   virtual void fetch_snapshot(int64_t run_id, const std::filesystem::path& dest) = 0;
   virtual std::vector<ApiKey> active_keys() = 0;
+  // Every run of the ledger, oldest first, and the reports of the runs `ids` (those a server has not
+  // read yet, or whose record changed), as (id, report JSON).
+  virtual std::vector<LedgerRun> ledger() = 0;
+  virtual std::vector<std::pair<int64_t, std::string>> reports(const std::vector<int64_t>& ids) = 0;
   virtual void record_use(const std::vector<KeyUse>& uses) = 0;
   // Records that `server` is alive and serving `run_id`; returns how many servers are alive,
   // itself included (a heartbeat within `alive_within`).

@@ -55,6 +55,12 @@ class PgFleetLink final : public FleetLink {
   std::vector<ApiKey> active_keys() override {
     return by_kind([&] { return keys_.active(); });
   }
+  std::vector<LedgerRun> ledger() override {
+    return by_kind([&] { return read_ledger(conn_); });
+  }
+  std::vector<std::pair<int64_t, std::string>> reports(const std::vector<int64_t>& ids) override {
+    return by_kind([&] { return read_reports(conn_, ids); });
+  }
   void record_use(const std::vector<KeyUse>& uses) override {
     by_kind([&] { keys_.record_use(uses); });
   }

@@ -304,4 +304,31 @@ std::unique_ptr<RunStore> open_pg_run_store(const std::string& url, const std::f
   return std::make_unique<PgRunStore>(url, data_dir, access);
 }
 
+std::vector<LedgerRun> read_ledger(Connection& connection) {
+  const auto r =
+      connection.exec(fmt::format("SELECT {}, EXISTS (SELECT 1 FROM reelstat_store.snapshot_files f WHERE "
+                                  "f.run_id = runs.id AND f.chunks > 0) "
+                                  "FROM reelstat_store.runs ORDER BY id",
+                                  kRunColumns));
+  std::vector<LedgerRun> runs;
+  const int kept_column = static_cast<int>(std::count(kRunColumns.begin(), kRunColumns.end(), ',')) + 1;
+  for (int i = 0; i < r.rows(); ++i)
+    runs.push_back({run_from(r, i), r.boolean(i, kept_column)});
+  return runs;
+}
+
+std::vector<std::pair<int64_t, std::string>> read_reports(Connection& connection,
+                                                          const std::vector<int64_t>& ids) {
+  std::string list;
+  for (int64_t id : ids)
+    list += (list.empty() ? "" : ",") + std::to_string(id);
+  const auto r = connection.exec(
+      "SELECT id, report::text FROM reelstat_store.runs WHERE report IS NOT NULL AND id = ANY($1::bigint[])",
+      {"{" + list + "}"});
+  std::vector<std::pair<int64_t, std::string>> reports;
+  for (int i = 0; i < r.rows(); ++i)
+    reports.emplace_back(r.int64(i, 0), std::string(r.text(i, 1)));
+  return reports;
+}
+
 }  // namespace reelstat::store::pg
