@@ -222,6 +222,16 @@ TEST_F(Gate, ADeltaIsJudgedByTheDatasetItMakes) {
   const Json report = Json::parse(r.out.substr(r.out.find('{')));
   EXPECT_EQ(report["gate"]["passed"], true);
   EXPECT_EQ(report["snapshot"]["movies"], 2995) << "the cut file's movies replace themselves";
+  // /v1/dataset counts the resulting dataset (the sample's 16 movies in no yearly figure, README),
+  // and the delta's own input apart.
+  const Json dataset = Json::parse(reelstat("query /v1/dataset").out);
+  EXPECT_EQ(dataset["movies"], 2995);
+  EXPECT_EQ(dataset["excluded"],
+            Json::parse(R"({"total":16,"by_reason":{"no_release_date":2,"not_released":14}})"));
+  EXPECT_EQ(dataset["ingest"]["records"]["read"], 478);
+  EXPECT_EQ(dataset["ingest"]["delta"]["base_run"], 1);
+  EXPECT_EQ(dataset["ingest"]["delta"]["replaced"], dataset["ingest"]["records"]["loaded"]);
+  EXPECT_EQ(dataset["ingest"]["delta"]["added"], 0);
 }
 
 // Inputs that end early (issue 20.2): a record cut at the end of the input fails the run as

@@ -135,6 +135,13 @@ TEST_F(History, TheLedgerAndEachRunsChangesAreServed) {
   EXPECT_EQ(list[1]["current"], true);
   EXPECT_EQ(list[1]["gate"]["skipped"], true);
   EXPECT_EQ(list[2]["records"]["read"], 2996);
+  // /metrics: the runs by outcome, the held one, and the last verdict of the gate with its failures.
+  const std::string metrics = get("/metrics").body;
+  for (const char* line :
+       {"reelstat_held_runs 1\n", "reelstat_runs{outcome=\"held\"} 1\n",
+        "reelstat_runs{outcome=\"published\"} 2\n", "reelstat_gate_last_run 3\n",
+        "reelstat_gate_last_passed 0\n", "reelstat_gate_last_failed_checks{check=\"movies\"} 1\n"})
+    EXPECT_NE(metrics.find(line), std::string::npos) << line;
   const Json run = Json::parse(get("/v1/runs/3").body);
   EXPECT_EQ(run["report"]["snapshot"]["movies"], 478);
   EXPECT_EQ(run["report"]["changes"]["against_run"], 2);

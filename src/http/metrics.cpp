@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
 #include "http/upstream.hpp"
+#include "store/run_record.hpp"
 
 namespace reelstat::http {
 
@@ -64,10 +67,45 @@ void render_store(std::string& out, const UpstreamStatus& s, const Help& help) {
   out += fmt::format("reelstat_fleet_servers {}\n", s.fleet_servers);
 }
 
+// The newest run the gate compared with a current run (README, "The gate"), and its failed checks.
+template <typename Help>
+void render_gate(std::string& out, const std::vector<query::RunEntry>& runs, const Help& help) {
+  for (const query::RunEntry& run : runs) {
+    const auto report = nlohmann::json::parse(run.report_json, nullptr, /*allow_exceptions=*/false);
+    if (!report.is_object() || !report.contains("gate") || !report["gate"].value("compared", false)) continue;
+    const auto& gate = report["gate"];
+    help("reelstat_gate_last_run", "gauge", "The newest run the quality gate compared with the current run.");
+    out += fmt::format("reelstat_gate_last_run {}\n", run.id);
+    help("reelstat_gate_last_passed", "gauge",
+         "1 when that run passed every check of the gate, 0 when it failed.");
+    out += fmt::format("reelstat_gate_last_passed {}\n", gate.value("passed", false) ? 1 : 0);
+    help("reelstat_gate_last_failed_checks", "gauge", "The checks that run failed, by name (1 each).");
+    for (const auto& check : gate.value("checks", nlohmann::json::array()))
+      if (!check.value("passed", true))
+        out += fmt::format("reelstat_gate_last_failed_checks{{check=\"{}\"}} 1\n", check.value("name", ""));
+    return;
+  }
+}
+
+template <typename Help>
+void render_runs(std::string& out, const std::vector<query::RunEntry>& runs, const Help& help) {
+  help("reelstat_runs", "gauge", "Runs of the ledger, by outcome.");
+  for (const auto& [outcome, name] : store::kRunOutcomeNames.entries) {
+    const auto n = std::count_if(runs.begin(), runs.end(), [&](const auto& r) { return r.outcome == name; });
+    out += fmt::format("reelstat_runs{{outcome=\"{}\"}} {}\n", name, n);
+  }
+  help("reelstat_held_runs", "gauge",
+       "Runs the quality gate held and nobody accepted yet (reelstat publish RUN --accept --reason TEXT).");
+  out +=
+      fmt::format("reelstat_held_runs {}\n",
+                  std::count_if(runs.begin(), runs.end(), [](const auto& r) { return r.outcome == "held"; }));
+  render_gate(out, runs, help);
+}
+
 }  // namespace
 
-std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys,
-                            const UpstreamStatus& upstream) const {
+std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys, const UpstreamStatus& upstream,
+                            const std::vector<query::RunEntry>* runs) const {
   std::string out;
   auto help = [&](std::string_view name, std::string_view type, std::string_view text) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, text, name, type);
@@ -81,6 +119,7 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys,
        "Syncs with the upstream (the data dir, or the shared store) that failed in any part.");
   out += fmt::format("reelstat_sync_failures_total {}\n", upstream.sync_failures);
   if (upstream.shared) render_store(out, upstream, help);
+  if (runs) render_runs(out, *runs, help);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "query/route_table.hpp"
+#include "query/run_history.hpp"
 
 namespace reelstat::http {
 
@@ -58,8 +59,9 @@ class Metrics {
   int64_t connections() const { return connections_.load(std::memory_order_relaxed); }
 
   // Prometheus text exposition format 0.0.4, with the upstream's state (the shared store's, with
-  // --store).
-  std::string render(const SnapshotHolder& holder, const KeyRing& keys, const UpstreamStatus& upstream) const;
+  // --store) and the ledger's runs and last gate verdict (none before the ledger is read).
+  std::string render(const SnapshotHolder& holder, const KeyRing& keys, const UpstreamStatus& upstream,
+                     const std::vector<query::RunEntry>* runs) const;
   // Writes the # HELP and # TYPE lines of a metric: (name, type, help text).
   using HelpLine = std::function<void(std::string_view, std::string_view, std::string_view)>;
 

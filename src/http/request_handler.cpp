@@ -241,7 +241,8 @@ Reply RequestHandler::operational(const Request& request, std::string_view path)
       reply = error_reply(503, "not_ready", not_ready_reason(*live, control_.status()));
   } else if (path == "/metrics") {
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    reply.body = metrics_.render(snapshots_, keys_, control_.status());
+    const auto runs = ledger_.runs();
+    reply.body = metrics_.render(snapshots_, keys_, control_.status(), runs.get());
   } else if (path == "/openapi.json") {
     reply.body = std::string(openapi_document());
   } else {

@@ -313,6 +313,7 @@ class Run {
     report_.company_year_rows = rollups.company_years.size();
     report_.genre_year_rows = rollups.genre_years.size();
     report_.company_year_genre_rows = rollups.company_year_genres.size();
+    report_.dataset_excluded_by_reason = exclusions_by_reason(catalog);
   }
 
   // Whether publishing this file would give back the current snapshot itself. A full file is the

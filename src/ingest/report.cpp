@@ -64,6 +64,13 @@ void count_exclusions(const model::Catalog& catalog, IngestReport& report) {
   }
 }
 
+std::map<std::string, uint64_t> exclusions_by_reason(const model::Catalog& catalog) {
+  std::map<std::string, uint64_t> by_reason;
+  for (const model::Movie& m : catalog.movies())
+    if (!m.in_rollups()) ++by_reason[std::string(model::exclusion_name(m.exclusion))];
+  return by_reason;
+}
+
 nlohmann::ordered_json IngestReport::to_json() const {
   nlohmann::ordered_json j;
   j["run_id"] = run_id;
@@ -96,7 +103,8 @@ nlohmann::ordered_json IngestReport::to_json() const {
                    {"genres", genres},
                    {"company_year_rows", company_year_rows},
                    {"genre_year_rows", genre_year_rows},
-                   {"company_year_genre_rows", company_year_genre_rows}};
+                   {"company_year_genre_rows", company_year_genre_rows},
+                   {"excluded_by_reason", dataset_excluded_by_reason}};
   j["seconds"] = seconds;
   nlohmann::ordered_json phase_json = nlohmann::ordered_json::object();
   for (const auto& [name, t] : phases)

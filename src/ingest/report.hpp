@@ -32,6 +32,7 @@ struct IngestReport {
   // The snapshot built.
   uint64_t movies = 0, companies = 0, genres = 0;
   uint64_t company_year_rows = 0, genre_year_rows = 0, company_year_genre_rows = 0;
+  std::map<std::string, uint64_t> dataset_excluded_by_reason;  // of the snapshot's movies (a delta's too)
   double max_reject_rate = 0;
   int64_t money_floor = 0;  // the amounts read as unknown: above $0 and under this
   double seconds = 0;
@@ -50,5 +51,7 @@ struct IngestReport {
 
 // Counts the loaded movies of `catalog` that rule 8 leaves out of the rollups.
 void count_exclusions(const model::Catalog& catalog, IngestReport& report);
+// The movies of `catalog` that rule 8 leaves out of the rollups, by reason.
+std::map<std::string, uint64_t> exclusions_by_reason(const model::Catalog& catalog);
 
 }  // namespace reelstat::ingest

@@ -72,6 +72,34 @@ void write_ingest_counts(JsonSink& out, std::string_view report_json) {
   write_count(out.key("revenue"), report, Pointer("/implausible/revenue"));
   write_count(out.key("money_floor"), report, Pointer("/implausible/money_floor"));
   out.end_object();
+  if (report.contains("delta")) {
+    out.key("delta").begin_object();
+    write_count(out.key("base_run"), report, Pointer("/delta/base_run"));
+    write_count(out.key("replaced"), report, Pointer("/delta/replaced"));
+    write_count(out.key("added"), report, Pointer("/delta/added"));
+    out.end_object();
+  }
+  out.end_object();
+}
+
+// The movies of the dataset left out of every yearly figure, by reason. A delta's report counts its
+// own input's apart; a full run's input is the dataset, so older reports without the dataset's
+// count give it there.
+void write_dataset_exclusions(JsonSink& out, std::string_view report_json, snapshot::RunMode mode) {
+  const auto report = nlohmann::json::parse(report_json, nullptr, /*allow_exceptions=*/false);
+  using Pointer = nlohmann::json::json_pointer;
+  Pointer where("/snapshot/excluded_by_reason");
+  if (report.is_object() && !report.contains(where) && mode == snapshot::RunMode::full)
+    where = Pointer("/excluded_from_rollups/by_reason");
+  if (!report.is_object() || !report.contains(where) || !report.at(where).is_object()) {
+    out.null();
+    return;
+  }
+  int64_t total = 0;
+  for (const auto& [reason, count] : report.at(where).items())
+    if (count.is_number_integer()) total += count.get<int64_t>();
+  out.begin_object().key("total").value(total);
+  write_counts_by_reason(out.key("by_reason"), report, where);
   out.end_object();
 }
 
@@ -130,6 +158,7 @@ void dataset(JsonSink& out, const SnapshotView& index, const Params& params) {
   optional_year(meta.first_year);
   out.key("last_year");
   optional_year(meta.last_year);
+  write_dataset_exclusions(out.key("excluded"), meta.report_json, meta.mode);
   write_ingest_counts(out.key("ingest"), meta.report_json);
   out.end_object();
 }
