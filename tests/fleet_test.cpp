@@ -638,5 +638,40 @@ TEST_F(FleetTest, TwoIngestsAtOnceNeverBothWrite) {
       "0\n");
 }
 
+// History in a fleet (README, "History"): the ledger comes from the store, and a server that never
+// served a run fetches its kept snapshot on the first request for a pinned URL (503 run_fetching
+// with Retry-After until it has it), then answers what the run answered while current.
+TEST_F(FleetTest, AServerFetchesAKeptRunForItsPinnedUrls) {
+  ASSERT_EQ(ingest(sample_csv()).exit_code, 0);
+  const std::string key = create_key("history");
+  auto first = serve(0);
+  ASSERT_TRUE(until_serves(*first, 1, Clock::now() + std::chrono::seconds(10)));
+  const auto while_current = HttpClient(first->port()).get("/v1/companies/3/years", key_header(key));
+  ASSERT_EQ(while_current.status, 200);
+  ASSERT_EQ(ingest(next_month()).exit_code, 0);
+  auto fresh = serve(1);  // a new server with an empty data dir: it copies run 2 only
+  ASSERT_TRUE(until_serves(*fresh, 2, Clock::now() + std::chrono::seconds(10)));
+  std::vector<int> statuses;
+  HttpResult pinned;
+  for (int i = 0; i < 100; ++i) {
+    pinned = HttpClient(fresh->port()).get("/v1/runs/1/companies/3/years", key_header(key));
+    statuses.push_back(pinned.status);
+    if (pinned.status != 503) break;
+    EXPECT_EQ(Json::parse(pinned.body)["error"]["code"], "run_fetching");
+    EXPECT_EQ(pinned.header("retry-after"), "1");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(pinned.status, 200) << pinned.body;
+  EXPECT_EQ(statuses.front(), 503) << "the copy is fetched on first use, not before";
+  EXPECT_EQ(pinned.body, while_current.body);
+  EXPECT_EQ(pinned.header("etag"), while_current.header("etag"));
+  const Json runs = Json::parse(HttpClient(fresh->port()).get("/v1/runs", key_header(key)).body);
+  ASSERT_EQ(runs["total"], 2);
+  EXPECT_EQ(runs["runs"][0]["current"], true);
+  EXPECT_EQ(runs["runs"][1]["kept"], true);
+  EXPECT_EQ(
+      Json::parse(HttpClient(fresh->port()).get("/v1/runs/2", key_header(key)).body)["report"]["run_id"], 2);
+}
+
 }  // namespace
 }  // namespace reelstat::testing

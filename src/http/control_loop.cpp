@@ -124,6 +124,8 @@ bool ControlLoop::cycle(bool reload) {
     apply(x, reload);
     synced_ = true;
   }
+  for (int64_t run : parts_.ledger.take_wanted())
+    upstream_->fetch_kept(run, x.error);
   if (x.error.empty()) report_key_use(x.error);
   keep_house();
   if (!x.error.empty()) {

@@ -326,6 +326,16 @@ Reply RequestHandler::history(const Request& request) const {
       reply.route = label;
       return reply;
     }
+    // Kept by the shared store, not copied here yet: fetched by the next sync, never on this thread.
+    if (ledger_.runs() && ledger_.listed_as_kept(pin->run) && control_.status().shared) {
+      ledger_.want(pin->run);
+      reply = error_reply(
+          503, "run_fetching",
+          fmt::format("run {}'s snapshot is being fetched from the shared store; retry shortly", pin->run));
+      reply.headers += "Retry-After: 1\r\n";
+      reply.route = label;
+      return reply;
+    }
   }
   query::Response response = query::respond(nullptr, request.target, wanted_format(request), &ledger_);
   if (response.status != 200) {

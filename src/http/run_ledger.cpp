@@ -1,6 +1,7 @@
 #include "http/run_ledger.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace reelstat::http {
 query::RunEntry run_entry(const store::RunRecord& r, bool kept, bool current) {
@@ -110,6 +111,17 @@ bool RunLedger::listed_as_kept(int64_t run_id) const {
   const auto it =
       std::find_if(runs->begin(), runs->end(), [&](const query::RunEntry& r) { return r.id == run_id; });
   return it != runs->end() && it->kept;
+}
+
+void RunLedger::want(int64_t run_id) const {
+  std::lock_guard lock(wanted_mutex_);
+  if (wanted_.size() < kMaxOpen && std::find(wanted_.begin(), wanted_.end(), run_id) == wanted_.end())
+    wanted_.push_back(run_id);
+}
+
+std::vector<int64_t> RunLedger::take_wanted() {
+  std::lock_guard lock(wanted_mutex_);
+  return std::exchange(wanted_, {});
 }
 
 size_t RunLedger::open_snapshots() const {

@@ -54,6 +54,12 @@ class RunLedger final : public query::RunHistory {
   // null when it is not kept here.
   std::shared_ptr<LiveSnapshot> pinned(int64_t run_id) const;
   size_t open_snapshots() const;
+  // The ledger lists `run_id` with a kept snapshot (true while the ledger is not read yet).
+  bool listed_as_kept(int64_t run_id) const;
+  // A pinned URL asked for a kept run this server has no copy of: the control loop fetches it
+  // (at most kMaxOpen asked for at once).
+  void want(int64_t run_id) const;
+  std::vector<int64_t> take_wanted();
 
  private:
   struct Open {
@@ -61,7 +67,6 @@ class RunLedger final : public query::RunHistory {
     std::chrono::steady_clock::time_point used;
   };
   void close_idle(std::chrono::steady_clock::time_point now) const;
-  bool listed_as_kept(int64_t run_id) const;
 
   store::DataDir dir_;
   const SnapshotHolder& live_;
@@ -69,6 +74,8 @@ class RunLedger final : public query::RunHistory {
   std::atomic<std::shared_ptr<const std::vector<query::RunEntry>>> runs_;
   mutable std::mutex open_mutex_;
   mutable std::unordered_map<int64_t, Open> open_;
+  mutable std::mutex wanted_mutex_;
+  mutable std::vector<int64_t> wanted_;
 };
 
 }  // namespace reelstat::http

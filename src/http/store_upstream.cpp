@@ -211,6 +211,21 @@ bool StoreUpstream::fetch_and_switch(int64_t run_id, Exchange& x) {
   return true;
 }
 
+void StoreUpstream::fetch_kept(int64_t run_id, std::string& error) {
+  const auto path = local_.snapshot_path(run_id);
+  if (!link_ || std::filesystem::exists(path)) return;
+  try {
+    on_link([&] { link_->fetch_snapshot(run_id, path); });
+    ++fetches_;
+    log(fmt::format("fetched the snapshot of run {} for its pinned URLs ({} bytes, SHA-256 checked)", run_id,
+                    std::filesystem::file_size(path)));
+  } catch (const std::exception& e) {
+    ++fetch_failures_;
+    if (!error.empty()) error += "; ";
+    error += fmt::format("could not fetch the snapshot of run {} for its pinned URLs: {}", run_id, e.what());
+  }
+}
+
 void StoreUpstream::mirror_keys(const std::vector<store::ApiKey>& active) {
   const auto same = [](const store::ApiKey& a, const store::ApiKey& b) {
     return a.hash == b.hash && a.name == b.name && a.rate == b.rate && a.burst == b.burst;

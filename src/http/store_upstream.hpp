@@ -35,6 +35,7 @@ class StoreUpstream : public Upstream {
 
   void join(const std::string& server_name) override { server_name_ = server_name; }
   Exchange sync() override;
+  void fetch_kept(int64_t run_id, std::string& error) override;
   void with_local_state(const std::function<void(const Exchange&)>& use) override;
   bool records_use() const override { return link_ && !link_->standby(); }
   void record_use(const std::vector<store::KeyUse>& uses) override;

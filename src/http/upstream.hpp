@@ -50,6 +50,9 @@ class Upstream {
   // `use` while no sync can change it: a server starting while its store is slow or frozen serves
   // its verified local copy at once. Safe to call while sync() runs on another thread.
   virtual void with_local_state(const std::function<void(const Exchange&)>& use) = 0;
+  // Brings a kept run's snapshot into the data dir when it is not there (a pinned URL asked for it);
+  // a failure is added to `error`. Nothing to do where the data dir is the store.
+  virtual void fetch_kept(int64_t /*run_id*/, std::string& /*error*/) {}
   // Whether key uses can be recorded now (not on a read-only standby).
   virtual bool records_use() const = 0;
   // Records key uses; throws when they could not be (they are then kept for the next report).
