@@ -120,6 +120,29 @@ test('with --no-auth the page asks for nothing', async () => {
   await finish(opened);
 });
 
+test('the data view lists the runs, the held run with its failed checks, and the current run\'s changes', async () => {
+  const opened = await openPage(browser);
+  const { page } = opened;
+  await page.goto(openServer.url + '/#/data');
+  await page.locator('table[data-table="changed-movies"]').waitFor();
+  const column = async (table, n) => page.locator(`table[data-table="${table}"] tbody tr`).evaluateAll(
+    (rows, i) => rows.map((r) => r.cells[i].textContent), n);
+  assert.deepEqual(await column('runs', 0), ['3', '2', '1'], 'newest first');
+  assert.deepEqual(await column('runs', 3), ['held', 'published (current)', 'published']);
+  assert.match((await column('runs', 8))[0], /^failed: movies, /);
+  // prepareData's cut file: 478 movies against the sample's 2,995 (README).
+  const held = await page.locator('table[data-table="held-3"] tr', { has: page.getByRole('rowheader', { name: 'movies', exact: true }) })
+    .locator('td').allTextContents();
+  assert.deepEqual(held.slice(0, 2), ['2995', '478']);
+  const changes = (what) => page.locator('table[data-table="changes"] tr', { has: page.getByRole('rowheader', { name: what, exact: true }) })
+    .locator('td').textContent();
+  assert.equal(await changes('Movies changed'), '1');
+  assert.equal(await changes('Changed: title'), '1');
+  assert.equal(await changes('Movies added'), '0');
+  assert.deepEqual(await column('changed-movies', 1), ["title: 'night, Mother → 'night, Mother (Restored)"]);
+  await finish(opened);
+});
+
 test('a rate-limited key is told so plainly', async () => {
   const env = { ...process.env, REELSTAT_DATA_DIR: data.dir };
   const slow = execFileSync(binary, ['keys', 'create', '--name', 'slow', '--rate', '0.001', '--burst', '1'],

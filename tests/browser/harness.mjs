@@ -1,7 +1,7 @@
 // A real reelstat server on the bundled sample, and Debian's chromium driven by playwright-core,
 // for the dashboard's browser tests and its benchmark (bench/dashboard.mjs).
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,11 +11,23 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const binary = process.env.REELSTAT_BIN || path.join(root, 'build/reelstat');
 export const artifacts = process.env.REELSTAT_ARTIFACTS || path.join(root, 'build/artifacts/dashboard');
 
-// A data dir with the sample ingested and one API key; removed by cleanup().
+// A data dir with three runs and one API key; removed by cleanup(). Run 1 is the sample; run 2, the
+// current one, the sample with one title revised (every figure the same; its change report names
+// that movie); run 3 the first 478 records, a cut download that the gate holds.
 export function prepareData() {
   const dir = mkdtempSync(path.join(tmpdir(), 'reelstat-browser-'));
   const env = { ...process.env, REELSTAT_DATA_DIR: dir };
-  execFileSync(binary, ['ingest', path.join(root, 'tests/data/movies_metadata.sample.csv')], { env, stdio: 'ignore' });
+  const samplePath = path.join(root, 'tests/data/movies_metadata.sample.csv');
+  execFileSync(binary, ['ingest', samplePath], { env, stdio: 'ignore' });
+  const sample = readFileSync(samplePath, 'utf8');
+  const revised = path.join(dir, 'revised.csv'), cut = path.join(dir, 'cut.csv');
+  writeFileSync(revised, sample.replaceAll("'night, Mother", "'night, Mother (Restored)"));
+  execFileSync(binary, ['ingest', revised], { env, stdio: 'ignore' });
+  let at = 0;
+  for (let record = 0; record < 479; ++record) at = sample.indexOf('\nFalse,', at + 1);
+  writeFileSync(cut, sample.slice(0, at + 1));
+  const held = spawnSync(binary, ['ingest', cut], { env, stdio: 'ignore' });
+  if (held.status !== 4) throw new Error(`the cut file was not held by the gate (exit ${held.status})`);
   const key = execFileSync(binary, ['keys', 'create', '--name', 'browser'], { env, stdio: ['ignore', 'pipe', 'ignore'] })
     .toString().trim();
   return { dir, key, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

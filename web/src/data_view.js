@@ -1,7 +1,8 @@
-// #/data: the snapshot being served, and the counts of the ingest that built it.
+// #/data: the snapshot being served, the counts of the ingest that built it, and the runs.
 import { get } from './api.js';
 import { h, loading } from './dom.js';
 import { count as grouped } from './format.js';
+import { runsBlocks } from './runs_view.js';
 import { table } from './table.js';
 
 // A count shown with separators, kept unformatted for the table's CSV.
@@ -22,6 +23,7 @@ export async function dataView(main) {
       ['Companies', count(d.companies)],
       ['Genres', count(d.genres)],
       ['Release years', d.first_year === null ? '—' : `${d.first_year}–${d.last_year}`],
+      ...(d.excluded ? [['Movies in no yearly figure', count(d.excluded.total)]] : []),
     ]),
   ];
   const i = d.ingest;
@@ -36,6 +38,8 @@ export async function dataView(main) {
         ...reasons('Rejected', i.rejected_by_reason),
         ['Excluded from the figures', count(i.excluded.total)],
         ...reasons('Excluded', i.excluded.by_reason),
+        ...(i.delta ? [['Delta on top of run', String(i.delta.base_run)], ['Movies replaced', count(i.delta.replaced)],
+          ['Movies added', count(i.delta.added)]] : []),
         ...(i.implausible.budget === null ? [] : [
           ['Budgets above $0 and under $1,000', count(i.implausible.budget)],
           ['Revenues above $0 and under $1,000', count(i.implausible.revenue)],
@@ -47,5 +51,6 @@ export async function dataView(main) {
         : 'The counts do not reconcile: read ≠ loaded + rejected.'),
       h('p', { class: 'muted small' }, 'Excluded movies are loaded but have no release date or are not released, so they are in no yearly figure.'));
   }
+  blocks.push(...await runsBlocks());
   main.replaceChildren(h('h1', {}, 'Data'), ...blocks);
 }
