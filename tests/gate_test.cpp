@@ -177,6 +177,24 @@ TEST_F(Gate, ThresholdsComeFromAGateFileWhoseErrorsNameTheKey) {
   EXPECT_NE(range.out.find("'movies_drop' must be a number from 0 to 1"), std::string::npos) << range.out;
 }
 
+// The `gate` table of a config file (one file for serve and ingest) sets the thresholds too, and a
+// --gate file's keys go over it; serve reads the same file and skips the table.
+TEST_F(Gate, TheGateTableOfAConfigFileSetsTheThresholds) {
+  const std::string config = file(
+      "reelstat.toml",
+      "threads = 2\n[gate]\nmovies_drop = 1.0\nbig_companies_vanish = 1.0\ncompleteness_drop_points = 100\n"
+      "year_movies_drop = 1.0\nyear_money_drop = 1.0\nyears_covered_min = 0.0\n");
+  const std::string strict = file("strict.toml", "movies_drop = 0.05\n");
+  expect_held(reelstat("ingest --config " + config + " --gate " + strict + " " + month("cut.csv")),
+              {"movies: "});
+  EXPECT_EQ(reelstat("ingest --config " + config + " " + month("cut.csv") + " --force").exit_code, 0);
+  EXPECT_EQ(current_run(), 3);
+  const CommandResult bad = reelstat("ingest --config " + file("bad.toml", "[gate]\nmovie_drop = 0.1\n") +
+                                     " " + shell_quote(sample_csv().string()) + " --force");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("[gate] unknown key 'movie_drop'"), std::string::npos) << bad.out;
+}
+
 // The sample re-saved as Latin-1: 3.8% of its records would be rejected as bad lists, under the 5%
 // limit; the file is refused as a whole instead, as not UTF-8, with the count and first line that
 // month_cases.py finds.

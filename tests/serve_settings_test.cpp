@@ -122,6 +122,14 @@ TEST(ServeSettings, EachRefusesWhatItDoesNotTakeNamingTheKey) {
   EXPECT_EQ(load(dir, "anonymous_rate = 1000000000\n").server.anonymous_rate, 1e9);
 }
 
+// One config file for serve and ingest: serve skips its [gate] table (ingest --config reads it), but
+// a `gate` that is not a table is still an unknown key.
+TEST(ServeSettings, TheGateTableIsLeftToIngest) {
+  TempDir dir;
+  EXPECT_EQ(load(dir, "threads = 3\n[gate]\nmovies_drop = 0.1\n").server.threads, 3u);
+  EXPECT_NE(load_error(dir, "gate = 1\n").find("unknown key 'gate'"), std::string::npos);
+}
+
 TEST(ServeSettings, EverySettingIsAFlagOfServeThatOverridesTheFile) {
   const auto help = reelstat::testing::run_reelstat("serve --help 2>&1");
   for (const auto& setting : http::serve_settings()) {

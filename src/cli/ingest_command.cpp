@@ -24,7 +24,7 @@ int ingest_command(ingest::IngestOptions options, const store::Backend& backend,
 
 struct IngestFlags {
   ingest::IngestOptions options;
-  std::string input, gate_file;
+  std::string input, gate_file, config_file;
   std::optional<int64_t> money_floor;  // over the gate file's
   bool json = false;
 };
@@ -82,6 +82,10 @@ void add_ingest_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
   cmd->add_option_function<uint64_t>(
       "--expect-bytes", [f](uint64_t bytes) { f->options.expect_bytes = bytes; },
       "Fail unless the input is this many bytes long (as read, before decompression)");
+  cmd->add_option(
+         "--config", f->config_file,
+         "Config file whose [gate] table sets the gate's thresholds (--gate and --money-floor over it)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--gate", f->gate_file, "TOML file of the gate's thresholds (README: The gate)")
       ->check(CLI::ExistingFile);
   cmd->add_option_function<int64_t>(
@@ -95,8 +99,11 @@ void add_ingest_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
   cmd->add_flag("--json", f->json, "Print the report as JSON");
   commands.push_back({cmd, [f, &flags] {
                         f->options.input = f->input;
+                        if (!f->config_file.empty())
+                          f->options.gate_thresholds = gate::config_thresholds(f->config_file);
                         if (!f->gate_file.empty())
-                          f->options.gate_thresholds = gate::load_thresholds(f->gate_file);
+                          f->options.gate_thresholds =
+                              gate::load_thresholds(f->gate_file, f->options.gate_thresholds);
                         if (f->money_floor) f->options.gate_thresholds.money_floor = *f->money_floor;
                         return ingest_command(f->options, *flags.backend(), f->json);
                       }});

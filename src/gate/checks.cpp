@@ -131,22 +131,40 @@ void set_threshold(Thresholds& t, const std::string& key, const toml::node& node
 
 }  // namespace
 
-Thresholds load_thresholds(const std::filesystem::path& file) {
-  toml::table table;
+namespace {
+
+toml::table parsed_toml(const std::filesystem::path& file, const std::string& what) {
   try {
-    table = toml::parse_file(file.string());
+    return toml::parse_file(file.string());
   } catch (const toml::parse_error& e) {
-    throw std::runtime_error("gate " + file.string() + ": " + std::string(e.description()));
+    throw std::runtime_error(what + " " + file.string() + ": " + std::string(e.description()));
   }
-  Thresholds t;
+}
+
+void set_thresholds(Thresholds& t, const toml::table& table, const std::string& where) {
   for (const auto& entry : table) {
     const std::string key(entry.first.str());
     try {
       set_threshold(t, key, entry.second);
     } catch (const std::runtime_error& e) {
-      throw std::runtime_error("gate " + file.string() + ": " + e.what());
+      throw std::runtime_error(where + e.what());
     }
   }
+}
+
+}  // namespace
+
+Thresholds load_thresholds(const std::filesystem::path& file, Thresholds t) {
+  set_thresholds(t, parsed_toml(file, "gate"), "gate " + file.string() + ": ");
+  return t;
+}
+
+Thresholds config_thresholds(const std::filesystem::path& file, Thresholds t) {
+  const toml::table table = parsed_toml(file, "config");
+  if (const auto* gate = table["gate"].as_table())
+    set_thresholds(t, *gate, "config " + file.string() + ": [gate] ");
+  else if (table.contains("gate"))
+    throw std::runtime_error("config " + file.string() + ": 'gate' must be a table ([gate])");
   return t;
 }
 

@@ -31,9 +31,12 @@ struct Thresholds {
   int64_t money_floor = 1000;
 };
 
-// Reads a TOML file of thresholds over the defaults; an unknown key or a value out of range is an
-// error that names it.
-Thresholds load_thresholds(const std::filesystem::path& file);
+// Reads a TOML file of thresholds over `base` (the defaults); an unknown key or a value out of range
+// is an error that names it.
+Thresholds load_thresholds(const std::filesystem::path& file, Thresholds base = {});
+// The same from the `gate` table of a config file (the one `serve --config` reads, which skips it);
+// a file without one leaves `base` as it is.
+Thresholds config_thresholds(const std::filesystem::path& file, Thresholds base = {});
 
 struct Check {
   std::string name;     // movies, big_companies, known_budget, ..., year_1995_movies, ..., reject_rate

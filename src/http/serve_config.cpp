@@ -277,6 +277,8 @@ ServeSettings load_serve_config(const std::filesystem::path& file, ServeSettings
     throw std::runtime_error("config " + file.string() + ": " + std::string(e.description()));
   }
   for (const auto& entry : table) {
+    // The quality gate's thresholds, read by `ingest --config` from the same file (README, "The gate").
+    if (entry.first.str() == "gate" && entry.second.is_table()) continue;
     const Setting* setting = find_serve_setting(entry.first.str());
     const std::string where = "config " + file.string() + ": ";
     if (!setting) throw std::runtime_error(where + "unknown key '" + std::string(entry.first.str()) + "'");
