@@ -22,6 +22,9 @@ namespace reelstat::ingest {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// The current run as a delta's base and the change report read it: its rollups are recomputed or
+// compared by year, never by genre within a company-year.
+constexpr auto kBaseParts = snapshot::SnapshotParts::without_company_year_genres;
 using snapshot::RunMode;
 using store::RunOutcome;
 
@@ -126,7 +129,7 @@ class Run {
     const model::Catalog* catalog = &fresh;
     std::optional<snapshot::LoadedSnapshot> base;
     if (options_.mode == RunMode::delta) {
-      base = snapshot::read_snapshot(store_.local_snapshot(*current));
+      base = snapshot::read_snapshot(store_.local_snapshot(*current), kBaseParts);
       report_.base_run = *current;
       count_delta(base->catalog, fresh);
       merged = model::Catalog::merged(base->catalog, fresh);
@@ -200,7 +203,7 @@ class Run {
                     const model::Catalog& catalog, const model::Rollups& rollups) {
     if (!base) {
       try {
-        base = snapshot::read_snapshot(store_.local_snapshot(current));
+        base = snapshot::read_snapshot(store_.local_snapshot(current), kBaseParts);
       } catch (const Error& e) {
         if (e.kind() != ErrorKind::corrupt) throw;
         report_.changes.note = "not compared: the current run " + std::to_string(current) +

@@ -156,7 +156,7 @@ SnapshotMeta read_snapshot_meta(const std::filesystem::path& path) {
   return load_meta(db, path);
 }
 
-LoadedSnapshot read_snapshot(const std::filesystem::path& path) {
+LoadedSnapshot read_snapshot(const std::filesystem::path& path, SnapshotParts parts) {
   if (!std::filesystem::exists(path)) throw Error("snapshot " + path.string() + " does not exist");
   Database db(path, Database::Mode::read_only);
   LoadedSnapshot out;
@@ -169,7 +169,7 @@ LoadedSnapshot read_snapshot(const std::filesystem::path& path) {
     auto select = db.prepare("SELECT " + table->select_list() + " FROM " + table->name + " ORDER BY 1, 2");
     *rows = read_year_rows(select);
   }
-  {
+  if (parts == SnapshotParts::all) {
     auto rows = db.prepare("SELECT " + tables.company_year_genres.select_list() +
                            " FROM company_year_genres ORDER BY 1, 2, 3");
     out.rollups.company_year_genres = read_company_year_genres(rows);

@@ -27,8 +27,12 @@ std::vector<model::CompanyYearGenre> read_company_year_genres(Statement& rows);
 // Reads only the `meta` table: cheap, for listings and checks.
 SnapshotMeta read_snapshot_meta(const std::filesystem::path& path);
 
+// What of a snapshot to load: an ingest reading the current run (the base of a delta, the change
+// report) has no use for the company-year-genre rows, a fifth of the read.
+enum class SnapshotParts { all, without_company_year_genres };
+
 // Loads a whole snapshot into memory. Throws Error if the file is missing, is not a snapshot,
 // or has another schema version.
-LoadedSnapshot read_snapshot(const std::filesystem::path& path);
+LoadedSnapshot read_snapshot(const std::filesystem::path& path, SnapshotParts parts = SnapshotParts::all);
 
 }  // namespace reelstat::snapshot
