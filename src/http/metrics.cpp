@@ -90,7 +90,8 @@ void render_gate(std::string& out, const std::vector<query::RunEntry>& runs, con
 template <typename Help>
 void render_runs(std::string& out, const std::vector<query::RunEntry>& runs, const Help& help) {
   help("reelstat_runs", "gauge", "Runs of the ledger, by outcome.");
-  for (const auto& [outcome, name] : store::kRunOutcomeNames.entries) {
+  for (const auto& entry : store::kRunOutcomeNames.entries) {
+    const std::string_view name = entry.second;
     const auto n = std::count_if(runs.begin(), runs.end(), [&](const auto& r) { return r.outcome == name; });
     out += fmt::format("reelstat_runs{{outcome=\"{}\"}} {}\n", name, n);
   }
