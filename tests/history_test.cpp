@@ -101,6 +101,20 @@ TEST_F(History, PinnedUrlsAnswerWhatEachRunAnsweredWhileCurrent) {
   EXPECT_EQ(Json::parse(get("/v1/runs/99/companies").body)["error"]["code"], "no_such_run");
   EXPECT_EQ(get("/v1/runs/x/companies").status, 400);
   EXPECT_EQ(get("/v1/runs/1/runs").status, 404);
+  // A kept file damaged on disk is refused (503 snapshot_damaged), the other runs unaffected, and
+  // served again once it is sound.
+  const auto file = data() / "snapshots" / "run-000001.sqlite";
+  const std::string sound = reelstat::testing::read_file(file);
+  std::string damaged = sound;
+  damaged[damaged.size() / 2] ^= 0x20;
+  reelstat::testing::write_file(file, damaged);
+  const auto refused = get(pinned(1, kRoutes[0]));
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(Json::parse(refused.body)["error"]["code"], "snapshot_damaged");
+  EXPECT_EQ(get(pinned(1, kRoutes[0])).status, 503) << "still refused";
+  EXPECT_EQ(get(pinned(2, kRoutes[0])).body, second.at(kRoutes[0]).body);
+  reelstat::testing::write_file(file, sound);
+  EXPECT_EQ(get(pinned(1, kRoutes[0])).body, first.at(kRoutes[0]).body);
   // A third run with --keep 2 prunes run 1: its pinned URLs are a 404 of their own.
   ASSERT_EQ(ingest(shell_quote(sample_csv().string()) + " --force --no-gate --keep 2"), 0);
   wait_for_run(3);

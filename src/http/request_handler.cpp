@@ -319,7 +319,13 @@ Reply RequestHandler::history(const Request& request) const {
   Reply reply;
   const std::string_view label = query::route_template(request.target);
   if (const auto pin = pinned_target(request.target, label)) {
-    if (auto live = ledger_.pinned(pin->run); live && live->index) {
+    std::shared_ptr<LiveSnapshot> live;
+    try {
+      live = ledger_.pinned(pin->run);
+    } catch (const std::exception&) {
+      // A kept file that fails its seal or its open: respond() below meets it again and says so (503).
+    }
+    if (live && live->index) {
       if (auto rendered = render(*live, pin->inner, wanted_format(request), reply))
         deliver(reply, std::move(rendered), request, kImmutable, "Accept-Encoding, Accept");
       reply.headers += "X-Reelstat-Run: " + live->run_id_text + "\r\n";

@@ -87,14 +87,16 @@ std::shared_ptr<LiveSnapshot> RunLedger::pinned(int64_t run_id) const {
     return nullptr;
   }
   if (auto it = open_.find(run_id); it != open_.end()) {
-    it->second.used = now;
-    return it->second.snapshot;
+    // A stat: a file changed on disk since it was opened is checked against its seal again.
+    if (!it->second.snapshot->index->file_changed()) {
+      it->second.used = now;
+      return it->second.snapshot;
+    }
+    open_.erase(it);
   }
   const auto path = dir_.snapshot_path(run_id);
   if (!std::filesystem::exists(path)) return nullptr;
-  // Read with pread, never mapped: a snapshot pruned while open stays readable through its descriptor.
-  auto opened =
-      std::make_shared<LiveSnapshot>(std::make_unique<snapshot::SqliteSnapshot>(path), cache_bytes_);
+  auto opened = open_snapshot(run_id, path);
   if (open_.size() >= kMaxOpen) {
     auto oldest = std::min_element(open_.begin(), open_.end(), [](const auto& a, const auto& b) {
       return a.second.used < b.second.used;
@@ -103,6 +105,25 @@ std::shared_ptr<LiveSnapshot> RunLedger::pinned(int64_t run_id) const {
   }
   open_.emplace(run_id, Open{opened, now});
   return opened;
+}
+
+// Read with pread, never mapped: a snapshot pruned while open stays readable through its descriptor.
+// A file that failed its seal is not hashed again until it changes (each request would otherwise
+// hash the whole file): the same error is given at once.
+std::shared_ptr<LiveSnapshot> RunLedger::open_snapshot(int64_t run_id,
+                                                       const std::filesystem::path& path) const {
+  if (const auto it = refused_.find(run_id); it != refused_.end()) {
+    if (snapshot::file_identity(path) == it->second.identity)
+      throw Error(it->second.error, ErrorKind::corrupt);
+    refused_.erase(it);
+  }
+  const auto identity = snapshot::file_identity(path);
+  try {
+    return std::make_shared<LiveSnapshot>(std::make_unique<snapshot::SqliteSnapshot>(path), cache_bytes_);
+  } catch (const Error& e) {
+    if (e.damages_snapshot()) refused_[run_id] = Refused{identity, e.what()};
+    throw;
+  }
 }
 
 bool RunLedger::listed_as_kept(int64_t run_id) const {

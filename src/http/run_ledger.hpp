@@ -67,6 +67,8 @@ class RunLedger final : public query::RunHistory {
     std::chrono::steady_clock::time_point used;
   };
   void close_idle(std::chrono::steady_clock::time_point now) const;
+  // Under open_mutex_.
+  std::shared_ptr<LiveSnapshot> open_snapshot(int64_t run_id, const std::filesystem::path& path) const;
 
   store::DataDir dir_;
   const SnapshotHolder& live_;
@@ -74,6 +76,11 @@ class RunLedger final : public query::RunHistory {
   std::atomic<std::shared_ptr<const std::vector<query::RunEntry>>> runs_;
   mutable std::mutex open_mutex_;
   mutable std::unordered_map<int64_t, Open> open_;
+  struct Refused {
+    snapshot::FileIdentity identity;
+    std::string error;
+  };
+  mutable std::unordered_map<int64_t, Refused> refused_;  // files that failed, until they change
   mutable std::mutex wanted_mutex_;
   mutable std::vector<int64_t> wanted_;
 };
