@@ -149,6 +149,7 @@ TEST_F(History, TheLedgerAndEachRunsChangesAreServed) {
   EXPECT_EQ(list[1]["current"], true);
   EXPECT_EQ(list[1]["gate"]["skipped"], true);
   EXPECT_EQ(list[2]["records"]["read"], 2996);
+  EXPECT_EQ(list[2]["source"]["file"], "movies_metadata.sample.csv") << "never the server's directories";
   // /metrics: the runs by outcome, the held one, and the last verdict of the gate with its failures.
   const std::string metrics = get("/metrics").body;
   for (const char* line :
@@ -158,6 +159,8 @@ TEST_F(History, TheLedgerAndEachRunsChangesAreServed) {
     EXPECT_NE(metrics.find(line), std::string::npos) << line;
   const Json run = Json::parse(get("/v1/runs/3").body);
   EXPECT_EQ(run["report"]["snapshot"]["movies"], 478);
+  EXPECT_EQ(run["report"]["file"], "cut.csv");
+  EXPECT_FALSE(run["report"].contains("rejects_file"));
   EXPECT_EQ(run["report"]["changes"]["against_run"], 2);
   // A held run's pinned URLs answer from its kept snapshot: what it would serve if accepted.
   EXPECT_EQ(Json::parse(get("/v1/runs/3/dataset").body)["movies"], 478);

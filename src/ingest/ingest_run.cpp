@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "common/public_source.hpp"
 #include "common/utc_time.hpp"
 #include "gate/profile.hpp"
 #include "ingest/input_file.hpp"
@@ -357,7 +358,7 @@ class Run {
     snapshot::SnapshotMeta meta;
     meta.run_id = record_.id;
     meta.mode = options_.mode;
-    meta.source_file = source_name(options_.input, false);
+    meta.source_file = public_source(source_name(options_.input, false));
     meta.source_sha256 = record_.sha256;
     meta.ingested_at = record_.started_at;
     report_.outcome = held ? RunOutcome::held : RunOutcome::published;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "common/public_source.hpp"
 #include "query/api_error.hpp"
 #include "query/run_routes.hpp"
 
@@ -90,7 +91,8 @@ void write_entry(JsonSink& out, const RunEntry& r, const Json& report) {
   else
     out.value(r.finished_at);
   out.key("mode").value(r.mode).key("outcome").value(r.outcome);
-  out.key("source").begin_object().key("file").value(r.file).key("sha256").value(r.sha256).end_object();
+  out.key("source").begin_object().key("file").value(public_source(r.file)).key("sha256").value(r.sha256);
+  out.end_object();
   out.key("current").value(r.current).key("published").value(r.published).key("kept").value(r.kept);
   out.key("records").begin_object();
   out.key("read").value(r.records_read).key("loaded").value(r.loaded);
@@ -128,9 +130,15 @@ void show_run(JsonSink& out, const RunHistory* history, const Params& params, in
   params.allow_only({});
   const auto runs = ledger(history);
   const RunEntry& r = find_run(*runs, run_id);
-  const Json report = parsed(r.report_json);
+  Json report = parsed(r.report_json);
   out.begin_object();
   write_entry(out, r, report);
+  // The server's paths and any secret of a URL stay the operator's (`reelstat runs show --json`).
+  if (report.is_object()) {
+    if (report.contains("file") && report["file"].is_string())
+      report["file"] = public_source(report["file"].get<std::string>());
+    report.erase("rejects_file");
+  }
   out.key("report");
   write_json(out, report);
   out.end_object();
