@@ -147,5 +147,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(
       reelstat::query::respond(&h.current(), target, reelstat::query::Format::csv, &h));  // Accept: text/csv
   (void)reelstat::query::route_template(target);
+  // A pinned target's inner target is a data route's own: the router names it without the prefix.
+  if (const auto pin = reelstat::query::pinned_target(target))
+    if (reelstat::query::route_template(pin->inner) == "none")
+      throw std::logic_error("a pinned target lost its route");
   return 0;
 }

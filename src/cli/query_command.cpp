@@ -58,7 +58,7 @@ int query_command(const store::Backend& backend, const std::string& target) {
   std::unique_ptr<snapshot::SnapshotView> index;
   const auto store = backend.open_runs(store::StoreAccess::reader);
   const StoreHistory history(*store);
-  const bool history_route = target.starts_with("/v1/runs");
+  const bool history_route = query::is_history_target(target);
   try {
     // With a shared store, the current run's snapshot is fetched into the data directory once
     // (verified by its SHA-256) and answered from there, as a server does. Either way the file is

@@ -13,7 +13,6 @@
 #include "http/gzip.hpp"
 #include "http/header_text.hpp"
 #include "http/openapi.hpp"
-#include "query/route_table.hpp"
 #include "query/router.hpp"
 
 namespace reelstat::http {
@@ -36,32 +35,8 @@ std::string content_etag(int64_t run_id, std::string_view body) {
 // What a pinned URL may be cached as: it never changes (README, "History").
 constexpr std::string_view kImmutable = "private, max-age=31536000, immutable";
 
-bool is_history_path(std::string_view target) {
-  const std::string_view path = target.substr(0, target.find('?'));
-  return path == "/v1/runs" || path.starts_with("/v1/runs/");
-}
-
 query::Format wanted_format(const Request& request) {
   return prefers_csv(request.accept) ? query::Format::csv : query::Format::json;
-}
-
-// /v1/runs/{run}/<route> as the run and the route's own target (/v1/<route>?query); none for the
-// ledger's own routes or a run segment that is not a plain run id.
-struct PinnedTarget {
-  int64_t run;
-  std::string inner;
-};
-std::optional<PinnedTarget> pinned_target(std::string_view target, std::string_view label) {
-  constexpr std::string_view kPrefix = "/v1/runs/";
-  if (!label.starts_with(std::string(query::kRunPrefix) + "/") || label == "/v1/runs/{run}/changes")
-    return std::nullopt;
-  std::string_view rest = target.substr(kPrefix.size());
-  const size_t slash = rest.find('/');
-  const std::string_view run = rest.substr(0, slash);
-  if (run.empty() || run.size() > 18 ||
-      !std::all_of(run.begin(), run.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
-  return PinnedTarget{std::stoll(std::string(run)), "/v1" + std::string(rest.substr(slash))};
 }
 
 // If-None-Match holds "*" or a list of (possibly weak) entity tags.
@@ -287,7 +262,7 @@ Reply RequestHandler::api(const Request& request) const {
   } else if (!is_read_method(request.method)) {
     reply = error_reply(405, "method_not_allowed", "the API answers GET and HEAD only");
     reply.headers += "Allow: GET, HEAD\r\n";
-  } else if (is_history_path(request.target)) {
+  } else if (query::is_history_target(request.target)) {
     reply = history(request);
   } else {
     data(request, reply);
@@ -317,8 +292,7 @@ void RequestHandler::data(const Request& request, Reply& reply) const {
 // each run, so they are rendered each time and revalidated by their entity tag.
 Reply RequestHandler::history(const Request& request) const {
   Reply reply;
-  const std::string_view label = query::route_template(request.target);
-  if (const auto pin = pinned_target(request.target, label)) {
+  if (const auto pin = query::pinned_target(request.target)) {
     std::shared_ptr<LiveSnapshot> live;
     try {
       live = ledger_.pinned(pin->run);
@@ -329,7 +303,7 @@ Reply RequestHandler::history(const Request& request) const {
       if (auto rendered = render(*live, pin->inner, wanted_format(request), reply))
         deliver(reply, std::move(rendered), request, kImmutable, "Accept-Encoding, Accept");
       reply.headers += "X-Reelstat-Run: " + live->run_id_text + "\r\n";
-      reply.route = label;
+      reply.route = pin->route;
       return reply;
     }
     // Kept by the shared store, not copied here yet: fetched by the next sync, never on this thread.
@@ -339,7 +313,7 @@ Reply RequestHandler::history(const Request& request) const {
           503, "run_fetching",
           fmt::format("run {}'s snapshot is being fetched from the shared store; retry shortly", pin->run));
       reply.headers += "Retry-After: 1\r\n";
-      reply.route = label;
+      reply.route = pin->route;
       return reply;
     }
   }
@@ -351,10 +325,10 @@ Reply RequestHandler::history(const Request& request) const {
     auto rendered = std::make_shared<RenderedResponse>();
     rendered->body = std::move(response.body);
     rendered->set_etag(content_etag(0, rendered->body));
-    rendered->route = label;
+    rendered->route = response.route;
     deliver(reply, std::move(rendered), request, "no-cache", "Accept-Encoding, Accept");
   }
-  reply.route = label;
+  reply.route = response.route;
   return reply;
 }
 

@@ -55,20 +55,18 @@ double IngestReport::reject_rate() const {
                              : 0.0;
 }
 
-void count_exclusions(const model::Catalog& catalog, IngestReport& report) {
-  for (const model::Movie& m : catalog.movies()) {
-    if (m.in_rollups()) continue;
-    ++report.excluded_by_reason[std::string(model::exclusion_name(m.exclusion))];
-    if (m.exclusion == model::Exclusion::not_released)
-      ++report.not_released_statuses[std::string(catalog.status(m))];
-  }
-}
-
 std::map<std::string, uint64_t> exclusions_by_reason(const model::Catalog& catalog) {
   std::map<std::string, uint64_t> by_reason;
   for (const model::Movie& m : catalog.movies())
     if (!m.in_rollups()) ++by_reason[std::string(model::exclusion_name(m.exclusion))];
   return by_reason;
+}
+
+void count_exclusions(const model::Catalog& catalog, IngestReport& report) {
+  report.excluded_by_reason = exclusions_by_reason(catalog);
+  for (const model::Movie& m : catalog.movies())
+    if (m.exclusion == model::Exclusion::not_released)
+      ++report.not_released_statuses[std::string(catalog.status(m))];
 }
 
 nlohmann::ordered_json IngestReport::to_json() const {

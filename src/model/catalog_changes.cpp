@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "common/int128_text.hpp"
+#include "model/owner_slots.hpp"
 
 namespace reelstat::model {
 namespace {
@@ -24,12 +25,22 @@ std::string json_popularity(int64_t micros) {
   return text;
 }
 
-std::string json_owners(std::span<const int64_t> ids, const std::unordered_map<int64_t, std::string>& names) {
+using Names = std::unordered_map<int64_t, std::string>;
+
+const Names& names_of(const Catalog& catalog, OwnerKind kind) {
+  return kind == OwnerKind::company ? catalog.company_names() : catalog.genre_names();
+}
+
+// An owner's name, empty when `names` lacks it.
+std::string name_in(const Names& names, int64_t id) {
+  const auto it = names.find(id);
+  return it == names.end() ? std::string() : it->second;
+}
+
+std::string json_owners(std::span<const int64_t> ids, const Names& names) {
   auto list = nlohmann::json::array();
-  for (int64_t id : ids) {
-    const auto it = names.find(id);
-    list.push_back({{"id", id}, {"name", it == names.end() ? std::string() : it->second}});
-  }
+  for (int64_t id : ids)
+    list.push_back({{"id", id}, {"name", name_in(names, id)}});
   return list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -100,11 +111,10 @@ void compare_movies(const Catalog& before, const Catalog& after, CatalogChanges&
   }
 }
 
-template <typename LinksOf>
-std::vector<int64_t> linked_owners(const Catalog& catalog, LinksOf links_of) {
+std::vector<int64_t> linked_owners(const Catalog& catalog, OwnerKind kind) {
   std::unordered_set<int64_t> seen;
   for (const Movie& m : catalog.movies())
-    for (int64_t id : links_of(catalog, m))
+    for (int64_t id : owners_of(catalog, m, kind))
       seen.insert(id);
   std::vector<int64_t> ids(seen.begin(), seen.end());
   std::sort(ids.begin(), ids.end());
@@ -113,24 +123,21 @@ std::vector<int64_t> linked_owners(const Catalog& catalog, LinksOf links_of) {
 
 // The ids of `from` missing from `other` (both sorted), named from `names`.
 std::vector<NamedOwner> missing_from(const std::vector<int64_t>& from, const std::vector<int64_t>& other,
-                                     const std::unordered_map<int64_t, std::string>& names) {
-  std::vector<NamedOwner> out;
+                                     const Names& names) {
   std::vector<int64_t> ids;
   std::set_difference(from.begin(), from.end(), other.begin(), other.end(), std::back_inserter(ids));
-  for (int64_t id : ids) {
-    const auto it = names.find(id);
-    out.push_back({id, it == names.end() ? std::string() : it->second});
-  }
+  std::vector<NamedOwner> out;
+  for (int64_t id : ids)
+    out.push_back({id, name_in(names, id)});
   return out;
 }
 
-template <typename LinksOf>
-void compare_owners(const Catalog& before, const Catalog& after, LinksOf links_of, bool companies,
+void compare_owners(const Catalog& before, const Catalog& after, OwnerKind kind,
                     std::vector<NamedOwner>& added, std::vector<NamedOwner>& removed) {
-  const auto was = linked_owners(before, links_of);
-  const auto is = linked_owners(after, links_of);
-  added = missing_from(is, was, companies ? after.company_names() : after.genre_names());
-  removed = missing_from(was, is, companies ? before.company_names() : before.genre_names());
+  const auto was = linked_owners(before, kind);
+  const auto is = linked_owners(after, kind);
+  added = missing_from(is, was, names_of(after, kind));
+  removed = missing_from(was, is, names_of(before, kind));
 }
 
 int64_t figure_of(const Metrics& m, MovedFigure f) {
@@ -152,15 +159,12 @@ __int128 moved_by(const FigureMove& m) {
 // Every row of either side with the figure that changed, then the `most` that moved most.
 struct FigureRanking {
   OwnerKind kind;
-  const std::unordered_map<int64_t, std::string>& before_names;
-  const std::unordered_map<int64_t, std::string>& after_names;
+  const Names& before_names;
+  const Names& after_names;
   size_t most;
 
   std::string name(int64_t id) const {
-    auto it = after_names.find(id);
-    if (it != after_names.end()) return it->second;
-    it = before_names.find(id);
-    return it == before_names.end() ? std::string() : it->second;
+    return after_names.count(id) ? name_in(after_names, id) : name_in(before_names, id);
   }
 
   void rank(const std::vector<YearRow>& before, const std::vector<YearRow>& after, MovedFigure figure,
@@ -198,22 +202,15 @@ CatalogChanges diff_catalogs(const Catalog& before, const Rollups& before_rollup
                              const Rollups& after_rollups, size_t most_moved) {
   CatalogChanges out;
   compare_movies(before, after, out);
-  compare_owners(
-      before, after, [](const Catalog& c, const Movie& m) { return c.companies(m); }, true,
-      out.companies_added, out.companies_removed);
-  compare_owners(
-      before, after, [](const Catalog& c, const Movie& m) { return c.genres(m); }, false, out.genres_added,
-      out.genres_removed);
-  const FigureRanking companies{OwnerKind::company, before.company_names(), after.company_names(),
-                                most_moved};
-  const FigureRanking genres{OwnerKind::genre, before.genre_names(), after.genre_names(), most_moved};
-  for (size_t f = 0; f < static_cast<size_t>(MovedFigure::count); ++f) {
-    const auto figure = static_cast<MovedFigure>(f);
-    companies.rank(before_rollups.company_years, after_rollups.company_years, figure, out.figures_moved);
-  }
-  for (size_t f = 0; f < static_cast<size_t>(MovedFigure::count); ++f) {
-    const auto figure = static_cast<MovedFigure>(f);
-    genres.rank(before_rollups.genre_years, after_rollups.genre_years, figure, out.figures_moved);
+  compare_owners(before, after, OwnerKind::company, out.companies_added, out.companies_removed);
+  compare_owners(before, after, OwnerKind::genre, out.genres_added, out.genres_removed);
+  for (const OwnerKind kind : {OwnerKind::company, OwnerKind::genre}) {
+    const FigureRanking ranking{kind, names_of(before, kind), names_of(after, kind), most_moved};
+    const bool companies = kind == OwnerKind::company;
+    const auto& was = companies ? before_rollups.company_years : before_rollups.genre_years;
+    const auto& is = companies ? after_rollups.company_years : after_rollups.genre_years;
+    for (size_t f = 0; f < static_cast<size_t>(MovedFigure::count); ++f)
+      ranking.rank(was, is, static_cast<MovedFigure>(f), out.figures_moved);
   }
   return out;
 }

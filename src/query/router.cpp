@@ -220,6 +220,27 @@ std::string_view route_template(std::string_view target) {
   return match ? template_of(*match) : Response{}.route;
 }
 
+bool is_history_target(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  return path == "/v1/runs" || path.starts_with("/v1/runs/");
+}
+
+std::optional<PinnedTarget> pinned_target(std::string_view target) {
+  const auto segments = path_segments(target.substr(0, target.find('?')));
+  const auto match = segments ? route_by_shape(*segments) : std::nullopt;
+  if (!match || !match->pinned) return std::nullopt;
+  try {
+    const int64_t run = path_integer((*segments)[2], "run id", 1, kMaxId);
+    // What follows "/v1/runs/{run}/", as written (a pinned match has those four slashes).
+    size_t after = 0;
+    for (int slash = 0; slash < 4; ++slash)
+      after = target.find('/', after) + 1;
+    return PinnedTarget{run, "/v1/" + std::string(target.substr(after)), template_of(*match)};
+  } catch (const ApiError&) {
+    return std::nullopt;
+  }
+}
+
 Response respond(const SnapshotView* index, std::string_view target, Format wanted,
                  const RunHistory* history) {
   Response response;

@@ -1,4 +1,6 @@
 #pragma once
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +37,20 @@ Response respond(const snapshot::SnapshotView* index, std::string_view target, F
 // The route template `target` would be answered by ("none" if no route matches), without
 // answering it: for labelling requests refused before they reach a handler (401, 429, 405).
 std::string_view route_template(std::string_view target);
+
+// Whether `target` is under /v1/runs: the ledger's routes, or a data route pinned to a run, answered
+// from the run history rather than the current snapshot.
+bool is_history_target(std::string_view target);
+
+// A data route pinned to a run (/v1/runs/{run}/companies/3/years?…): the run, the route's own target
+// (/v1/companies/3/years?…) and the pinned route's template; none for any other target, or a run
+// segment that is not a run id (respond() then says why).
+struct PinnedTarget {
+  int64_t run;
+  std::string inner;
+  std::string_view route;
+};
+std::optional<PinnedTarget> pinned_target(std::string_view target);
 
 // The error body shared by every failure: {"error": {"code", "message"}}.
 std::string error_body(std::string_view code, std::string_view message);
