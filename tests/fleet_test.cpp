@@ -665,6 +665,19 @@ TEST_F(FleetTest, AServerFetchesAKeptRunForItsPinnedUrls) {
   EXPECT_EQ(statuses.front(), 503) << "the copy is fetched on first use, not before";
   EXPECT_EQ(pinned.body, while_current.body);
   EXPECT_EQ(pinned.header("etag"), while_current.header("etag"));
+  // Its copy damaged on disk: refused (503), never served, and fetched again from the store.
+  const auto copy = dir_ / "server1" / "snapshots" / "run-000001.sqlite";
+  std::string bytes = read_file(copy);
+  bytes[bytes.size() / 2] ^= 0x20;
+  write_file(copy, bytes);
+  HttpResult again;
+  for (int i = 0; i < 100; ++i) {
+    again = HttpClient(fresh->port()).get("/v1/runs/1/companies/3/years", key_header(key));
+    if (again.status != 503) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.body, while_current.body);
   const Json runs = Json::parse(HttpClient(fresh->port()).get("/v1/runs", key_header(key)).body);
   ASSERT_EQ(runs["total"], 2);
   EXPECT_EQ(runs["runs"][0]["current"], true);

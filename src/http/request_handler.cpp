@@ -297,7 +297,9 @@ Reply RequestHandler::history(const Request& request) const {
     try {
       live = ledger_.pinned(pin->run);
     } catch (const std::exception&) {
-      // A kept file that fails its seal or its open: respond() below meets it again and says so (503).
+      // A kept file that fails its seal or its open: respond() below meets it again and says so
+      // (503); in a fleet the control loop fetches a sound copy meanwhile.
+      if (control_.status().shared) ledger_.want(pin->run);
     }
     if (live && live->index) {
       if (auto rendered = render(*live, pin->inner, wanted_format(request), reply))

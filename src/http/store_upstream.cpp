@@ -213,8 +213,10 @@ bool StoreUpstream::fetch_and_switch(int64_t run_id, Exchange& x) {
 
 void StoreUpstream::fetch_kept(int64_t run_id, std::string& error) {
   const auto path = local_.snapshot_path(run_id);
-  if (!link_ || std::filesystem::exists(path)) return;
+  if (!link_) return;
   try {
+    // A copy that fails its seal is removed by local_copy_sound and fetched again, as the current one is.
+    if (std::filesystem::exists(path) && local_copy_sound(run_id)) return;
     on_link([&] { link_->fetch_snapshot(run_id, path); });
     ++fetches_;
     log(fmt::format("fetched the snapshot of run {} for its pinned URLs ({} bytes, SHA-256 checked)", run_id,
