@@ -14,6 +14,7 @@
 #include "model/catalog_changes.hpp"
 #include "model/rollups.hpp"
 #include "query/router.hpp"
+#include "snapshot/run_report.hpp"
 #include "snapshot/sqlite_snapshot.hpp"
 #include "snapshot/writer.hpp"
 
@@ -43,7 +44,7 @@ model::Catalog catalog_of(int64_t budget_step) {
 }
 
 // Written to a file under /tmp, then read through the same SnapshotView as the server. Run 2 holds
-// the changes against run 1 (every other budget).
+// the changes against run 1 (every other budget); any other pair is compared on request.
 std::shared_ptr<snapshot::SqliteSnapshot> build_snapshot(int64_t run_id) {
   const model::Catalog first = catalog_of(1000), catalog = catalog_of(run_id == 1 ? 1000 : 1100);
   const model::Rollups rollups = model::compute_rollups(catalog);
@@ -51,9 +52,11 @@ std::shared_ptr<snapshot::SqliteSnapshot> build_snapshot(int64_t run_id) {
   snapshot::SnapshotMeta meta;
   meta.run_id = run_id;
   meta.mode = snapshot::RunMode::full;
-  meta.report_json = run_id == 1
-                         ? R"({"changes":{"against_run":null}})"
-                         : R"({"changes":{"against_run":1,"movies":{"changed":8},"figures_moved":[]}})";
+  snapshot::RunReport report;
+  report.run_id = run_id;
+  report.changes = snapshot::ChangeSummary{run_id == 1 ? 0 : 1, "", changes};
+  report.changes->changes.changed_movies.clear();
+  meta.report_json = report.dump();
   char dir[] = "/tmp/reelstat-fuzz-XXXXXX";
   if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
   const std::filesystem::path path = std::filesystem::path(dir) / "snapshot.sqlite";

@@ -1,8 +1,8 @@
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "common/utc_time.hpp"
+#include "snapshot/run_report.hpp"
 #include "store/backend.hpp"
 #include "store/run_store.hpp"
 
@@ -36,18 +36,17 @@ std::optional<std::string> refusal(const store::RunRecord& run, const PublishFla
 void record_acceptance(store::RunStore& store, store::RunRecord run, const std::string& reason) {
   // The report the held run left in the ledger (its snapshot's copy predates its final message).
   const auto text = store.report(run.id);
-  auto report =
-      text ? nlohmann::ordered_json::parse(*text, nullptr, false) : nlohmann::ordered_json::object();
-  if (!report.is_object()) report = nlohmann::ordered_json::object();
+  auto report = (text ? snapshot::RunReport::parse(*text) : std::nullopt).value_or(snapshot::RunReport{});
+  report.run_id = run.id;
   const std::string at = utc_now();
   run.outcome = store::RunOutcome::accepted;
   run.published = true;
   run.message = "accepted at " + at + ": " + reason + " (" + run.message + ")";
-  report["outcome"] = std::string(store::kRunOutcomeNames(run.outcome));
-  report["published"] = true;
-  report["message"] = run.message;
-  report["accepted"] = {{"at", at}, {"reason", reason}};
-  store.finish_run(run, report.dump(2) + "\n");
+  report.outcome = std::string(store::kRunOutcomeNames(run.outcome));
+  report.published = true;
+  report.message = run.message;
+  report.accepted = snapshot::RunReport::Acceptance{at, reason};
+  store.finish_run(run, report.dump());
 }
 
 int publish_command(const store::Backend& backend, const PublishFlags& f) {

@@ -5,7 +5,8 @@
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
-#include "ingest/change_summary.hpp"
+#include "snapshot/change_summary.hpp"
+#include "snapshot/run_report.hpp"
 #include "store/backend.hpp"
 #include "store/run_store.hpp"
 
@@ -70,23 +71,21 @@ int runs_command(const store::Backend& backend, bool json) {
 }
 
 // The gate's verdict of a report, one line per check.
-void print_gate(const nlohmann::ordered_json& gate) {
-  if (!gate.is_object()) return;
-  if (gate.value("skipped", false)) {
+void print_gate(const gate::Verdict& gate) {
+  if (gate.skipped) {
     std::cout << "gate      skipped for this run (--no-gate)\n";
     return;
   }
-  if (!gate.value("compared", false)) {
-    std::cout << "gate      " << gate.value("note", std::string("nothing to compare with (no current run)"))
+  if (!gate.compared()) {
+    std::cout << "gate      " << (gate.note.empty() ? "nothing to compare with (no current run)" : gate.note)
               << "\n";
     return;
   }
-  std::cout << fmt::format("gate      {} against run {}\n", gate.value("passed", false) ? "passed" : "FAILED",
-                           gate.value("against_run", int64_t{0}));
-  for (const auto& c : gate["checks"])
-    std::cout << fmt::format("  {:<4}  {:<24}  {} -> {}  (limit: {})\n",
-                             c.value("passed", false) ? "ok" : "FAIL", c.value("name", ""),
-                             c.value("current", ""), c.value("new", ""), c.value("threshold", ""));
+  std::cout << fmt::format("gate      {} against run {}\n", gate.passed() ? "passed" : "FAILED",
+                           gate.against_run);
+  for (const gate::Check& c : gate.checks)
+    std::cout << fmt::format("  {:<4}  {:<24}  {} -> {}  (limit: {})\n", c.passed ? "ok" : "FAIL", c.name,
+                             c.current, c.next, c.threshold);
 }
 
 // `reelstat runs show RUN`: one run as the ledger holds it, with its report's gate checks.
@@ -98,15 +97,13 @@ int runs_show_command(const store::Backend& backend, int64_t run_id, bool json) 
     return 1;
   }
   const auto text = store->report(run_id);
-  const nlohmann::ordered_json report =
-      text ? nlohmann::ordered_json::parse(*text, nullptr, false) : nlohmann::ordered_json();
+  const auto report = text ? snapshot::RunReport::parse(*text) : std::nullopt;
   if (json) {
-    std::cout << nlohmann::ordered_json(
-                     {{"id", run->id},
-                      {"outcome", store::kRunOutcomeNames(run->outcome)},
-                      {"published", run->published},
-                      {"message", run->message},
-                      {"report", report.is_discarded() ? nlohmann::ordered_json() : report}})
+    std::cout << nlohmann::ordered_json({{"id", run->id},
+                                         {"outcome", store::kRunOutcomeNames(run->outcome)},
+                                         {"published", run->published},
+                                         {"message", run->message},
+                                         {"report", report ? report->to_json() : nlohmann::ordered_json()}})
                      .dump(2)
               << "\n";
     return 0;
@@ -118,17 +115,14 @@ int runs_show_command(const store::Backend& backend, int64_t run_id, bool json) 
                            run->started_at, run->finished_at);
   std::cout << fmt::format("records   {} read = {} loaded + {} rejected\n", run->records_read, run->loaded,
                            run->rejected);
-  if (report.is_object() && report.contains("implausible")) {
-    const auto& i = report["implausible"];
+  if (!report) return 0;
+  if (const auto& i = report->implausible)
     std::cout << fmt::format("money     {} budgets and {} revenues above $0 and under ${}; money floor ${}\n",
-                             i.value("budget", 0), i.value("revenue", 0), i.value("under", 0),
-                             i.value("money_floor", 0));
-  }
-  if (report.is_object() && report.contains("gate")) print_gate(report["gate"]);
-  if (report.is_object())
-    for (const auto& [label, line] :
-         ingest::ChangeSummary::from_json(report.value("changes", nlohmann::json())).text_lines())
-      std::cout << fmt::format("{:<10}{}\n", label, line);
+                             i->budget, i->revenue, i->under, i->money_floor);
+  if (report->gate) print_gate(*report->gate);
+  const auto changes = report->changes ? *report->changes : snapshot::ChangeSummary::from_json(nullptr);
+  for (const auto& [label, line] : changes.text_lines())
+    std::cout << fmt::format("{:<10}{}\n", label, line);
   return 0;
 }
 

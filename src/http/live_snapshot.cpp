@@ -30,7 +30,7 @@ LiveSnapshot::LiveSnapshot(std::unique_ptr<snapshot::SqliteSnapshot> loaded, siz
   run_id = index->meta().run_id;
   run_id_text = std::to_string(run_id);
   ingested_at = parse_utc(index->meta().ingested_at);
-  report = nlohmann::json::parse(index->meta().report_json, nullptr, /*allow_exceptions=*/false);
+  report = snapshot::RunReport::parse(index->meta().report_json);
 }
 
 SnapshotHolder::SnapshotHolder(store::DataDir dir, size_t cache_bytes)

@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "http/response_cache.hpp"
+#include "snapshot/run_report.hpp"
 #include "snapshot/seal.hpp"
 #include "snapshot/sqlite_snapshot.hpp"
 #include "store/data_dir.hpp"
@@ -28,7 +28,7 @@ struct LiveSnapshot {
   std::string run_id_text;
   std::chrono::system_clock::time_point loaded_at = std::chrono::system_clock::now();
   std::chrono::system_clock::time_point ingested_at{};
-  nlohmann::json report;  // the ingest report of the run that built it
+  std::optional<snapshot::RunReport> report;  // the ingest report of the run that built it
   ResponseCache cache;
 };
 

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <nlohmann/json.hpp>
 
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
 #include "http/upstream.hpp"
+#include "snapshot/run_report.hpp"
 #include "store/run_record.hpp"
 
 namespace reelstat::http {
@@ -71,18 +71,17 @@ void render_store(std::string& out, const UpstreamStatus& s, const Help& help) {
 template <typename Help>
 void render_gate(std::string& out, const std::vector<query::RunEntry>& runs, const Help& help) {
   for (const query::RunEntry& run : runs) {
-    const auto report = nlohmann::json::parse(run.report_json, nullptr, /*allow_exceptions=*/false);
-    if (!report.is_object() || !report.contains("gate") || !report["gate"].value("compared", false)) continue;
-    const auto& gate = report["gate"];
+    const auto report = snapshot::RunReport::parse(run.report_json);
+    if (!report || !report->gate || !report->gate->compared()) continue;
+    const gate::Verdict& gate = *report->gate;
     help("reelstat_gate_last_run", "gauge", "The newest run the quality gate compared with the current run.");
     out += fmt::format("reelstat_gate_last_run {}\n", run.id);
     help("reelstat_gate_last_passed", "gauge",
          "1 when that run passed every check of the gate, 0 when it failed.");
-    out += fmt::format("reelstat_gate_last_passed {}\n", gate.value("passed", false) ? 1 : 0);
+    out += fmt::format("reelstat_gate_last_passed {}\n", gate.passed() ? 1 : 0);
     help("reelstat_gate_last_failed_checks", "gauge", "The checks that run failed, by name (1 each).");
-    for (const auto& check : gate.value("checks", nlohmann::json::array()))
-      if (!check.value("passed", true))
-        out += fmt::format("reelstat_gate_last_failed_checks{{check=\"{}\"}} 1\n", check.value("name", ""));
+    for (const gate::Check* check : gate.failed())
+      out += fmt::format("reelstat_gate_last_failed_checks{{check=\"{}\"}} 1\n", check->name);
     return;
   }
 }
@@ -196,25 +195,23 @@ void Metrics::render_served(std::string& out, const LiveSnapshot& live, const He
   help("reelstat_snapshot_loaded_seconds", "gauge", "Seconds since this server loaded the served snapshot.");
   out += fmt::format("reelstat_snapshot_loaded_seconds {}\n",
                      std::chrono::duration_cast<std::chrono::seconds>(now - live.loaded_at).count());
-  const auto& report = live.report;
-  if (report.is_object() && report.contains("records")) {
+  if (const auto& report = live.report) {
     help("reelstat_ingest_records", "gauge", "Records of the served snapshot's ingest run, by outcome.");
-    for (const char* kind : {"read", "loaded", "rejected"})
-      out += fmt::format("reelstat_ingest_records{{outcome=\"{}\"}} {}\n", kind,
-                         report["records"].value(kind, 0));
-    out += fmt::format("reelstat_ingest_records{{outcome=\"excluded\"}} {}\n",
-                       report.value("/excluded_from_rollups/total"_json_pointer, 0));
+    const auto& records = report->records;
+    for (const auto& [kind, n] :
+         {std::pair{"read", records.read}, std::pair{"loaded", records.loaded},
+          std::pair{"rejected", records.rejected}, std::pair{"excluded", report->excluded.total}})
+      out += fmt::format("reelstat_ingest_records{{outcome=\"{}\"}} {}\n", kind, n);
     help("reelstat_ingest_rejected_records", "gauge",
          "Rejected records of the served snapshot's ingest, by reason.");
-    if (report.contains("rejected_by_reason"))
-      for (const auto& [reason, n] : report["rejected_by_reason"].items())
-        out +=
-            fmt::format("reelstat_ingest_rejected_records{{reason=\"{}\"}} {}\n", reason, n.get<uint64_t>());
+    for (const auto& [reason, n] : report->rejected_by_reason)
+      out += fmt::format("reelstat_ingest_rejected_records{{reason=\"{}\"}} {}\n", reason, n);
     help("reelstat_ingest_implausible_values", "gauge",
          "Loaded movies of the served snapshot's ingest with a budget or revenue above $0 and under $1,000.");
-    for (const char* field : {"budget", "revenue"})
-      out += fmt::format("reelstat_ingest_implausible_values{{field=\"{}\"}} {}\n", field,
-                         report.contains("implausible") ? report["implausible"].value(field, 0) : 0);
+    const auto& implausible = report->implausible;
+    for (const auto& [field, n] : {std::pair{"budget", implausible ? implausible->budget : 0},
+                                   std::pair{"revenue", implausible ? implausible->revenue : 0}})
+      out += fmt::format("reelstat_ingest_implausible_values{{field=\"{}\"}} {}\n", field, n);
     help("reelstat_snapshot_movies", "gauge", "Movies in the served snapshot.");
     out += fmt::format("reelstat_snapshot_movies {}\n", live.index->meta().movies);
   }

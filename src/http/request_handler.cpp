@@ -323,6 +323,8 @@ Reply RequestHandler::history(const Request& request) const {
   if (response.status != 200) {
     reply = error_reply(response.status, "", "");
     reply.body = std::move(response.body);
+    if (response.status == 503)
+      reply.headers += "Retry-After: 1\r\n";  // the ledger unread, a comparison busy
   } else {
     auto rendered = std::make_shared<RenderedResponse>();
     rendered->body = std::move(response.body);

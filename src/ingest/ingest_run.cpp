@@ -188,10 +188,9 @@ class Run {
     const auto meta = snapshot::read_snapshot_meta(path);
     if (!meta.gate_profile_json.empty()) return gate::Profile::from_json(meta.gate_profile_json);
     gate::Profile profile = gate::profile_of(snapshot::read_snapshot(path).catalog);
-    const auto report = nlohmann::json::parse(meta.report_json, nullptr, /*allow_exceptions=*/false);
-    if (report.is_object() && report.contains("records")) {
-      profile.records_read = report["records"].value("read", int64_t{0});
-      profile.rejected = report["records"].value("rejected", int64_t{0});
+    if (const auto report = snapshot::RunReport::parse(meta.report_json)) {
+      profile.records_read = report->records.read;
+      profile.rejected = report->records.rejected;
     }
     profile.header = report_.counts.header;  // unknown then: no column is reported added or removed
     return profile;
@@ -334,11 +333,8 @@ class Run {
   int64_t money_floor_of(int64_t run_id) const {
     const auto text = store_.report(run_id);
     if (!text) return 0;
-    const auto report = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-    const auto where = nlohmann::json::json_pointer("/implausible/money_floor");
-    return report.is_object() && report.contains(where) && report.at(where).is_number_integer()
-               ? report.at(where).get<int64_t>()
-               : 0;
+    const auto report = snapshot::RunReport::parse(*text);
+    return report && report->implausible ? report->implausible->money_floor : 0;
   }
 
   void count_delta(const model::Catalog& base, const model::Catalog& changes) {
@@ -415,7 +411,7 @@ class Run {
     record_.outcome = outcome;
     record_.published = published;
     record_.message = message;
-    store_.finish_run(record_, report_.to_json().dump(2) + "\n");
+    store_.finish_run(record_, report_.to_run_report().dump());
   }
 
   void lap(const char* phase) {

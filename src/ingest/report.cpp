@@ -8,26 +8,6 @@
 namespace reelstat::ingest {
 namespace {
 
-nlohmann::ordered_json gate_json(const gate::Verdict& v) {
-  nlohmann::ordered_json j;
-  j["compared"] = v.compared();
-  j["skipped"] = v.skipped;
-  if (!v.note.empty()) j["note"] = v.note;
-  if (v.compared()) j["against_run"] = v.against_run;
-  j["passed"] = v.passed();
-  nlohmann::ordered_json checks = nlohmann::ordered_json::array();
-  for (const auto& c : v.checks)
-    checks.push_back({{"name", c.name},
-                      {"current", c.current},
-                      {"new", c.next},
-                      {"threshold", c.threshold},
-                      {"passed", c.passed}});
-  j["checks"] = checks;
-  j["columns_added"] = v.columns_added;
-  j["columns_removed"] = v.columns_removed;
-  return j;
-}
-
 std::string gate_text(const gate::Verdict& v) {
   if (v.skipped) return "skipped for this run (--no-gate)";
   if (!v.compared()) return v.note.empty() ? "nothing to compare with (no current run)" : v.note;
@@ -69,53 +49,64 @@ void count_exclusions(const model::Catalog& catalog, IngestReport& report) {
       ++report.not_released_statuses[std::string(catalog.status(m))];
 }
 
-nlohmann::ordered_json IngestReport::to_json() const {
-  nlohmann::ordered_json j;
-  j["run_id"] = run_id;
-  j["mode"] = std::string(snapshot::kRunModeNames(mode));
-  j["file"] = file;
-  j["input_kind"] = input_kind;
-  j["file_bytes"] = file_bytes;
-  j["sha256"] = sha256;
-  j["records"] = {{"read", counts.records_read}, {"loaded", counts.loaded}, {"rejected", counts.rejected}};
-  nlohmann::ordered_json reasons = nlohmann::ordered_json::object();
+namespace {
+
+snapshot::RunReport::Counts signed_counts(const std::map<std::string, uint64_t>& counts) {
+  snapshot::RunReport::Counts out;
+  for (const auto& [key, n] : counts)
+    out[key] = static_cast<int64_t>(n);
+  return out;
+}
+
+}  // namespace
+
+snapshot::RunReport IngestReport::to_run_report() const {
+  snapshot::RunReport r;
+  r.run_id = run_id;
+  r.mode = mode;
+  r.file = file;
+  r.input_kind = input_kind;
+  r.file_bytes = static_cast<int64_t>(file_bytes);
+  r.sha256 = sha256;
+  r.records = {static_cast<int64_t>(counts.records_read), static_cast<int64_t>(counts.loaded),
+               static_cast<int64_t>(counts.rejected)};
   for (size_t i = 0; i < kRejectReasonCount; ++i)
     if (counts.rejected_by_reason[i])
-      reasons[std::string(reject_reason_name(i))] = counts.rejected_by_reason[i];
-  j["rejected_by_reason"] = reasons;
-  j["reject_rate"] = reject_rate();
-  j["max_reject_rate"] = max_reject_rate;
-  j["excluded_from_rollups"] = {{"total", excluded()},
-                                {"by_reason", excluded_by_reason},
-                                {"not_released_statuses", not_released_statuses}};
-  j["blank_lines"] = counts.blank_lines;
-  j["repaired_texts"] = counts.repaired_texts;
-  j["implausible"] = {{"budget", counts.implausible_budget},
-                      {"revenue", counts.implausible_revenue},
-                      {"under", MovieParser::kImplausibleMoney},
-                      {"money_floor", money_floor}};
+      r.rejected_by_reason[std::string(reject_reason_name(i))] =
+          static_cast<int64_t>(counts.rejected_by_reason[i]);
+  r.reject_rate = reject_rate();
+  r.max_reject_rate = max_reject_rate;
+  r.excluded = {static_cast<int64_t>(excluded()), signed_counts(excluded_by_reason),
+                signed_counts(not_released_statuses)};
+  r.blank_lines = static_cast<int64_t>(counts.blank_lines);
+  r.repaired_texts = static_cast<int64_t>(counts.repaired_texts);
+  r.implausible = snapshot::RunReport::Implausible{static_cast<int64_t>(counts.implausible_budget),
+                                                   static_cast<int64_t>(counts.implausible_revenue),
+                                                   MovieParser::kImplausibleMoney, money_floor};
   if (mode == snapshot::RunMode::delta)
-    j["delta"] = {{"base_run", base_run}, {"replaced", replaced}, {"added", added}};
-  j["snapshot"] = {{"movies", movies},
-                   {"companies", companies},
-                   {"genres", genres},
-                   {"company_year_rows", company_year_rows},
-                   {"genre_year_rows", genre_year_rows},
-                   {"company_year_genre_rows", company_year_genre_rows},
-                   {"excluded_by_reason", dataset_excluded_by_reason}};
-  j["seconds"] = seconds;
-  nlohmann::ordered_json phase_json = nlohmann::ordered_json::object();
-  for (const auto& [name, t] : phases)
-    phase_json[name] = t;
-  j["phase_seconds"] = phase_json;
-  j["outcome"] = std::string(store::kRunOutcomeNames(outcome));
-  j["published"] = published;
-  j["message"] = message;
-  j["rejects_file"] = rejects_file;
-  j["rejects_not_written"] = counts.rejects_not_written;
-  j["gate"] = gate_json(gate);
-  j["changes"] = changes.to_json();
-  return j;
+    r.delta =
+        snapshot::RunReport::Delta{base_run, static_cast<int64_t>(replaced), static_cast<int64_t>(added)};
+  r.snapshot = {static_cast<int64_t>(movies),
+                static_cast<int64_t>(companies),
+                static_cast<int64_t>(genres),
+                static_cast<int64_t>(company_year_rows),
+                static_cast<int64_t>(genre_year_rows),
+                static_cast<int64_t>(company_year_genre_rows),
+                signed_counts(dataset_excluded_by_reason)};
+  r.seconds = seconds;
+  r.phase_seconds = phases;
+  r.outcome = std::string(store::kRunOutcomeNames(outcome));
+  r.published = published;
+  r.message = message;
+  r.rejects_file = rejects_file;
+  r.rejects_not_written = static_cast<int64_t>(counts.rejects_not_written);
+  r.gate = gate;
+  r.changes = changes;
+  return r;
+}
+
+nlohmann::ordered_json IngestReport::to_json() const {
+  return to_run_report().to_json();
 }
 
 std::string IngestReport::to_text() const {

@@ -7,10 +7,11 @@
 #include <vector>
 
 #include "gate/checks.hpp"
-#include "ingest/change_summary.hpp"
 #include "ingest/movie_reader.hpp"
 #include "model/catalog.hpp"
 #include "model/rollups.hpp"
+#include "snapshot/change_summary.hpp"
+#include "snapshot/run_report.hpp"
 #include "store/run_record.hpp"
 
 namespace reelstat::ingest {
@@ -41,10 +42,12 @@ struct IngestReport {
   std::string message, rejects_file;
   bool published = false;
   gate::Verdict gate;
-  ChangeSummary changes;
+  snapshot::ChangeSummary changes;
 
   uint64_t excluded() const;
   double reject_rate() const;
+  // The report as the ledger keeps it, which every reader of a run reads.
+  snapshot::RunReport to_run_report() const;
   nlohmann::ordered_json to_json() const;
   std::string to_text() const;
 };

@@ -1,10 +1,9 @@
 // /v1/companies, /v1/genres, /v1/dataset: what there is to ask about.
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
-
 #include "query/api_error.hpp"
 #include "query/routes.hpp"
+#include "snapshot/run_report.hpp"
 
 namespace reelstat::query {
 namespace {
@@ -28,78 +27,57 @@ void write_owner_item(JsonSink& out, const OwnerSummary& o) {
   out.key("releases").value(o.releases).end_object();
 }
 
-// A count from the ingest report, or null if the report lacks it.
-void write_count(JsonSink& out, const nlohmann::json& report, const nlohmann::json::json_pointer& where) {
-  const auto* v = report.contains(where) ? &report.at(where) : nullptr;
-  if (v && v->is_number_integer())
-    out.value(v->get<int64_t>());
-  else
-    out.null();
-}
-
-// {"reason": count, ...} from an object of the ingest report, in its order (sorted by reason).
-void write_counts_by_reason(JsonSink& out, const nlohmann::json& report,
-                            const nlohmann::json::json_pointer& where) {
+// {"reason": count, ...}, sorted by reason.
+void write_counts(JsonSink& out, const snapshot::RunReport::Counts& counts) {
   out.begin_object();
-  if (report.contains(where) && report.at(where).is_object())
-    for (const auto& [reason, count] : report.at(where).items())
-      if (count.is_number_integer()) out.key(reason).value(count.get<int64_t>());
+  for (const auto& [reason, count] : counts)
+    out.key(reason).value(count);
   out.end_object();
 }
 
 // The counts of the ingest run that built the snapshot, so its figures can be reconciled:
 // read = loaded + rejected, and excluded movies are loaded but left out of the rollups.
-void write_ingest_counts(JsonSink& out, std::string_view report_json) {
-  const auto report = nlohmann::json::parse(report_json, nullptr, /*allow_exceptions=*/false);
-  if (!report.is_object()) {
+void write_ingest_counts(JsonSink& out, const std::optional<snapshot::RunReport>& report) {
+  if (!report) {
     out.null();
     return;
   }
-  using Pointer = nlohmann::json::json_pointer;
   out.begin_object();
   out.key("records").begin_object();
-  write_count(out.key("read"), report, Pointer("/records/read"));
-  write_count(out.key("loaded"), report, Pointer("/records/loaded"));
-  write_count(out.key("rejected"), report, Pointer("/records/rejected"));
+  out.key("read").value(report->records.read).key("loaded").value(report->records.loaded);
+  out.key("rejected").value(report->records.rejected).end_object();
+  write_counts(out.key("rejected_by_reason"), report->rejected_by_reason);
+  out.key("excluded").begin_object().key("total").value(report->excluded.total);
+  write_counts(out.key("by_reason"), report->excluded.by_reason);
   out.end_object();
-  write_counts_by_reason(out.key("rejected_by_reason"), report, Pointer("/rejected_by_reason"));
-  out.key("excluded").begin_object();
-  write_count(out.key("total"), report, Pointer("/excluded_from_rollups/total"));
-  write_counts_by_reason(out.key("by_reason"), report, Pointer("/excluded_from_rollups/by_reason"));
-  out.end_object();
+  // Null figures for a report from before placeholders were counted.
+  const auto& i = report->implausible;
   out.key("implausible").begin_object();
-  write_count(out.key("budget"), report, Pointer("/implausible/budget"));
-  write_count(out.key("revenue"), report, Pointer("/implausible/revenue"));
-  write_count(out.key("money_floor"), report, Pointer("/implausible/money_floor"));
+  for (const auto& [name, n] :
+       {std::pair{"budget", i ? &i->budget : nullptr}, std::pair{"revenue", i ? &i->revenue : nullptr},
+        std::pair{"money_floor", i ? &i->money_floor : nullptr}})
+    n ? out.key(name).value(*n) : out.key(name).null();
   out.end_object();
-  if (report.contains("delta")) {
-    out.key("delta").begin_object();
-    write_count(out.key("base_run"), report, Pointer("/delta/base_run"));
-    write_count(out.key("replaced"), report, Pointer("/delta/replaced"));
-    write_count(out.key("added"), report, Pointer("/delta/added"));
-    out.end_object();
+  if (const auto& d = report->delta) {
+    out.key("delta").begin_object().key("base_run").value(d->base_run);
+    out.key("replaced").value(d->replaced).key("added").value(d->added).end_object();
   }
   out.end_object();
 }
 
-// The movies of the dataset left out of every yearly figure, by reason. A delta's report counts its
-// own input's apart; a full run's input is the dataset, so older reports without the dataset's
-// count give it there.
-void write_dataset_exclusions(JsonSink& out, std::string_view report_json, snapshot::RunMode mode) {
-  const auto report = nlohmann::json::parse(report_json, nullptr, /*allow_exceptions=*/false);
-  using Pointer = nlohmann::json::json_pointer;
-  Pointer where("/snapshot/excluded_by_reason");
-  if (report.is_object() && !report.contains(where) && mode == snapshot::RunMode::full)
-    where = Pointer("/excluded_from_rollups/by_reason");
-  if (!report.is_object() || !report.contains(where) || !report.at(where).is_object()) {
+// The movies of the dataset left out of every yearly figure, by reason (null when the report
+// cannot say: an older delta's counted its own input only).
+void write_dataset_exclusions(JsonSink& out, const std::optional<snapshot::RunReport>& report) {
+  const auto by_reason = report ? report->dataset_exclusions() : std::nullopt;
+  if (!by_reason) {
     out.null();
     return;
   }
   int64_t total = 0;
-  for (const auto& [reason, count] : report.at(where).items())
-    if (count.is_number_integer()) total += count.get<int64_t>();
+  for (const auto& [reason, count] : *by_reason)
+    total += count;
   out.begin_object().key("total").value(total);
-  write_counts_by_reason(out.key("by_reason"), report, where);
+  write_counts(out.key("by_reason"), *by_reason);
   out.end_object();
 }
 
@@ -158,8 +136,9 @@ void dataset(JsonSink& out, const SnapshotView& index, const Params& params) {
   optional_year(meta.first_year);
   out.key("last_year");
   optional_year(meta.last_year);
-  write_dataset_exclusions(out.key("excluded"), meta.report_json, meta.mode);
-  write_ingest_counts(out.key("ingest"), meta.report_json);
+  const auto report = snapshot::RunReport::parse(meta.report_json);
+  write_dataset_exclusions(out.key("excluded"), report);
+  write_ingest_counts(out.key("ingest"), report);
   out.end_object();
 }
 

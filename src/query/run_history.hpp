@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "query/run_comparison.hpp"
 #include "snapshot/view.hpp"
 
 namespace reelstat::query {
@@ -34,6 +35,11 @@ class RunHistory {
   virtual std::shared_ptr<const std::vector<RunEntry>> runs() const = 0;
   // The kept snapshot of `run_id`, open for as long as the pointer is held; null when not kept.
   virtual std::shared_ptr<const snapshot::SnapshotView> snapshot(int64_t run_id) const = 0;
+  // Pairs of kept runs compared on request (changes?against=M), the last one kept.
+  RunComparisons& comparisons() const { return comparisons_; }
+
+ private:
+  mutable RunComparisons comparisons_;
 };
 
 }  // namespace reelstat::query

@@ -6,6 +6,7 @@
 #include "common/public_source.hpp"
 #include "query/api_error.hpp"
 #include "query/run_routes.hpp"
+#include "snapshot/run_report.hpp"
 
 namespace reelstat::query {
 namespace {
@@ -67,23 +68,20 @@ const RunEntry& find_run(const std::vector<RunEntry>& runs, int64_t id) {
                  "there is no run " + std::to_string(id) + " in the ledger (see /v1/runs)");
 }
 
-void write_gate_summary(JsonSink& out, const Json& report) {
-  const Json gate = report.is_object() ? report.value("gate", Json()) : Json();
-  if (!gate.is_object()) {
+void write_gate_summary(JsonSink& out, const std::optional<snapshot::RunReport>& report) {
+  if (!report || !report->gate) {
     out.null();
     return;
   }
-  out.begin_object();
-  out.key("compared").value(gate.value("compared", false));
-  out.key("skipped").value(gate.value("skipped", false));
-  out.key("passed").value(gate.value("passed", true));
-  out.key("failed").begin_array();
-  for (const auto& check : gate.value("checks", Json::array()))
-    if (!check.value("passed", true)) out.value(check.value("name", std::string()));
+  const gate::Verdict& gate = *report->gate;
+  out.begin_object().key("compared").value(gate.compared()).key("skipped").value(gate.skipped);
+  out.key("passed").value(gate.passed()).key("failed").begin_array();
+  for (const gate::Check* check : gate.failed())
+    out.value(check->name);
   out.end_array().end_object();
 }
 
-void write_entry(JsonSink& out, const RunEntry& r, const Json& report) {
+void write_entry(JsonSink& out, const RunEntry& r, const std::optional<snapshot::RunReport>& report) {
   out.key("id").value(r.id).key("started_at").value(r.started_at);
   out.key("finished_at");
   if (r.finished_at.empty())
@@ -120,7 +118,7 @@ void list_runs(JsonSink& out, const RunHistory* history, const Params& params) {
   for (size_t i = static_cast<size_t>(offset); i < runs->size() && i < static_cast<size_t>(offset + limit);
        ++i) {
     out.begin_object();
-    write_entry(out, (*runs)[i], parsed((*runs)[i].report_json));
+    write_entry(out, (*runs)[i], snapshot::RunReport::parse((*runs)[i].report_json));
     out.end_object();
   }
   out.end_array().end_object();
@@ -130,17 +128,19 @@ void show_run(JsonSink& out, const RunHistory* history, const Params& params, in
   params.allow_only({});
   const auto runs = ledger(history);
   const RunEntry& r = find_run(*runs, run_id);
-  Json report = parsed(r.report_json);
+  auto report = snapshot::RunReport::parse(r.report_json);
   out.begin_object();
   write_entry(out, r, report);
-  // The server's paths and any secret of a URL stay the operator's (`reelstat runs show --json`).
-  if (report.is_object()) {
-    if (report.contains("file") && report["file"].is_string())
-      report["file"] = public_source(report["file"].get<std::string>());
-    report.erase("rejects_file");
-  }
   out.key("report");
-  write_json(out, report);
+  if (report) {
+    // The server's paths and any secret of a URL stay the operator's (`reelstat runs show --json`).
+    report->file = public_source(report->file);
+    Json j = report->to_json();
+    j.erase("rejects_file");
+    write_json(out, j);
+  } else {
+    out.null();
+  }
   out.end_object();
 }
 
@@ -156,32 +156,11 @@ std::shared_ptr<const snapshot::SnapshotView> kept_snapshot(const RunHistory* hi
   return view;
 }
 
-void run_changes(JsonSink& out, const RunHistory* history, const Params& params, int64_t run_id) {
-  params.allow_only({"against", "limit", "offset"});
-  const int64_t limit = params.integer("limit", 100, 0, 1000);
-  const int64_t offset = params.integer("offset", 0, 0, INT32_MAX);
-  const auto view = kept_snapshot(history, run_id);
-  const Json summary = parsed(view->meta().report_json).value("changes", Json());
-  const auto changed = view->changed_movies(static_cast<size_t>(offset), static_cast<size_t>(limit));
-  if (!summary.is_object() || summary.value("against_run", Json()).is_null() || !changed)
-    throw ApiError(
-        404, "no_changes",
-        "run " + std::to_string(run_id) + " has no change report: " +
-            (summary.is_object() ? summary.value("note", std::string("it was compared with no run"))
-                                 : std::string("it was made before the change report")));
-  const int64_t against = summary["against_run"].get<int64_t>();
-  if (params.integer("against", against, 1, INT64_MAX) != against)
-    throw ApiError(400, "against_not_recorded",
-                   "run " + std::to_string(run_id) + "'s changes were recorded against run " +
-                       std::to_string(against) + " only");
-  out.begin_object().key("run").value(run_id).key("against").value(against);
-  for (const char* part : {"movies", "companies", "genres"}) {
-    out.key(part);
-    write_json(out, summary.value(part, Json()));
-  }
-  out.key("total").value(changed->total).key("limit").value(limit).key("offset").value(offset);
-  out.key("movies_changed").begin_array();
-  for (const auto& m : changed->movies) {
+namespace {
+
+void write_changed_movies(JsonSink& out, const std::vector<model::MovieChange>& movies) {
+  out.begin_array();
+  for (const auto& m : movies) {
     out.begin_object().key("id").value(m.id).key("title").value(m.title).key("fields").begin_array();
     for (const auto& f : m.fields) {
       out.begin_object().key("field").value(model::kMovieFieldNames(f.field)).key("before");
@@ -192,9 +171,66 @@ void run_changes(JsonSink& out, const RunHistory* history, const Params& params,
     }
     out.end_array().end_object();
   }
-  out.end_array().key("figures_moved");
-  write_json(out, summary.value("figures_moved", Json::array()));
+  out.end_array();
+}
+
+struct Page {
+  int64_t limit = 0, offset = 0;
+};
+
+void write_changes(JsonSink& out, int64_t run_id, const snapshot::ChangeSummary& summary,
+                   const snapshot::ChangedMovies& changed, Page page) {
+  const Json parts = summary.to_json();
+  out.begin_object().key("run").value(run_id).key("against").value(summary.against_run);
+  for (const char* part : {"movies", "companies", "genres"}) {
+    out.key(part);
+    write_json(out, parts.at(part));
+  }
+  out.key("total").value(changed.total).key("limit").value(page.limit).key("offset").value(page.offset);
+  write_changed_movies(out.key("movies_changed"), changed.movies);
+  out.key("figures_moved");
+  write_json(out, parts.at("figures_moved"));
   out.end_object();
+}
+
+// A page of a comparison worked out on request, as the snapshot's own table pages them.
+snapshot::ChangedMovies page_of(const std::vector<model::MovieChange>& all, Page page) {
+  snapshot::ChangedMovies changed;
+  changed.total = static_cast<int64_t>(all.size());
+  const size_t from = std::min(all.size(), static_cast<size_t>(page.offset));
+  const size_t to = std::min(all.size(), from + static_cast<size_t>(page.limit));
+  changed.movies.assign(all.begin() + static_cast<ptrdiff_t>(from), all.begin() + static_cast<ptrdiff_t>(to));
+  return changed;
+}
+
+}  // namespace
+
+// The changes recorded at ingest against the run it was compared with, or against any other kept
+// run (`against=M`), worked out from the two snapshots.
+void run_changes(JsonSink& out, const RunHistory* history, const Params& params, int64_t run_id) {
+  params.allow_only({"against", "limit", "offset"});
+  const Page page{params.integer("limit", 100, 0, 1000), params.integer("offset", 0, 0, INT32_MAX)};
+  const auto view = kept_snapshot(history, run_id);
+  const auto report = snapshot::RunReport::parse(view->meta().report_json);
+  const auto recorded =
+      report && report->changes ? *report->changes : snapshot::ChangeSummary::from_json(nullptr);
+  const int64_t against = params.integer("against", recorded.against_run, 1, INT64_MAX);
+  if (recorded.against_run && against == recorded.against_run) {
+    const auto changed =
+        view->changed_movies(static_cast<size_t>(page.offset), static_cast<size_t>(page.limit));
+    if (!changed)
+      throw ApiError(404, "no_changes", "run " + std::to_string(run_id) + " lost its changed movies");
+    write_changes(out, run_id, recorded, *changed, page);
+    return;
+  }
+  if (!params.get("against"))
+    throw ApiError(404, "no_changes",
+                   "run " + std::to_string(run_id) + " has no change report: " +
+                       (recorded.note.empty() ? std::string("it was compared with no run") : recorded.note) +
+                       "; ask for ?against=M to compare it with another kept run");
+  const auto other = kept_snapshot(history, against);
+  const auto compared = history->comparisons().compare(run_id, *view, against, *other);
+  write_changes(out, run_id, compared->summary, page_of(compared->changed, page), page);
 }
 
 }  // namespace reelstat::query

@@ -159,8 +159,12 @@ SnapshotMeta read_snapshot_meta(const std::filesystem::path& path) {
 LoadedSnapshot read_snapshot(const std::filesystem::path& path, SnapshotParts parts) {
   if (!std::filesystem::exists(path)) throw Error("snapshot " + path.string() + " does not exist");
   Database db(path, Database::Mode::read_only);
-  LoadedSnapshot out;
-  db.exec("BEGIN");  // one consistent read
+  return read_snapshot(db, path, parts);
+}
+
+namespace {
+
+void read_tables(Database& db, const std::filesystem::path& path, SnapshotParts parts, LoadedSnapshot& out) {
   out.meta = load_meta(db, path);
   load_catalog(db, out.catalog);
   const auto& tables = snapshot_tables();
@@ -173,6 +177,23 @@ LoadedSnapshot read_snapshot(const std::filesystem::path& path, SnapshotParts pa
     auto rows = db.prepare("SELECT " + tables.company_year_genres.select_list() +
                            " FROM company_year_genres ORDER BY 1, 2, 3");
     out.rollups.company_year_genres = read_company_year_genres(rows);
+  }
+}
+
+}  // namespace
+
+LoadedSnapshot read_snapshot(Database& db, const std::filesystem::path& path, SnapshotParts parts) {
+  LoadedSnapshot out;
+  db.exec("BEGIN");  // one consistent read
+  try {
+    read_tables(db, path, parts, out);
+  } catch (...) {
+    // A connection kept open for more reads must not stay inside this one.
+    try {
+      db.exec("ROLLBACK");
+    } catch (const Error&) {
+    }
+    throw;
   }
   db.exec("COMMIT");
   return out;

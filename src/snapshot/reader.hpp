@@ -34,5 +34,8 @@ enum class SnapshotParts { all, without_company_year_genres };
 // Loads a whole snapshot into memory. Throws Error if the file is missing, is not a snapshot,
 // or has another schema version.
 LoadedSnapshot read_snapshot(const std::filesystem::path& path, SnapshotParts parts = SnapshotParts::all);
+// The same through a connection already open (`path` names it in errors): a file removed since it
+// was opened is still read whole.
+LoadedSnapshot read_snapshot(Database& db, const std::filesystem::path& path, SnapshotParts parts);
 
 }  // namespace reelstat::snapshot

@@ -126,6 +126,7 @@ class SqliteSnapshot::Lease {
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
   Rows query(Query q, OwnerKind kind = OwnerKind::company) { return Rows(c_->statement(q, kind)); }
+  Database& db() { return c_->db; }
 
  private:
   const SqliteSnapshot& owner_;
@@ -299,6 +300,12 @@ std::optional<ChangedMovies> SqliteSnapshot::changed_movies(size_t offset, size_
     std::sort(movie.fields.begin(), movie.fields.end(),
               [](const auto& a, const auto& b) { return a.field < b.field; });
   return page;
+}
+
+// Through a leased connection: a kept snapshot pruned while it is open is still read.
+LoadedSnapshot SqliteSnapshot::read_whole() const {
+  auto c = lease();
+  return read_snapshot(c.db(), path_, SnapshotParts::without_company_year_genres);
 }
 
 }  // namespace reelstat::snapshot

@@ -47,6 +47,7 @@ class SqliteSnapshot final : public SnapshotView {
   std::optional<std::vector<MovieListing>> owner_year_movies(OwnerKind kind, int64_t id,
                                                              int32_t year) const override;
   std::optional<ChangedMovies> changed_movies(size_t offset, size_t limit) const override;
+  LoadedSnapshot read_whole() const override;
 
  private:
   struct Connection;

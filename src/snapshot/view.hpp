@@ -12,6 +12,7 @@
 #include "model/owner_kind.hpp"
 #include "model/rollups.hpp"
 #include "snapshot/meta.hpp"
+#include "snapshot/reader.hpp"
 
 namespace reelstat::snapshot {
 
@@ -63,6 +64,9 @@ class SnapshotView {
   // The movies `limit` from `offset` of those the run changed (README, "The change report");
   // nullopt when the snapshot was made before the change report.
   virtual std::optional<ChangedMovies> changed_movies(size_t offset, size_t limit) const = 0;
+  // The whole catalog and its rollups (company-year-genre rows left out), read into memory: what
+  // two runs are compared by when they were not compared at ingest.
+  virtual LoadedSnapshot read_whole() const = 0;
 };
 
 }  // namespace reelstat::snapshot

@@ -1,4 +1,4 @@
-#include "ingest/change_summary.hpp"
+#include "snapshot/change_summary.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "common/error.hpp"
 
-namespace reelstat::ingest {
+namespace reelstat::snapshot {
 namespace {
 
 nlohmann::ordered_json owners_json(const std::vector<model::NamedOwner>& added,
@@ -42,7 +42,7 @@ std::string by_field_text(const model::CatalogChanges& c) {
   return text;
 }
 
-std::vector<model::NamedOwner> owners_from(const nlohmann::json& list) {
+std::vector<model::NamedOwner> owners_from(const nlohmann::ordered_json& list) {
   std::vector<model::NamedOwner> owners;
   for (const auto& o : list)
     owners.push_back({o.at("id").get<int64_t>(), o.at("name").get<std::string>()});
@@ -51,7 +51,7 @@ std::vector<model::NamedOwner> owners_from(const nlohmann::json& list) {
 
 // The lists of `j` (capped at kListedOwners), padded to their counts with unnamed entries so that
 // the counts read back are the ones written.
-void owners_from(const nlohmann::json& j, std::vector<model::NamedOwner>& added,
+void owners_from(const nlohmann::ordered_json& j, std::vector<model::NamedOwner>& added,
                  std::vector<model::NamedOwner>& removed) {
   added = owners_from(j.at("added_list"));
   removed = owners_from(j.at("removed_list"));
@@ -59,7 +59,7 @@ void owners_from(const nlohmann::json& j, std::vector<model::NamedOwner>& added,
   removed.resize(std::max(removed.size(), j.at("removed").get<size_t>()));
 }
 
-model::FigureMove figure_from(const nlohmann::json& j) {
+model::FigureMove figure_from(const nlohmann::ordered_json& j) {
   model::FigureMove m;
   const auto owner = model::kOwnerKindNames.parse(j.at("owner").get<std::string>());
   const auto figure = model::kMovedFigureNames.parse(j.at("figure").get<std::string>());
@@ -76,7 +76,7 @@ model::FigureMove figure_from(const nlohmann::json& j) {
 
 }  // namespace
 
-ChangeSummary ChangeSummary::from_json(const nlohmann::json& j) {
+ChangeSummary ChangeSummary::from_json(const nlohmann::ordered_json& j) {
   ChangeSummary s;
   if (!j.is_object()) {
     s.note = "not recorded: the run was made before the change report";
@@ -155,4 +155,4 @@ std::vector<std::pair<std::string, std::string>> ChangeSummary::text_lines() con
   return lines;
 }
 
-}  // namespace reelstat::ingest
+}  // namespace reelstat::snapshot

@@ -9,7 +9,7 @@
 
 #include "model/catalog_changes.hpp"
 
-namespace reelstat::ingest {
+namespace reelstat::snapshot {
 
 struct ChangeSummary {
   int64_t against_run = 0;        // 0: compared with nothing
@@ -22,9 +22,9 @@ struct ChangeSummary {
   nlohmann::ordered_json to_json() const;
   // Back from to_json(); a report without one (made before the change report) gives a note that
   // says so. Throws Error (kind corrupt) when `j` is not a change summary.
-  static ChangeSummary from_json(const nlohmann::json& j);
+  static ChangeSummary from_json(const nlohmann::ordered_json& j);
   // The lines `ingest` and `runs show` print, each "label" and text.
   std::vector<std::pair<std::string, std::string>> text_lines() const;
 };
 
-}  // namespace reelstat::ingest
+}  // namespace reelstat::snapshot
