@@ -218,8 +218,10 @@ TEST_F(SampleIngest, SplitTotalsAcrossCompaniesAddUpToTheMovies) {
   Json j = get("/v1/years/1995/companies?by=budget&attribution=split&limit=1000");
   double total = 0;
   for (const auto& c : j["companies"])
-    total += c["budget"]["total"].get<double>();
-  EXPECT_NEAR(total, static_cast<double>(movie_budget), 0.01 * j["companies"].size());
+    if (!c["budget"]["total"].is_null())  // a company none of whose movies has a budget
+      total += c["budget"]["total"].get<double>();
+  // Each owner's total is rounded to the cent once: half a cent apart at most, per owner.
+  EXPECT_NEAR(total, static_cast<double>(movie_budget), 0.005 * j["companies"].size());
 }
 
 }  // namespace

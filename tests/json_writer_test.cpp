@@ -9,10 +9,18 @@
 namespace reelstat::query {
 namespace {
 
-std::string decimal(__int128 units, unsigned scale) {
+std::string decimal(__int128 units, unsigned scale, Fraction fraction = Fraction::trimmed) {
   std::string out;
-  append_exact_decimal(units, scale, out);
+  append_exact_decimal(units, scale, out, fraction);
   return out;
+}
+
+TEST(ExactDecimal, MoneyKeepsEveryPlace) {
+  EXPECT_EQ(decimal(0, 2, Fraction::all_places), "0.00");
+  EXPECT_EQ(decimal(1250, 2, Fraction::all_places), "12.50");
+  EXPECT_EQ(decimal(-700, 2, Fraction::all_places), "-7.00");
+  EXPECT_EQ(decimal(-5, 2, Fraction::all_places), "-0.05");
+  EXPECT_EQ(decimal(INT64_MIN, 2, Fraction::all_places), "-92233720368547758.08");
 }
 
 TEST(ExactDecimal, PrintsUnitsExactlyWithOneDecimalAtLeast) {

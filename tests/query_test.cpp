@@ -226,34 +226,36 @@ TEST_F(SmallApi, CsvHoldsTheJsonRowsExactly) {
             "2,Big Studio,full,2000,3,110,2,245,3,45,2,3.0,9.0,3,"
             "\"[{\"\"genre\"\":{\"\"id\"\":18,\"\"name\"\":\"\"Drama\"\"},\"\"releases\"\":2},"
             "{\"\"genre\"\":{\"\"id\"\":35,\"\"name\"\":\"\"Comedy\"\"},\"\"releases\"\":1}]\"\r\n");
-  // Split money keeps its cents as the JSON writes them: (150 - 100) / 2 + (5 - 10) = 20.
+  // Split money keeps its cents as the JSON writes them, always two of them:
+  // (150 - 100) / 2 + (5 - 10) = 20.00.
   const std::string split =
       query::respond(index_.get(), "/v1/companies/2/years?attribution=split&format=csv").body;
-  EXPECT_NE(split.find(",split,2000,3,60.0,2,170.0,3,20.0,2,"), std::string::npos) << split;
+  EXPECT_NE(split.find(",split,2000,3,60.00,2,170.00,3,20.00,2,"), std::string::npos) << split;
 }
 
 TEST_F(SmallApi, CsvOfRankingsAndMovies) {
   // Year 2000 genres by average popularity: Drama (3.0, 2 releases) before Comedy (3.0, 1), then
-  // Odd, whose one movie (Row's default budget 100 and revenue 300) has no popularity: an empty
-  // cell, not 0.
+  // Odd, whose one movie (Row's default budget 100 and revenue 300) has no popularity: empty
+  // cells for its average and its total, not 0.
   const std::string genres = query::respond(index_.get(), "/v1/years/2000/genres?format=csv").body;
-  EXPECT_EQ(
-      genres.substr(0, genres.find("\r\n")),
-      "year,by,attribution,rank,genre.id,genre.name,releases,budget.total,budget.movies,revenue.total,"
-      "revenue.movies,profit.total,profit.movies,popularity.average,popularity.total,popularity.movies");
-  EXPECT_NE(genres.find("\r\n2000,avg_popularity,full,1,18,Drama,2,100,1,240,2,50,1,3.0,6.0,2\r\n"),
+  EXPECT_EQ(genres.substr(0, genres.find("\r\n")),
+            "year,by,order,attribution,min_releases,total,rank,genre.id,genre.name,releases,budget.total,"
+            "budget.movies,revenue.total,revenue.movies,profit.total,profit.movies,popularity.average,"
+            "popularity.total,popularity.movies");
+  EXPECT_NE(genres.find("\r\n2000,avg_popularity,desc,full,1,3,1,18,Drama,2,100,1,240,2,50,1,3.0,6.0,2\r\n"),
             std::string::npos)
       << genres;
-  EXPECT_NE(genres.find("\r\n2000,avg_popularity,full,3,99,Odd,1,100,1,300,1,200,1,,0.0,0\r\n"),
+  EXPECT_NE(genres.find("\r\n2000,avg_popularity,desc,full,1,3,3,99,Odd,1,100,1,300,1,200,1,,,0\r\n"),
             std::string::npos)
       << genres;
   // A movie without a budget: an empty cell; its genres: one JSON cell.
   const std::string movies =
       query::respond(index_.get(), "/v1/companies/2/years/2000/movies?format=csv").body;
-  EXPECT_NE(movies.find(
-                "\r\n2,Big "
-                "Studio,2000,2,Two,2000-01-15,,90,4.0,\"[{\"\"id\"\":18,\"\"name\"\":\"\"Drama\"\"}]\"\r\n"),
-            std::string::npos)
+  EXPECT_NE(
+      movies.find(
+          "\r\n2,Big "
+          "Studio,2000,3,2,Two,2000-01-15,,90,4.0,\"[{\"\"id\"\":18,\"\"name\"\":\"\"Drama\"\"}]\"\r\n"),
+      std::string::npos)
       << movies;
 }
 

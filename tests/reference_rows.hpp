@@ -34,6 +34,24 @@ inline void expect_counts_equal_reference(const nlohmann::json& reference, const
   EXPECT_EQ(report["implausible"]["revenue"], counts["implausible"]["revenue"]);
 }
 
+// A row's figures in the reference's order: releases, budget, budget movies, revenue, revenue
+// movies, profit, profit movies, split budget/revenue/profit cents, popularity micros, popularity
+// movies.
+inline std::vector<int64_t> reference_order(const model::Metrics& m) {
+  return {m.releases,
+          m.budget_total,
+          m.budget_movies,
+          m.revenue_total,
+          m.revenue_movies,
+          m.profit_total,
+          m.profit_movies,
+          m.budget_split_cents,
+          m.revenue_split_cents,
+          m.profit_split_cents,
+          m.popularity_micros_total,
+          m.popularity_movies};
+}
+
 // Every rollup row of SNAPSHOT against the reference: none missing, none extra, every figure
 // equal. Returns how many rows were compared.
 inline size_t expect_rows_equal_reference(const nlohmann::json& reference,
@@ -49,19 +67,7 @@ inline size_t expect_rows_equal_reference(const nlohmann::json& reference,
         if (++mismatched <= 10) ADD_FAILURE() << key << " is not in the reference";
         continue;
       }
-      const auto& m = row.metrics;
-      const std::vector<int64_t> figures = {m.releases,
-                                            m.budget_total,
-                                            m.budget_movies,
-                                            m.revenue_total,
-                                            m.revenue_movies,
-                                            m.profit_total,
-                                            m.profit_movies,
-                                            m.budget_split_cents,
-                                            m.revenue_split_cents,
-                                            m.profit_split_cents,
-                                            m.popularity_micros_total,
-                                            m.popularity_movies};
+      const std::vector<int64_t> figures = reference_order(row.metrics);
       if (rows[key].get<std::vector<int64_t>>() != figures && ++mismatched <= 10)
         ADD_FAILURE() << key << ": reference " << rows[key].dump() << ", snapshot "
                       << nlohmann::json(figures).dump();

@@ -593,7 +593,7 @@ TEST_F(Serve, OpenApiDocumentDescribesTheRealResponses) {
   }
   // Every /v1 route but /v1/runs/{run}/changes (the served run is the first: it has none), each
   // data route also pinned to run 1.
-  EXPECT_EQ(checked, 12 + 2 + 12) << "every /v1 route has an example that was checked";
+  EXPECT_EQ(checked, 16 + 2 + 16) << "every /v1 route has an example that was checked";
   // The routes that answer CSV are the ones documented with the format parameter and text/csv.
   for (const auto& route : reelstat::query::kApiRoutes) {
     const Json& op = doc["paths"][std::string(route.path)]["get"];
@@ -629,7 +629,9 @@ TEST_F(Serve, OpenApiDocumentDescribesTheRealResponses) {
       ++enumerated;
     }
   }
-  EXPECT_EQ(enumerated, 18 * 2);
+  // 18 before the analyst routes; order on both year rankings; by, order, attribution and format
+  // on both range rankings; attribution on both several-owner routes; each also pinned.
+  EXPECT_EQ(enumerated, (18 + 2 + 4 * 2 + 2) * 2);
   // Errors have the documented shape too.
   Json error_schema = doc["components"]["schemas"]["Error"];
   EXPECT_EQ(
@@ -663,7 +665,8 @@ TEST_F(Serve, CsvByAcceptHeaderOrParameter) {
   // One line per JSON year, with the JSON's genre and average popularity as written.
   const Json doc = Json::parse(json.body);
   std::string expected =
-      "by,year,genre.id,genre.name,releases,popularity.average,popularity.total,popularity.movies\r\n";
+      "by,min_releases,year,genre.id,genre.name,releases,popularity.average,popularity.total,"
+      "popularity.movies\r\n";
   for (const auto& y : doc["years"]) {
     const std::string raw =
         json.body.substr(json.body.find("\"year\":" + std::to_string(y["year"].get<int>())));
@@ -671,7 +674,7 @@ TEST_F(Serve, CsvByAcceptHeaderOrParameter) {
       const size_t at = raw.find("\"" + name + "\":") + name.size() + 3;
       return raw.substr(at, raw.find_first_of(",}", at) - at);
     };
-    expected += fmt::format("avg_popularity,{},{},{},{},{},{},{}\r\n", y["year"].get<int>(),
+    expected += fmt::format("avg_popularity,1,{},{},{},{},{},{},{}\r\n", y["year"].get<int>(),
                             y["genre"]["id"].get<int>(), y["genre"]["name"].get<std::string>(),
                             y["releases"].get<int>(), member("average"), member("total"), member("movies"));
   }

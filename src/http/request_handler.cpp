@@ -90,7 +90,7 @@ std::string readiness_body(int64_t run_id, const UpstreamStatus& s) {
 // the figures' metadata out.
 constexpr std::string_view kCorsAllowHeaders = "Authorization, X-API-Key, If-None-Match, Accept";
 constexpr std::string_view kCorsExposeHeaders =
-    "ETag, X-Reelstat-Run, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, "
+    "ETag, Link, X-Reelstat-Run, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, "
     "WWW-Authenticate, Content-Disposition";
 constexpr int kCorsMaxAgeSeconds = 600;
 
@@ -108,6 +108,9 @@ void deliver(Reply& reply, std::shared_ptr<const RenderedResponse> rendered, con
     return;
   }
   reply.headers += rendered->headers;
+  if (rendered->paging)
+    if (const std::string links = query::link_header(request.target, *rendered->paging); !links.empty())
+      reply.headers += "Link: " + links + "\r\n";
   reply.gzip = gzip;
   if (reply.gzip) reply.headers += "Content-Encoding: gzip\r\n";
   reply.rendered = std::move(rendered);
@@ -330,6 +333,7 @@ Reply RequestHandler::history(const Request& request) const {
     rendered->body = std::move(response.body);
     rendered->set_etag(content_etag(0, rendered->body));
     rendered->route = response.route;
+    rendered->paging = response.paging;
     deliver(reply, std::move(rendered), request, "no-cache", "Accept-Encoding, Accept");
   }
   reply.route = response.route;
@@ -358,6 +362,7 @@ std::shared_ptr<const RenderedResponse> RequestHandler::render(LiveSnapshot& liv
   // Bodies grow by doubling while rendered; a cached one keeps only what it holds.
   rendered->body.shrink_to_fit();
   rendered->route = response.route;
+  rendered->paging = response.paging;
   rendered->content_type = response.content_type();
   if (response.format == query::Format::csv)
     rendered->headers =

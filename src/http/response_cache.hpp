@@ -5,9 +5,12 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "query/params.hpp"
 
 namespace reelstat::http {
 
@@ -20,6 +23,9 @@ struct RenderedResponse {
   std::string_view route;
   std::string_view content_type = "application/json";
   std::string headers;  // extra "Name: value\r\n" lines sent with it (Content-Disposition)
+  // A paged answer's page: its Link header is made from each request's own target (a pinned URL's
+  // pages are pinned too, though the live run's cache entry is shared with the unpinned route).
+  std::optional<query::Paging> paging;
 
   bool has_gzip() const { return !gzip_etag.empty(); }
   // Sets etag, and gzip_etag when the body is large enough to gain from compression.

@@ -182,9 +182,9 @@ CsvTable& CsvTable::value(uint64_t number) {
   return *this;
 }
 
-CsvTable& CsvTable::decimal(__int128 units, unsigned scale) {
+CsvTable& CsvTable::decimal(__int128 units, unsigned scale, Fraction fraction) {
   std::string text;
-  append_exact_decimal(units, scale, text);
+  append_exact_decimal(units, scale, text, fraction);
   set_scalar(next_slot(), Node::Kind::scalar, std::move(text));
   return *this;
 }

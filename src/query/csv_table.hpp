@@ -36,7 +36,8 @@ class CsvTable final : public JsonSink {
   CsvTable& value(std::string_view text) override;
   CsvTable& value(bool flag) override;
   CsvTable& null() override;
-  CsvTable& decimal(__int128 units, unsigned scale) override;
+  CsvTable& decimal(__int128 units, unsigned scale, Fraction fraction) override;
+  using JsonSink::decimal;
 
   bool complete() const override { return open_.empty(); }
 

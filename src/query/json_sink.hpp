@@ -2,6 +2,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/int128_text.hpp"
+
 namespace reelstat::query {
 
 // What a route writes its answer to: the events of one JSON value, in order. JsonWriter turns them
@@ -11,6 +13,7 @@ namespace reelstat::query {
 //   out.begin_object();
 //   out.key("year").value(int64_t{1995});
 //   out.key("total").decimal(1250, 2);  // 12.5, exactly
+//   out.key("cents").decimal(1250, 2, Fraction::all_places);  // 12.50
 //   out.end_object();
 //
 // The caller keeps objects and arrays balanced; complete() says whether it did.
@@ -30,7 +33,8 @@ class JsonSink {
   virtual JsonSink& value(bool flag) = 0;
   virtual JsonSink& null() = 0;
   // units / 10^scale as an exact decimal number (see append_exact_decimal).
-  virtual JsonSink& decimal(__int128 units, unsigned scale) = 0;
+  virtual JsonSink& decimal(__int128 units, unsigned scale, Fraction fraction) = 0;
+  JsonSink& decimal(__int128 units, unsigned scale) { return decimal(units, scale, Fraction::trimmed); }
 
   JsonSink& value(int32_t number) { return value(int64_t{number}); }
   JsonSink& value(const char* text) { return value(std::string_view(text)); }

@@ -138,9 +138,9 @@ JsonWriter& JsonWriter::null() {
   return *this;
 }
 
-JsonWriter& JsonWriter::decimal(__int128 units, unsigned scale) {
+JsonWriter& JsonWriter::decimal(__int128 units, unsigned scale, Fraction fraction) {
   separate();
-  append_exact_decimal(units, scale, out_);
+  append_exact_decimal(units, scale, out_, fraction);
   return *this;
 }
 

@@ -28,7 +28,8 @@ class JsonWriter final : public JsonSink {
   JsonWriter& value(std::string_view text) override;
   JsonWriter& value(bool flag) override;
   JsonWriter& null() override;
-  JsonWriter& decimal(__int128 units, unsigned scale) override;
+  JsonWriter& decimal(__int128 units, unsigned scale, Fraction fraction) override;
+  using JsonSink::decimal;
 
   bool complete() const override { return depth_ == 0; }
 

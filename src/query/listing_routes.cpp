@@ -93,6 +93,7 @@ void list_companies(JsonSink& out, const SnapshotView& index, const Params& para
   for (const OwnerSummary& o : index.owners(OwnerKind::company))
     if (needle.empty() || folded(o.name).find(needle) != std::string::npos) matches.push_back(&o);
   std::sort(matches.begin(), matches.end(), by_releases);
+  params.set_paging({static_cast<int64_t>(matches.size()), limit, offset});
   out.begin_object().key("total").value(matches.size());
   out.key("companies").begin_array();
   const size_t end = std::min(matches.size(), static_cast<size_t>(offset) + static_cast<size_t>(limit));

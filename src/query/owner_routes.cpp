@@ -7,8 +7,6 @@
 namespace reelstat::query {
 namespace {
 
-constexpr int64_t kMinYear = 1, kMaxYear = 9999;
-
 std::string kind_name(OwnerKind kind) {
   return std::string(model::kOwnerKindNames(kind));
 }
@@ -67,17 +65,67 @@ Attribution attribution_of(const Params& params) {
 
 }  // namespace
 
+namespace {
+
+void write_years(JsonSink& out, const SnapshotView& index, OwnerKind kind, int64_t id, YearSpan span,
+                 Attribution attribution) {
+  out.begin_array();
+  for (const auto& row : index.owner_years(kind, id))
+    if (span.contains(row.year)) write_year(out, index, kind, row, attribution);
+  out.end_array();
+}
+
+// ?ids=3,6194: at most kMaxOwners distinct ids, in the order given.
+constexpr size_t kMaxOwners = 20;
+
+std::vector<int64_t> id_list(const Params& params, OwnerKind kind) {
+  const auto text = params.get("ids");
+  if (!text || text->empty()) throw ApiError::bad_request("parameter 'ids' is required: ids=3,6194");
+  std::vector<int64_t> ids;
+  std::string_view rest = *text;
+  for (;;) {
+    const size_t comma = rest.find(',');
+    ids.push_back(path_integer(rest.substr(0, comma), "an id of parameter 'ids'", INT64_MIN, INT64_MAX));
+    if (std::count(ids.begin(), ids.end(), ids.back()) > 1)
+      throw ApiError::bad_request("parameter 'ids' names " + kind_name(kind) + " " +
+                                  std::to_string(ids.back()) + " twice");
+    if (ids.size() > kMaxOwners)
+      throw ApiError::bad_request("parameter 'ids' names more than " + std::to_string(kMaxOwners) + " " +
+                                  kind_name(kind) + "s");
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return ids;
+}
+
+}  // namespace
+
 void owner_years(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind, int64_t id) {
   params.allow_only({"from", "to", "attribution"});
-  const int64_t from = params.integer("from", kMinYear, kMinYear, kMaxYear);
-  const int64_t to = params.integer("to", kMaxYear, kMinYear, kMaxYear);
-  if (from > to) throw ApiError::bad_request("parameter 'from' must not be after 'to'");
+  const YearSpan span = params.year_span();
   const Attribution attribution = attribution_of(params);
   const auto owner = find_owner(index, kind, id);
   begin_owner_body(out, kind, owner, attribution);
-  out.key("years").begin_array();
-  for (const auto& row : index.owner_years(kind, id))
-    if (row.year >= from && row.year <= to) write_year(out, index, kind, row, attribution);
+  write_years(out.key("years"), index, kind, id, span, attribution);
+  out.end_object();
+}
+
+void owners_years(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind) {
+  params.allow_only({"ids", "from", "to", "attribution"});
+  const std::vector<int64_t> ids = id_list(params, kind);
+  const YearSpan span = params.year_span();
+  const Attribution attribution = attribution_of(params);
+  std::vector<snapshot::OwnerSummary> owners;
+  for (int64_t id : ids)
+    owners.push_back(find_owner(index, kind, id));  // every id checked before anything is written
+  out.begin_object().key("attribution").value(attribution_name(attribution));
+  out.key(kind == OwnerKind::company ? "companies" : "genres").begin_array();
+  for (const auto& owner : owners) {
+    out.begin_object();
+    write_owner_ref(out.key(kind_name(kind)), owner);
+    write_years(out.key("years"), index, kind, owner.id, span, attribution);
+    out.end_object();
+  }
   out.end_array().end_object();
 }
 
@@ -94,16 +142,21 @@ void owner_year(JsonSink& out, const SnapshotView& index, const Params& params, 
 
 void owner_year_movies(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind,
                        int64_t id, int32_t year) {
-  params.allow_only({});
+  params.allow_only({"limit", "offset"});
+  const auto limit = params.optional_integer("limit", 0, INT32_MAX);  // none: every movie
+  const int64_t offset = params.integer("offset", 0, 0, INT32_MAX);
   const auto owner = find_owner(index, kind, id);
   const auto list = index.owner_year_movies(kind, id, year);
   if (!list) throw no_figure(kind, owner, year);
+  const auto total = static_cast<int64_t>(list->size());
+  params.set_paging({total, limit.value_or(total), offset});
   out.begin_object();
   write_owner_ref(out.key(kind_name(kind)), owner);
-  out.key("year").value(year);
+  out.key("year").value(year).key("total").value(total);
   out.key("movies").begin_array();
-  for (const auto& m : *list)
-    write_movie(out, index, m);
+  const int64_t end = std::min(total, offset + limit.value_or(total));
+  for (int64_t i = offset; i < end; ++i)
+    write_movie(out, index, (*list)[static_cast<size_t>(i)]);
   out.end_array().end_object();
 }
 

@@ -97,6 +97,14 @@ int64_t Params::integer(std::string_view name, int64_t fallback, int64_t min, in
   return optional_integer(name, min, max).value_or(fallback);
 }
 
+YearSpan Params::year_span() const {
+  constexpr int64_t kMinYear = 1, kMaxYear = 9999;
+  const YearSpan span{integer("from", kMinYear, kMinYear, kMaxYear),
+                      integer("to", kMaxYear, kMinYear, kMaxYear)};
+  if (span.from > span.to) throw ApiError::bad_request("parameter 'from' must not be after 'to'");
+  return span;
+}
+
 std::string_view Params::choice(std::string_view name, std::string_view fallback,
                                 std::initializer_list<std::string_view> choices) const {
   auto text = get(name);

@@ -13,6 +13,17 @@ namespace reelstat::query {
 // %-escape is malformed.
 std::optional<std::string> url_decode(std::string_view text, bool plus_is_space);
 
+// The page a paged answer holds, reported by its route: the Link header's next and prev follow.
+struct Paging {
+  int64_t total = 0, limit = 0, offset = 0;
+};
+
+// The years a route covers: `from` and `to`, both included.
+struct YearSpan {
+  int64_t from, to;
+  bool contains(int64_t year) const { return year >= from && year <= to; }
+};
+
 // The query string of a request. Strict on purpose: an unknown or repeated parameter is a 400
 // naming it, so a typo (attribuion=split) never silently returns the default figures.
 class Params {
@@ -33,8 +44,16 @@ class Params {
   std::string_view choice(std::string_view name, std::string_view fallback,
                           std::initializer_list<std::string_view> choices) const;
 
+  // ?from&to (years 1-9999, every year by default); 400 when from is after to.
+  YearSpan year_span() const;
+
+  // A paged route says which page it answered (the router turns it into the Link header).
+  void set_paging(Paging page) const { paging_ = page; }
+  const std::optional<Paging>& paging() const { return paging_; }
+
  private:
   std::vector<std::pair<std::string, std::string>> values_;
+  mutable std::optional<Paging> paging_;
 };
 
 // A path segment that must be an integer in [min, max]; 400 naming `what` otherwise.

@@ -5,14 +5,17 @@
 namespace reelstat::query {
 namespace {
 
-// Money in split mode is exact cents, shown as a decimal number of dollars.
+// Money in split mode is exact cents, shown as a decimal number of dollars. A total over no known
+// amount is null, not 0: a spreadsheet would take 0 for a real sum (README, "Unknown is null").
 void write_figure(JsonSink& out, int64_t total, int64_t split_cents, int64_t movies,
                   Attribution attribution) {
   out.begin_object().key("total");
-  if (attribution == Attribution::full)
+  if (movies == 0)
+    out.null();
+  else if (attribution == Attribution::full)
     out.value(total);
   else
-    out.decimal(split_cents, 2);
+    out.decimal(split_cents, 2, Fraction::all_places);  // money: cents always written
   out.key("movies").value(movies).end_object();
 }
 
@@ -69,12 +72,13 @@ RankBy parse_rank_by(std::string_view text) {
   throw ApiError::bad_request("unknown ranking '" + std::string(text) + "'");
 }
 
-bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, Attribution attribution) {
+bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, Attribution attribution,
+                  Order order) {
   Measure x = measure(a.metrics, by, attribution), y = measure(b.metrics, by, attribution);
   if (x.has_data != y.has_data) return x.has_data;
   if (x.has_data) {
     __int128 left = x.numerator * y.denominator, right = y.numerator * x.denominator;
-    if (left != right) return left > right;
+    if (left != right) return order == Order::desc ? left > right : left < right;
   }
   if (a.metrics.releases != b.metrics.releases) return a.metrics.releases > b.metrics.releases;
   return a.owner_id < b.owner_id;
@@ -90,7 +94,11 @@ void write_popularity(JsonSink& out, const model::Metrics& m) {
     out.decimal(average_micros(m.popularity_micros_total, m.popularity_movies), 6);
   else
     out.null();
-  out.key("total").decimal(m.popularity_micros_total, 6);
+  out.key("total");
+  if (m.popularity_movies > 0)
+    out.decimal(m.popularity_micros_total, 6);
+  else
+    out.null();
   out.key("movies").value(m.popularity_movies).end_object();
 }
 

@@ -15,9 +15,13 @@ std::string_view attribution_name(Attribution a);
 enum class RankBy { avg_popularity, total_popularity, releases, budget, revenue, profit };
 RankBy parse_rank_by(std::string_view text);
 
-// True when `a` ranks before `b`: rows with data for the measure before rows without, then the
-// larger value, then more releases, then the lower id.
-bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, Attribution attribution);
+// A ranking's direction: the largest value first (desc), or the smallest (asc).
+enum class Order { desc, asc };
+
+// True when `a` ranks before `b`: rows with data for the measure before rows without (in either
+// order), then the larger value (asc: the smaller), then more releases, then the lower id.
+bool ranks_before(const model::YearRow& a, const model::YearRow& b, RankBy by, Attribution attribution,
+                  Order order = Order::desc);
 
 // Each writes one value (an object) at the writer's position.
 void write_owner_ref(JsonSink& out, const snapshot::OwnerSummary& owner);  // {"id", "name"}

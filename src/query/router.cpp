@@ -148,6 +148,14 @@ void dispatch(JsonSink& out, const SnapshotView* index, const RunHistory* histor
       return year_ranking(out, v, params, OwnerKind::company, p.year);
     case Route::year_genres:
       return year_ranking(out, v, params, OwnerKind::genre, p.year);
+    case Route::rankings_companies:
+      return range_ranking(out, v, params, OwnerKind::company);
+    case Route::rankings_genres:
+      return range_ranking(out, v, params, OwnerKind::genre);
+    case Route::companies_years:
+      return owners_years(out, v, params, OwnerKind::company);
+    case Route::genres_years:
+      return owners_years(out, v, params, OwnerKind::genre);
     case Route::runs:
     case Route::run:
     case Route::run_changes:
@@ -202,6 +210,26 @@ void answer(Response& response, const SnapshotView* index, const RunHistory* his
     throw ApiError::bad_request("format=csv is offered only on the routes that return rows");
 }
 
+// `target` with its limit and offset parameters replaced, every other parameter as written.
+std::string page_target(std::string_view target, int64_t limit, int64_t offset) {
+  const size_t question = target.find('?');
+  std::string out(target.substr(0, question));
+  char separator = '?';
+  std::string_view query =
+      question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    const auto name = url_decode(pair.substr(0, pair.find('=')), true);
+    if (pair.empty() || (name && (*name == "limit" || *name == "offset"))) continue;
+    out += separator;
+    out += pair;
+    separator = '&';
+  }
+  return out + separator + "limit=" + std::to_string(limit) + "&offset=" + std::to_string(offset);
+}
+
 }  // namespace
 
 std::string error_body(std::string_view code, std::string_view message) {
@@ -212,6 +240,17 @@ std::string error_body(std::string_view code, std::string_view message) {
   out.end_object().end_object();
   body += '\n';
   return body;
+}
+
+std::string link_header(std::string_view target, const Paging& page) {
+  std::string links;
+  auto link = [&](int64_t offset, std::string_view rel) {
+    links += (links.empty() ? "<" : ", <") + page_target(target, page.limit, offset) + ">; rel=\"" +
+             std::string(rel) + "\"";
+  };
+  if (page.limit > 0 && page.offset + page.limit < page.total) link(page.offset + page.limit, "next");
+  if (page.offset > 0 && page.limit > 0) link(std::max<int64_t>(0, page.offset - page.limit), "prev");
+  return links;
 }
 
 std::string_view route_template(std::string_view target) {
@@ -255,6 +294,7 @@ Response respond(const SnapshotView* index, std::string_view target, Format want
     // Named by its shape before it answers: a 404 for an unknown id is still named.
     match = route_by_shape(segments);
     answer(response, index, history, match, std::move(segments), params, wanted);
+    response.paging = params.paging();
   } catch (const ApiError& e) {
     response.status = e.status();
     response.body = error_body(e.code(), e.what());

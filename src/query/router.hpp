@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "query/params.hpp"
 #include "query/run_history.hpp"
 #include "snapshot/view.hpp"
 
@@ -20,6 +21,7 @@ struct Response {
   std::string csv_filename;  // for Content-Disposition: the path's segments, e.g. companies-3-years.csv
   // Set with a 503 snapshot_damaged: what failed when the snapshot's file was read.
   std::string snapshot_failure;
+  std::optional<Paging> paging;  // a paged answer's page (see link_header)
 
   std::string_view content_type() const {
     return format == Format::csv ? "text/csv; charset=utf-8; header=present" : "application/json";
@@ -51,6 +53,11 @@ struct PinnedTarget {
   std::string_view route;
 };
 std::optional<PinnedTarget> pinned_target(std::string_view target);
+
+// The RFC 8288 Link header value of a paged answer to `target` (the target as the client sent it,
+// pinned or not): rel="next" and rel="prev" as the same target with its limit and offset replaced;
+// empty on a single page.
+std::string link_header(std::string_view target, const Paging& page);
 
 // The error body shared by every failure: {"error": {"code", "message"}}.
 std::string error_body(std::string_view code, std::string_view message);

@@ -22,6 +22,9 @@ void owner_year_movies(JsonSink& out, const SnapshotView& index, const Params& p
                        int64_t id, int32_t year);
 void year_ranking(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind,
                   int32_t year);
+void range_ranking(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind);
+// Several owners' years at once (?ids=3,6194): each entry what owner_years answers for one.
+void owners_years(JsonSink& out, const SnapshotView& index, const Params& params, OwnerKind kind);
 void most_popular_genres(JsonSink& out, const SnapshotView& index, const Params& params);
 void dataset(JsonSink& out, const SnapshotView& index, const Params& params);
 

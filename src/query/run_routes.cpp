@@ -113,6 +113,7 @@ void list_runs(JsonSink& out, const RunHistory* history, const Params& params) {
   const int64_t limit = params.integer("limit", 100, 0, 1000);
   const int64_t offset = params.integer("offset", 0, 0, INT32_MAX);
   const auto runs = ledger(history);
+  params.set_paging({static_cast<int64_t>(runs->size()), limit, offset});
   out.begin_object().key("total").value(static_cast<uint64_t>(runs->size()));
   out.key("limit").value(limit).key("offset").value(offset).key("runs").begin_array();
   for (size_t i = static_cast<size_t>(offset); i < runs->size() && i < static_cast<size_t>(offset + limit);
@@ -178,8 +179,10 @@ struct Page {
   int64_t limit = 0, offset = 0;
 };
 
-void write_changes(JsonSink& out, int64_t run_id, const snapshot::ChangeSummary& summary,
-                   const snapshot::ChangedMovies& changed, Page page) {
+void write_changes(JsonSink& out, const Params& params, int64_t run_id,
+                   const snapshot::ChangeSummary& summary, const snapshot::ChangedMovies& changed,
+                   Page page) {
+  params.set_paging({changed.total, page.limit, page.offset});
   const Json parts = summary.to_json();
   out.begin_object().key("run").value(run_id).key("against").value(summary.against_run);
   for (const char* part : {"movies", "companies", "genres"}) {
@@ -220,7 +223,7 @@ void run_changes(JsonSink& out, const RunHistory* history, const Params& params,
         view->changed_movies(static_cast<size_t>(page.offset), static_cast<size_t>(page.limit));
     if (!changed)
       throw ApiError(404, "no_changes", "run " + std::to_string(run_id) + " lost its changed movies");
-    write_changes(out, run_id, recorded, *changed, page);
+    write_changes(out, params, run_id, recorded, *changed, page);
     return;
   }
   if (!params.get("against"))
@@ -230,7 +233,7 @@ void run_changes(JsonSink& out, const RunHistory* history, const Params& params,
                        "; ask for ?against=M to compare it with another kept run");
   const auto other = kept_snapshot(history, against);
   const auto compared = history->comparisons().compare(run_id, *view, against, *other);
-  write_changes(out, run_id, compared->summary, page_of(compared->changed, page), page);
+  write_changes(out, params, run_id, compared->summary, page_of(compared->changed, page), page);
 }
 
 }  // namespace reelstat::query

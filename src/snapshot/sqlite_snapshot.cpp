@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 
+#include "model/split_sum.hpp"
 #include "snapshot/id_list.hpp"
 #include "snapshot/reader.hpp"
 #include "snapshot/schema.hpp"
@@ -41,8 +42,27 @@ enum Query : size_t {
   kChangesTable,
   kChangedTotal,
   kChangedPage,
+  kYearsWithReleases,
+  kRangeGroups,
   kQueries
 };
+
+// The figures of each owner's movies released in a range of years (?1 to ?2), grouped by owner and
+// by how many owners each movie has: a split sum is exact from the integer sums of each group.
+std::string range_groups_query(OwnerKind kind) {
+  const std::string links = kind == OwnerKind::company ? "movie_companies" : "movie_genres";
+  const std::string owner = kind == OwnerKind::company ? "company_id" : "genre_id";
+  return "WITH ways AS (SELECT movie_id, count(*) AS n FROM " + links +
+         " GROUP BY movie_id) "
+         "SELECT l." +
+         owner +
+         ", w.n, count(*), sum(m.budget), count(m.budget), sum(m.revenue), count(m.revenue), "
+         "sum(m.revenue - m.budget), count(m.revenue - m.budget), sum(m.popularity_micros), "
+         "count(m.popularity_micros) FROM movies m JOIN " +
+         links + " l ON l.movie_id = m.id JOIN ways w ON w.movie_id = m.id " +
+         "WHERE m.in_rollups = 1 AND m.release_year BETWEEN ?1 AND ?2 GROUP BY l." + owner +
+         ", w.n ORDER BY l." + owner;
+}
 
 size_t query_index(Query q, OwnerKind kind) {
   return q * 2 + (kind == OwnerKind::genre ? 1 : 0);
@@ -80,6 +100,9 @@ const std::array<std::string, kQueries * 2>& query_texts() {
           "SELECT c.movie_id, m.title, c.field, c.old_value, c.new_value FROM movie_changes c JOIN movies m "
           "ON m.id = c.movie_id WHERE c.movie_id IN (SELECT DISTINCT movie_id FROM movie_changes ORDER BY "
           "movie_id LIMIT ? OFFSET ?) ORDER BY c.movie_id";
+      t[query_index(kYearsWithReleases, kind)] =
+          "SELECT DISTINCT release_year FROM movies WHERE in_rollups = 1 ORDER BY 1";
+      t[query_index(kRangeGroups, kind)] = range_groups_query(kind);
     }
     return t;
   }();
@@ -300,6 +323,92 @@ std::optional<ChangedMovies> SqliteSnapshot::changed_movies(size_t offset, size_
     std::sort(movie.fields.begin(), movie.fields.end(),
               [](const auto& a, const auto& b) { return a.field < b.field; });
   return page;
+}
+
+bool SqliteSnapshot::year_has_releases(int32_t year) const {
+  std::call_once(years_once_, [&] {
+    auto c = lease();
+    auto rows = c.query(kYearsWithReleases);
+    while (rows->step())
+      years_with_releases_.push_back(static_cast<int32_t>(rows->int64(0)));
+  });
+  return std::binary_search(years_with_releases_.begin(), years_with_releases_.end(), year);
+}
+
+namespace {
+
+// One owner's figures over a range, group by group (each group: its movies with the same number of
+// owners). Totals in 128 bits, each checked to fit its 64-bit figure once summed.
+class RangeSum {
+ public:
+  void add(const Statement& g) {
+    const auto ways = static_cast<uint32_t>(g.int64(1));
+    releases_ += g.int64(2);
+    add_money(g, 3, ways, budget_, budget_movies_, budget_split_);
+    add_money(g, 5, ways, revenue_, revenue_movies_, revenue_split_);
+    add_money(g, 7, ways, profit_, profit_movies_, profit_split_);
+    if (!g.is_null(9)) popularity_ += g.int64(9);
+    popularity_movies_ += g.int64(10);
+  }
+  model::Metrics metrics(int64_t owner) const {
+    model::Metrics m;
+    m.releases = releases_;
+    m.budget_movies = budget_movies_;
+    m.revenue_movies = revenue_movies_;
+    m.profit_movies = profit_movies_;
+    m.popularity_movies = popularity_movies_;
+    m.budget_total = fit(budget_, owner);
+    m.revenue_total = fit(revenue_, owner);
+    m.profit_total = fit(profit_, owner);
+    m.budget_split_cents = fit(budget_split_.cents(), owner);
+    m.revenue_split_cents = fit(revenue_split_.cents(), owner);
+    m.profit_split_cents = fit(profit_split_.cents(), owner);
+    m.popularity_micros_total = fit(popularity_, owner);
+    return m;
+  }
+
+ private:
+  static void add_money(const Statement& g, int column, uint32_t ways, __int128& total, int64_t& movies,
+                        model::SplitSum& split) {
+    if (g.is_null(column)) return;
+    total += g.int64(column);
+    movies += g.int64(column + 1);
+    split.add(g.int64(column), ways);
+  }
+  static int64_t fit(__int128 v, int64_t owner) {
+    if (v < INT64_MIN || v > INT64_MAX)
+      throw model::RollupOverflow("a figure of owner " + std::to_string(owner) +
+                                  " over the range is beyond the signed 64-bit range");
+    return static_cast<int64_t>(v);
+  }
+  int64_t releases_ = 0, budget_movies_ = 0, revenue_movies_ = 0, profit_movies_ = 0, popularity_movies_ = 0;
+  __int128 budget_ = 0, revenue_ = 0, profit_ = 0, popularity_ = 0;
+  model::SplitSum budget_split_, revenue_split_, profit_split_;
+};
+
+}  // namespace
+
+std::vector<model::YearRow> SqliteSnapshot::range_rows(OwnerKind kind, int32_t from, int32_t to) const {
+  auto c = lease();
+  auto groups = c.query(kRangeGroups, kind);
+  groups->bind(1, int64_t{from}).bind(2, int64_t{to});
+  std::vector<model::YearRow> rows;
+  std::optional<int64_t> owner;
+  RangeSum sum;
+  auto finish = [&] {
+    if (owner) rows.push_back({*owner, from, sum.metrics(*owner)});
+    sum = RangeSum();
+  };
+  while (groups->step()) {
+    const int64_t id = groups->int64(0);
+    if (owner != id) {
+      finish();
+      owner = id;
+    }
+    sum.add(*groups);
+  }
+  finish();
+  return rows;
 }
 
 // Through a leased connection: a kept snapshot pruned while it is open is still read.

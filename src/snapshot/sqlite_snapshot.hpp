@@ -48,6 +48,8 @@ class SqliteSnapshot final : public SnapshotView {
                                                              int32_t year) const override;
   std::optional<ChangedMovies> changed_movies(size_t offset, size_t limit) const override;
   LoadedSnapshot read_whole() const override;
+  bool year_has_releases(int32_t year) const override;
+  std::vector<model::YearRow> range_rows(OwnerKind kind, int32_t from, int32_t to) const override;
 
  private:
   struct Connection;
@@ -63,8 +65,9 @@ class SqliteSnapshot final : public SnapshotView {
   // when every one is busy, so there are at most as many as threads ever querying at once.
   mutable std::mutex pool_mutex_;
   mutable std::vector<std::unique_ptr<Connection>> idle_;
-  mutable std::once_flag companies_once_, genres_once_, changes_once_;
-  mutable std::optional<int64_t> changed_total_;  // none: no movie_changes table
+  mutable std::once_flag companies_once_, genres_once_, changes_once_, years_once_;
+  mutable std::vector<int32_t> years_with_releases_;  // ascending
+  mutable std::optional<int64_t> changed_total_;      // none: no movie_changes table
   mutable std::vector<OwnerSummary> companies_, genres_;
 };
 

@@ -67,6 +67,12 @@ class SnapshotView {
   // The whole catalog and its rollups (company-year-genre rows left out), read into memory: what
   // two runs are compared by when they were not compared at ingest.
   virtual LoadedSnapshot read_whole() const = 0;
+  // Whether the rollups count a movie released in `year` (a year can have genres but no company).
+  virtual bool year_has_releases(int32_t year) const = 0;
+  // One row per owner with movies released from `from` to `to`, by owner id, its figures over those
+  // years summed exactly as one year's are (split money exact over the whole range, rounded to
+  // cents once; averages over all the range's movies); each row's `year` is `from`.
+  virtual std::vector<model::YearRow> range_rows(OwnerKind kind, int32_t from, int32_t to) const = 0;
 };
 
 }  // namespace reelstat::snapshot

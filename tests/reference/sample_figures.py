@@ -6,6 +6,7 @@ list rules; duplicate ids; exclusions), with Python's csv module, decimal and as
 sharing no code with reelstat.
 
     python3 tests/reference/sample_figures.py FILE [--rows-json OUT] [--money-floor DOLLARS]
+    python3 tests/reference/sample_figures.py FILE --range-json OUT FROM TO  # a range's owners
     python3 tests/reference/sample_figures.py --literals CASES.json   # verdicts on list fields
 
 Without --rows-json it prints the figures the sample-ingest test holds (rerun it to re-derive
@@ -397,6 +398,19 @@ def rows_json(counts, C, G, out_path):
         json.dump(out, f)
 
 
+def range_json(movies, lo, hi, out_path):
+    """Each owner's figures over the release years lo..hi, summed as one year's are: the movies of
+    the range taken as if released in one year (split sums exact over the range, divided once)."""
+    inside = {k: dict(m, year=0) for k, m in movies.items() if m["year"] is not None and lo <= m["year"] <= hi}
+    rows = {}
+    for kind, key in (("company", "companies"), ("genre", "genres")):
+        for (oid, _), t in rollup(inside, key).items():
+            rows[f"{kind}:{oid}"] = [t["releases"], t["b"], t["bm"], t["r"], t["rm"], t["p"], t["pm"],
+                                     t["bs"], t["rs"], t["ps"], t["pop"], t["popm"]]
+    with open(out_path, "w") as f:
+        json.dump(rows, f)
+
+
 def literal_verdicts(cases_path):
     """For each text of a JSON list: [accepted, [[id, name], ...]], as the rules read it."""
     with open(cases_path) as f:
@@ -412,6 +426,9 @@ def main():
     if "--money-floor" in sys.argv:
         MONEY_FLOOR = int(sys.argv[sys.argv.index("--money-floor") + 1])
     movies, counts = load(path)
+    if "--range-json" in sys.argv:
+        at = sys.argv.index("--range-json")
+        return range_json(movies, int(sys.argv[at + 2]), int(sys.argv[at + 3]), sys.argv[at + 1])
     C, G = rollup(movies, "companies"), rollup(movies, "genres")
     if "--rows-json" in sys.argv:
         rows_json(counts, C, G, sys.argv[sys.argv.index("--rows-json") + 1])

@@ -37,7 +37,7 @@ export async function popularView(main, query, navigate) {
         y.genre ? link(y.genre.name, `/genres/${y.genre.id}`) : '—',
         count(y.releases),
         popularity(y.popularity),
-        Number(y.popularity.total).toFixed(6),
+        y.popularity.total === null ? '—' : Number(y.popularity.total).toFixed(6),
       ]),
     }));
 }

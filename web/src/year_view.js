@@ -55,7 +55,7 @@ export async function yearView(main, year, query, navigate) {
 function measureOf(row, by) {
   if (by === 'releases') return row.releases;
   if (by === 'avg_popularity') return row.popularity.average === null ? null : Number(row.popularity.average);
-  if (by === 'total_popularity') return Number(row.popularity.total);
+  if (by === 'total_popularity') return row.popularity.movies > 0 ? Number(row.popularity.total) : null;
   return row[by].movies > 0 ? Number(row[by].total) : null;
 }
 
