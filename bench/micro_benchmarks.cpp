@@ -8,6 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include "common/search_fold.hpp"
 #include "csv/memory_source.hpp"
 #include "csv/record_reader.hpp"
 #include "ingest/field_parsers.hpp"
@@ -130,6 +134,46 @@ void BM_SnapshotWriting(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * catalog.movies().size()));
 }
 BENCHMARK(BM_SnapshotWriting)->Unit(benchmark::kMillisecond);
+
+// Name search folds every company name once per snapshot: utf8proc (what reelstat uses) against
+// ICU doing the same (compatibility decomposition, marks removed, full case folding).
+const std::vector<std::string>& company_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (const auto& [id, name] : sample_catalog().company_names())
+      all.push_back(name);
+    return all;
+  }();
+  return names;
+}
+
+void BM_FoldNamesUtf8proc(benchmark::State& state) {
+  for (auto _ : state)
+    for (const auto& name : company_names())
+      benchmark::DoNotOptimize(fold_for_search(name));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * company_names().size()));
+}
+BENCHMARK(BM_FoldNamesUtf8proc)->Unit(benchmark::kMillisecond);
+
+void BM_FoldNamesIcu(benchmark::State& state) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> strip(icu::Transliterator::createInstance(
+      "Any-NFKD; [:Nonspacing Mark:] Remove; Any-NFC", UTRANS_FORWARD, status));
+  if (U_FAILURE(status)) {
+    state.SkipWithError("ICU transliterator unavailable");
+    return;
+  }
+  for (auto _ : state)
+    for (const auto& name : company_names()) {
+      icu::UnicodeString text = icu::UnicodeString::fromUTF8(name);
+      strip->transliterate(text);
+      std::string out;
+      text.foldCase().toUTF8String(out);
+      benchmark::DoNotOptimize(out);
+    }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * company_names().size()));
+}
+BENCHMARK(BM_FoldNamesIcu)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -7,6 +7,8 @@ packages=(
   clang-tidy                # scripts/check_layout.py: the size of every function
   libsqlite3-dev sqlite3 libarchive-dev zlib1g-dev libssl-dev
   libcurl4-openssl-dev      # reelstat ingest https://…
+  libutf8proc-dev           # name search: Unicode case and accent folding
+  libicu-dev                # bench only: ICU folding measured against utf8proc
   libcli11-dev libfmt-dev nlohmann-json3-dev libboost-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl

@@ -138,7 +138,8 @@ TEST_F(AnalystApi, AYearWithGenresButNoCompanyAnswersBothRankings) {
   EXPECT_NE(reelstat("query /v1/years/3000/companies").out.find("no released movies in 3000"),
             std::string::npos);
   // Totals over no known amount are null (an empty CSV cell), never 0; the count says 0 movies.
-  for (const auto& g : query("/v1/years/2013/genres")["genres"]) {
+  const Json year_genres = query("/v1/years/2013/genres");
+  for (const auto& g : year_genres["genres"]) {
     const Figures f = expected["genre:" + g["genre"]["id"].dump()].get<Figures>();
     EXPECT_EQ(g["budget"]["movies"], f[2]);
     if (f[2] == 0) {
@@ -240,6 +241,50 @@ TEST_F(AnalystApi, MoviesArePagedAndEveryPageLinksToTheNext) {
             "</v1/companies?q=pictures&limit=2&offset=4>; rel=\"next\", "
             "</v1/companies?q=pictures&limit=2&offset=0>; "
             "rel=\"prev\"");
+}
+
+TEST_F(AnalystApi, SearchFoldsCaseAndAccentsAndTakesWordsInAnyOrder) {
+  // Every company, in the listing's order (by releases, then id), for the reference to search.
+  Json all = Json::array();
+  for (int64_t offset = 0, total = 1; offset < total; offset += 1000) {
+    const Json page = query("/v1/companies?limit=1000&offset=" + std::to_string(offset));
+    total = page["total"].get<int64_t>();
+    for (const auto& c : page["companies"])
+      all.push_back({{"id", c["id"]}, {"name", c["name"]}});
+  }
+  ASSERT_GT(all.size(), 2000u);
+  const auto owners = dir_ / "owners.json";
+  reelstat::testing::write_file(owners, all.dump());
+  // Queries as typed (the URL escapes are the test's), and what the README promises of them.
+  const std::vector<std::pair<std::string, std::string>> queries = {
+      {"cinema", "cinema"},
+      {"CIN%C3%89MA", "CINÉMA"},
+      {"pictures%20universal", "pictures universal"},
+      {"FRANCE+2", "FRANCE 2"},
+      {"%EF%AC%81lm", "ﬁlm"},
+      {"stra%C3%9Fe", "straße"},
+      {"zzzz%20cinema", "zzzz cinema"}};
+  std::string args;
+  for (const auto& [escaped, typed] : queries)
+    args += " " + shell_quote(typed);
+  const auto r = run_command(
+      "python3 " + shell_quote(std::string(REELSTAT_SOURCE_DIR) + "/tests/reference/name_search.py") + " " +
+      shell_quote(owners.string()) + args);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const Json expected = Json::parse(r.out);
+  for (const auto& [escaped, typed] : queries) {
+    const Json found = query("/v1/companies?limit=1000&q=" + escaped);
+    std::vector<int64_t> ids;
+    for (const auto& c : found["companies"])
+      ids.push_back(c["id"].get<int64_t>());
+    EXPECT_EQ(found["total"].get<size_t>(), ids.size()) << typed;
+    EXPECT_EQ(ids, expected[typed].get<std::vector<int64_t>>()) << "q=" << typed;
+  }
+  EXPECT_FALSE(expected["CINÉMA"].empty());
+  EXPECT_EQ(expected["CINÉMA"], expected["cinema"]);
+  EXPECT_FALSE(expected["pictures universal"].empty());
+  EXPECT_EQ(query("/v1/companies?q=%20%09")["total"].get<size_t>(), all.size())
+      << "a blank query: every company";
 }
 
 namespace reelstat {

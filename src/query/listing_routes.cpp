@@ -1,6 +1,7 @@
 // /v1/companies, /v1/genres, /v1/dataset: what there is to ask about.
 #include <algorithm>
 
+#include "common/search_fold.hpp"
 #include "query/api_error.hpp"
 #include "query/routes.hpp"
 #include "snapshot/run_report.hpp"
@@ -9,14 +10,6 @@ namespace reelstat::query {
 namespace {
 
 using snapshot::OwnerSummary;
-
-// Lower-case ASCII, for name search.
-std::string folded(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool by_releases(const OwnerSummary* a, const OwnerSummary* b) {
   return a->releases != b->releases ? a->releases > b->releases : a->id < b->id;
@@ -87,11 +80,15 @@ void list_companies(JsonSink& out, const SnapshotView& index, const Params& para
   params.allow_only({"q", "limit", "offset"});
   const int64_t limit = params.integer("limit", 50, 0, 1000);
   const int64_t offset = params.integer("offset", 0, 0, INT32_MAX);
-  const std::string needle = folded(params.get("q").value_or(""));
-  if (needle.size() > 200) throw ApiError::bad_request("parameter 'q' is longer than 200 characters");
+  const std::string_view q = params.get("q").value_or("");
+  // Characters, as the document's maxLength counts them: every byte but UTF-8's continuations.
+  if (std::count_if(q.begin(), q.end(), [](unsigned char c) { return (c & 0xC0) != 0x80; }) > 200)
+    throw ApiError::bad_request("parameter 'q' is longer than 200 characters");
+  // Every word, in any order, however cased or accented: "cinema france" finds "France 2 Cinéma".
+  const std::vector<std::string> words = search_words(q);
   std::vector<const OwnerSummary*> matches;
   for (const OwnerSummary& o : index.owners(OwnerKind::company))
-    if (needle.empty() || folded(o.name).find(needle) != std::string::npos) matches.push_back(&o);
+    if (contains_every_word(o.search_name, words)) matches.push_back(&o);
   std::sort(matches.begin(), matches.end(), by_releases);
   params.set_paging({static_cast<int64_t>(matches.size()), limit, offset});
   out.begin_object().key("total").value(matches.size());

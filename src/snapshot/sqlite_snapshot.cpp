@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 
+#include "common/search_fold.hpp"
 #include "model/split_sum.hpp"
 #include "snapshot/id_list.hpp"
 #include "snapshot/reader.hpp"
@@ -202,8 +203,11 @@ const std::vector<OwnerSummary>& SqliteSnapshot::owners(OwnerKind kind) const {
   std::call_once(once, [&] {
     auto c = lease();
     auto rows = c.query(kOwnerList, kind);
-    while (rows->step())
-      list.push_back({rows->int64(0), std::string(rows->text(1)), rows->int64(2)});
+    while (rows->step()) {
+      std::string name(rows->text(1));
+      std::string search_name = fold_for_search(name);
+      list.push_back({rows->int64(0), std::move(name), rows->int64(2), std::move(search_name)});
+    }
   });
   return list;
 }

@@ -21,7 +21,8 @@ using model::OwnerKind;
 struct OwnerSummary {
   int64_t id;
   std::string name;
-  int64_t releases;  // its movies in the rollups, over all years
+  int64_t releases;         // its movies in the rollups, over all years
+  std::string search_name;  // the name as search compares it (fold_for_search)
 };
 
 // A movie as the lists of the movies behind a figure show it.
