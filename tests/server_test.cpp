@@ -187,7 +187,7 @@ TEST_F(Serve, BurstOverTheLimitGets429WithRetryAfter) {
   EXPECT_EQ(refused.status, 429);
   EXPECT_EQ(Json::parse(refused.body)["error"]["code"], "rate_limited");
   EXPECT_EQ(refused.header("retry-after"), "2") << "one token comes back every 2 s at 0.5/s";
-  EXPECT_EQ(refused.header("ratelimit-remaining"), "0");
+  EXPECT_EQ(refused.header("ratelimit-remaining"), "0");  // the scheme: http_fields_test
   EXPECT_EQ(client.get("/v1/genres", auth()).status, 200) << "buckets are per key";
 }
 

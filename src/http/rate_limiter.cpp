@@ -26,10 +26,9 @@ RateDecision RateLimiter::take(const std::string& client, double rate, int64_t b
     b.burst = burst;
   }
   RateDecision d{};
-  d.limit = burst;
   d.allowed = b.tokens >= 1.0;
   if (d.allowed) b.tokens -= 1.0;
-  d.remaining = static_cast<int64_t>(std::floor(b.tokens));
+  d.tokens = b.tokens;
   d.reset_seconds =
       rate > 0 ? static_cast<int64_t>(std::ceil((static_cast<double>(burst) - b.tokens) / rate)) : 0;
   d.retry_after = d.allowed || rate <= 0

@@ -11,8 +11,7 @@ namespace reelstat::http {
 
 struct RateDecision {
   bool allowed;
-  int64_t limit;          // the burst: the most requests that can be made at once
-  int64_t remaining;      // requests that could be made right now
+  double tokens;          // left in the bucket: requests that could be made right now
   int64_t reset_seconds;  // until the bucket is full again
   int64_t retry_after;    // when refused: seconds until one request is allowed
 };

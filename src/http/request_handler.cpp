@@ -13,6 +13,7 @@
 #include "http/gzip.hpp"
 #include "http/header_text.hpp"
 #include "http/openapi.hpp"
+#include "http/rate_limit_fields.hpp"
 #include "query/router.hpp"
 
 namespace reelstat::http {
@@ -90,8 +91,8 @@ std::string readiness_body(int64_t run_id, const UpstreamStatus& s) {
 // the figures' metadata out.
 constexpr std::string_view kCorsAllowHeaders = "Authorization, X-API-Key, If-None-Match, Accept";
 constexpr std::string_view kCorsExposeHeaders =
-    "ETag, Link, X-Reelstat-Run, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, "
-    "WWW-Authenticate, Content-Disposition";
+    "ETag, Link, X-Reelstat-Run, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, "
+    "Retry-After, WWW-Authenticate, Content-Disposition";
 constexpr int kCorsMaxAgeSeconds = 600;
 
 // Sends a rendered body: its entity tag, a 304 when the client has it, gzip when accepted.
@@ -114,11 +115,6 @@ void deliver(Reply& reply, std::shared_ptr<const RenderedResponse> rendered, con
   reply.gzip = gzip;
   if (reply.gzip) reply.headers += "Content-Encoding: gzip\r\n";
   reply.rendered = std::move(rendered);
-}
-
-void add_rate_headers(Reply& reply, const RateDecision& d) {
-  reply.headers += fmt::format("RateLimit-Limit: {}\r\nRateLimit-Remaining: {}\r\nRateLimit-Reset: {}\r\n",
-                               d.limit, d.remaining, d.reset_seconds);
 }
 
 }  // namespace
@@ -236,6 +232,8 @@ Reply RequestHandler::operational(const Request& request, std::string_view path)
 Reply RequestHandler::api(const Request& request) const {
   std::string key_name;
   RateDecision decision{};
+  RatePolicy policy{config_.anonymous_rate, config_.anonymous_burst};
+  double share = 1.0;
   if (config_.auth) {
     std::string_view presented = presented_key(request);
     auto owner = presented.empty() ? std::nullopt : keys_.authenticate(presented);
@@ -250,11 +248,12 @@ Reply RequestHandler::api(const Request& request) const {
       return r;
     }
     key_name = owner->name;
-    const double share = limiter_.fleet_share();
+    policy = {owner->rate, owner->burst};
+    share = limiter_.fleet_share();
     decision = limiter_.take(owner->name, owner->rate * share,
                              std::max<int64_t>(1, std::llround(static_cast<double>(owner->burst) * share)));
   } else {
-    decision = limiter_.take(std::string(request.client), config_.anonymous_rate, config_.anonymous_burst);
+    decision = limiter_.take(std::string(request.client), policy.rate, policy.burst);
   }
   Reply reply;
   if (!decision.allowed) {
@@ -270,7 +269,7 @@ Reply RequestHandler::api(const Request& request) const {
   } else {
     data(request, reply);
   }
-  add_rate_headers(reply, decision);
+  reply.headers += rate_limit_fields(policy, share, decision);
   reply.key_name = std::move(key_name);
   if (!reply.rendered && reply.route == "unmatched") reply.route = query::route_template(request.target);
   return reply;
