@@ -24,7 +24,7 @@ python3 scripts/check_layout.py build
 echo "== the dashboard in a real browser (Debian's chromium; playwright-core pinned in tests/browser)"
 # Screenshots of every view are kept in build/artifacts/dashboard/.
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error &&
-  REELSTAT_BIN="$PWD/../../build/reelstat" node --test --test-concurrency=1 dashboard.test.mjs)
+  REELSTAT_BIN="$PWD/../../build/reelstat" node --test --test-concurrency=1 dashboard.test.mjs analyst.test.mjs)
 
 echo "== OpenAPI document: Redocly's validator (pinned in tests/openapi/package-lock.json)"
 (cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error &&

@@ -44,14 +44,21 @@ std::string page_headers() {
   return std::string(kPageHeaders) + (link.empty() ? "" : "Link: " + link + "\r\n");
 }
 
+// An embedded file ready to send: its entity tag from its bytes, gzip on demand.
+std::shared_ptr<RenderedResponse> embedded(std::string_view path, std::string_view content_type,
+                                           std::string_view bytes) {
+  auto r = std::make_shared<RenderedResponse>();
+  r->body = std::string(bytes);
+  r->set_etag(fmt::format("\"d-{}\"", to_hex(sha256(bytes).substr(0, 8))));
+  r->route = operational_route(path);
+  r->content_type = content_type;
+  return r;
+}
+
 std::vector<std::shared_ptr<const RenderedResponse>> render_all() {
   std::vector<std::shared_ptr<const RenderedResponse>> out;
   for (const EmbeddedFile& f : dashboard_files()) {
-    auto r = std::make_shared<RenderedResponse>();
-    r->body = std::string(f.bytes);
-    r->set_etag(fmt::format("\"d-{}\"", to_hex(sha256(f.bytes).substr(0, 8))));
-    r->route = operational_route(f.path);
-    r->content_type = f.content_type;
+    auto r = embedded(f.path, f.content_type, f.bytes);
     if (f.path == "/") r->headers = page_headers();
     out.push_back(std::move(r));
   }
@@ -66,6 +73,18 @@ const std::string& docs_page_headers() {
                   inline_source(docs_page(), "<script>", "</script>"),
                   inline_source(docs_page(), "<style>", "</style>"), kOtherHeaders);
   return headers;
+}
+
+std::shared_ptr<const RenderedResponse> api_document(std::string_view path) {
+  static const std::shared_ptr<const RenderedResponse> document =
+      embedded("/openapi.json", "application/json", openapi_document());
+  static const std::shared_ptr<const RenderedResponse> page = [] {
+    auto r = embedded("/docs", "text/html; charset=utf-8", docs_page());
+    r->headers = docs_page_headers();
+    return r;
+  }();
+  if (path == "/openapi.json") return document;
+  return path == "/docs" ? page : nullptr;
 }
 
 std::shared_ptr<const RenderedResponse> dashboard_file(std::string_view path) {

@@ -23,6 +23,10 @@ std::span<const EmbeddedFile> dashboard_files();
 // headers and a Link preloading every module), made once per process; null when there is none.
 std::shared_ptr<const RenderedResponse> dashboard_file(std::string_view path);
 
+// /openapi.json or /docs, ready to send like the dashboard's files (the document is 340 KB, 20 KB
+// gzipped, and the dashboard reads it on every load); null for any other path.
+std::shared_ptr<const RenderedResponse> api_document(std::string_view path);
+
 // The security headers of /docs, whose one script and one style are inline: the same policy as the
 // dashboard's, with those two allowed by their SHA-256 and nothing else (computed once).
 const std::string& docs_page_headers();

@@ -12,7 +12,6 @@
 #include "http/dashboard.hpp"
 #include "http/gzip.hpp"
 #include "http/header_text.hpp"
-#include "http/openapi.hpp"
 #include "http/rate_limit_fields.hpp"
 #include "query/router.hpp"
 
@@ -217,12 +216,10 @@ Reply RequestHandler::operational(const Request& request, std::string_view path)
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
     const auto runs = ledger_.runs();
     reply.body = metrics_.render(snapshots_, keys_, control_.status(), runs.get());
-  } else if (path == "/openapi.json") {
-    reply.body = std::string(openapi_document());
   } else {
-    reply.content_type = "text/html; charset=utf-8";
-    reply.body = std::string(docs_page());
-    reply.headers += docs_page_headers();
+    // The document and its page: revalidated like the dashboard's files, gzip when accepted.
+    deliver(reply, api_document(path), request, "no-cache", "Accept-Encoding");
+    return reply;
   }
   reply.route = route;
   reply.headers += "Cache-Control: no-store\r\n";

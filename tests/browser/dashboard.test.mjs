@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { binary, launchBrowser, openPage, prepareData, screenshotPath, startServer } from './harness.mjs';
+import { apiJson, binary, finish, launchBrowser, openKeyedPage, openPage, prepareData, screenshotPath, startServer } from './harness.mjs';
 
 let data, server, openServer, browser;
 
@@ -23,24 +23,8 @@ after(async () => {
   data?.cleanup();
 });
 
-async function api(path) {
-  const r = await fetch(server.url + path, { headers: { Authorization: 'Bearer ' + data.key } });
-  assert.equal(r.status, 200, path);
-  return r.json();
-}
-
-// A page whose tab already holds the key: it must never meet a 401, so any console error fails.
-async function keyedPage(width = 1280, key = data.key) {
-  const opened = await openPage(browser, { width });
-  await opened.context.addInitScript((k) => sessionStorage.setItem('reelstat.apiKey', k), key);
-  return opened;
-}
-
-async function finish({ context, problems }, allowedConsole = () => false) {
-  await context.close();
-  assert.deepEqual(problems.offHost, [], 'no request may leave loopback');
-  assert.deepEqual(problems.consoleErrors.filter((e) => !allowedConsole(e)), [], 'no console errors');
-}
+const api = (path) => apiJson(server.url, data.key, path);
+const keyedPage = (width = 1280, key = data.key) => openKeyedPage(browser, key, width);
 
 // The pause after typing before the search box searches (SEARCH_PAUSE_MS in web/src/owner_view.js).
 const SEARCH_PAUSE_MS = 200;
@@ -61,8 +45,10 @@ function expectMoney(cell, figure, where) {
 async function yearTable(page) {
   const table = page.locator('table[data-table="years"]');
   await table.waitFor();
+  // A money cell's amount (its coverage, "10 of 18 movies", is checked on its own).
   return Object.fromEntries(await table.locator('tbody tr').evaluateAll((rows) =>
-    rows.map((r) => [r.querySelector('th').textContent, [...r.querySelectorAll('td')].map((td) => td.textContent)])));
+    rows.map((r) => [r.querySelector('th').textContent,
+      [...r.querySelectorAll('td')].map((td) => (td.querySelector('.amount') ?? td).textContent)])));
 }
 
 function checkYearTable(rows, body, attribution) {
@@ -169,7 +155,7 @@ test('the Pixar page shows charts, and its table equals the API in both attribut
   await page.goto(server.url + '/#/companies/3');
   await page.getByRole('heading', { name: 'Pixar Animation Studios' }).waitFor();
   assert.equal(await page.locator('figure.chart canvas').count(), 3, 'money, releases by genre, popularity');
-  for (const caption of ['Budget, revenue and profit', 'Releases by genre', 'Average popularity'])
+  for (const caption of ['Budget, revenue and profit', 'Genre releases per year', 'Average popularity'])
     assert.ok(await page.locator('figure.chart figcaption', { hasText: caption }).count(), caption);
   checkYearTable(await yearTable(page), await api('/v1/companies/3/years'), 'full');
   await page.screenshot({ path: screenshotPath('company-pixar'), fullPage: true });
@@ -291,6 +277,7 @@ const VIEWS = [
   ['year', '/#/years/1995', 'table[data-table="companies"]'],
   ['most-popular', '/#/most-popular', 'ol.timeline'],
   ['data', '/#/data', 'table[data-table="ingest"]'],
+  ['compare', '/#/compare?companies=3,6194,33', 'figure.chart canvas'],
 ];
 
 test('every view fits a 390 px screen without sideways scrolling, and is photographed', async () => {
@@ -316,7 +303,7 @@ test('the keyboard reaches the views and their controls', async () => {
   await page.locator('h1').waitFor();
   // Tab from the top: the skip link, the brand, then the views.
   const reached = [];
-  for (let i = 0; i < 7; ++i) {
+  for (let i = 0; i < 8; ++i) {
     await page.keyboard.press('Tab');
     reached.push(await page.evaluate(() => document.activeElement.textContent.trim()));
   }

@@ -1,5 +1,6 @@
 // A real reelstat server on the bundled sample, and Debian's chromium driven by playwright-core,
 // for the dashboard's browser tests and its benchmark (bench/dashboard.mjs).
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,4 +96,26 @@ export async function openPage(browser, { width = 1280, height = 900 } = {}) {
 export function screenshotPath(name) {
   mkdirSync(artifacts, { recursive: true });
   return path.join(artifacts, `${name}.png`);
+}
+
+// An API answer's JSON, read with the key; anything but a 200 fails the test.
+export async function apiJson(url, key, path) {
+  const r = await fetch(url + path, { headers: { Authorization: 'Bearer ' + key } });
+  assert.equal(r.status, 200, path);
+  return r.json();
+}
+
+// A page whose tab already holds the key: it must never meet a 401, so any console error fails.
+export async function openKeyedPage(browser, key, width = 1280) {
+  const opened = await openPage(browser, { width });
+  await opened.context.addInitScript((k) => sessionStorage.setItem('reelstat.apiKey', k), key);
+  return opened;
+}
+
+// Closes a page's context, then fails on any request that left loopback or console error
+// (but those `allowedConsole` expects).
+export async function finish({ context, problems }, allowedConsole = () => false) {
+  await context.close();
+  assert.deepEqual(problems.offHost, [], 'no request may leave loopback');
+  assert.deepEqual(problems.consoleErrors.filter((e) => !allowedConsole(e)), [], 'no console errors');
 }

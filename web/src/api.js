@@ -22,9 +22,17 @@ export class ApiError extends Error {
 }
 
 let asking = null;  // one prompt for every request that met a 401 meanwhile
+let declined = false;  // the reader cancelled the prompt: no other request of this view asks again
+
+// After Cancel, the view's other requests (the run in the header, a second table) fail at once
+// instead of opening the prompt again; the reader's next step (a link, Try again) may ask again.
+export function allowKeyPrompt() {
+  declined = false;
+}
 
 function askForKey(problem) {
   if (asking) return asking;
+  if (declined) return Promise.reject(new ApiError(401, 'unauthorized', 'no key was given'));
   const dialog = document.getElementById('key-dialog');
   const input = document.getElementById('key-input');
   const error = document.getElementById('key-error');
@@ -40,6 +48,7 @@ function askForKey(problem) {
       dialog.removeEventListener('cancel', onCancel);
       if (dialog.open) dialog.close();
       asking = null;
+      declined = !key;
       if (key) resolve(key);
       else reject(new ApiError(401, 'unauthorized', 'no key was given'));
     };

@@ -1,6 +1,7 @@
 // The dashboard: a hash router over the views. Every view's state is in its link
 // (#/companies/3?attribution=split), so a reload or a shared link shows the same figures.
-import { get } from './api.js';
+import { allowKeyPrompt, get } from './api.js';
+import { compareView } from './compare_view.js';
 import { dataView } from './data_view.js';
 import { h, hashOf, link } from './dom.js';
 import { clearNotice, showError } from './notice.js';
@@ -31,6 +32,7 @@ function home(view) {
       h('li', {}, link('Genres', '/genres'), ' — every genre, year by year'),
       h('li', {}, link('A year', '/years'), ' — the genres and companies that led it'),
       h('li', {}, link('The most popular genre of each year', '/most-popular')),
+      h('li', {}, link('Compare companies', '/compare', { companies: '3,6194' }), ' or ', link('genres', '/compare', { genres: '16,35' }), ' — up to five on one chart'),
       h('li', {}, link('The data behind the figures', '/data'), ' — the snapshot and its ingest counts')));
 }
 
@@ -44,6 +46,7 @@ async function route(view, path, query) {
   if (s[0] === 'years' && s.length <= 2) return yearView(view, s[1], query, navigate);
   if (s[0] === 'most-popular' && s.length === 1) return popularView(view, query, navigate);
   if (s[0] === 'data' && s.length === 1) return dataView(view);
+  if (s[0] === 'compare' && s.length === 1) return compareView(view, query, navigate);
   view.replaceChildren(h('h1', {}, 'Not found'), h('p', {}, 'No view at this link. ', link('Start again', '/')));
 }
 
@@ -69,7 +72,7 @@ async function render() {
     if (mine !== shown) return;
     showError(e);
     view.replaceChildren(h('h1', {}, 'No figures'), h('p', {}, 'The figures could not be loaded: see the message above. ',
-      h('button', { type: 'button', onclick: render }, 'Try again')));
+      h('button', { type: 'button', onclick: () => { allowKeyPrompt(); render(); } }, 'Try again')));
   }
 }
 
@@ -86,6 +89,7 @@ async function showRun() {
 // it; and a changed control (attribution, measure, year) gets it back once the view is redrawn,
 // so the keyboard stays where it was.
 window.addEventListener('hashchange', async () => {
+  allowKeyPrompt();  // a reader who cancelled the key prompt is asked again on their next step
   const before = document.activeElement;
   const fromLink = before instanceof HTMLAnchorElement;
   const control = before instanceof HTMLInputElement || before instanceof HTMLSelectElement

@@ -1,6 +1,8 @@
 // Charts (uPlot, loaded as a global by index.html): year on x, labelled axes with units, colours
 // from Okabe and Ito's palette, which stays distinguishable for colour-blind readers, and line
-// dashes so that colour is never the only cue.
+// dashes so that colour is never the only cue. The x axis holds every year of the range, so a year
+// without data is a gap in a line (uPlot breaks a line at null and never spans it), and a year alone
+// between gaps is drawn as its point.
 import { h } from './dom.js';
 
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'];
@@ -13,6 +15,14 @@ let firstChartMarked = false;
 const wholeTicks = (u, values) => values.map((v) => (Number.isInteger(v) ? String(v) : ''));
 const yearAxis = { label: 'Year', values: wholeTicks };
 
+// Every year from the first row's to the last's (rows sorted by year), each with its row or null.
+export function everyYear(rows) {
+  if (!rows.length) return [];
+  const byYear = new Map(rows.map((r) => [r.year, r]));
+  const first = rows[0].year, last = rows[rows.length - 1].year;
+  return Array.from({ length: last - first + 1 }, (_, i) => ({ year: first + i, row: byYear.get(first + i) ?? null }));
+}
+
 // A chart in a <figure> with a visible caption, redrawn to its container's width.
 function mount(container, caption, summary, makeOptions, data) {
   const plot = h('div', { class: 'plot', role: 'img', 'aria-label': summary });
@@ -20,6 +30,7 @@ function mount(container, caption, summary, makeOptions, data) {
   container.append(figure);
   const width = () => Math.max(240, plot.clientWidth || container.clientWidth || 320);
   const chart = new uPlot(makeOptions(width()), data, plot);
+  plot.chart = chart;  // for the browser tests, which read what was drawn
   const resize = new ResizeObserver(() => {
     if (!plot.isConnected) return resize.disconnect();
     if (Math.abs(chart.width - width()) > 1) chart.setSize({ width: width(), height: HEIGHT });
@@ -32,9 +43,14 @@ function mount(container, caption, summary, makeOptions, data) {
   return chart;
 }
 
-// Lines over the years: series = [{ label, values }] with null where there is no figure.
+// Lines over the years: series = [{ label, values, notes }] with null where there is no figure;
+// notes (optional) say per year what a value covers ("10 of 18 movies"), shown beside it.
 export function lineChart(container, { caption, summary, years, series, yLabel, format }) {
-  const show = (u, v) => (v === null || v === undefined ? '—' : format(v));
+  const show = (notes) => (u, v, si, i) => {
+    if (v === null || v === undefined) return '—';
+    const note = notes && i !== null && i !== undefined ? notes[i] : '';
+    return note ? `${format(v)} (${note})` : format(v);
+  };
   return mount(container, caption, summary, (width) => ({
     width,
     height: HEIGHT,
@@ -47,8 +63,9 @@ export function lineChart(container, { caption, summary, years, series, yLabel, 
         stroke: PALETTE[i % PALETTE.length],
         width: 2,
         dash: DASHES[i % DASHES.length],
+        spanGaps: false,
         points: { show: true, size: 5 },
-        value: show,
+        value: show(s.notes),
       })),
     ],
   }), [years, ...series.map((s) => s.values)]);

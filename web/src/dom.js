@@ -22,7 +22,7 @@ export function link(text, path, query = {}) {
 
 export function hashOf(path, query = {}) {
   const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== ''));
-  const q = params.toString();
+  const q = params.toString().replaceAll('%2C', ',');  // a list of ids reads as one: 3,6194
   return '#' + path + (q ? '?' + q : '');
 }
 

@@ -1,9 +1,11 @@
 // A company or a genre: finding one, its figures year by year, and the movies behind a year.
 import { get } from './api.js';
-import { stackedBars, lineChart } from './charts.js';
+import { MAX_COMPARED } from './compare_view.js';
+import { everyYear, lineChart, stackedBars } from './charts.js';
 import { choice, empty, h, link, loading } from './dom.js';
-import { compactMoney, count, dollars, money, moneyValue, popularity } from './format.js';
+import { compactMoney, count, coverage, dollars, money, moneyValue, popularity } from './format.js';
 import { showError } from './notice.js';
+import { rangeForm, yearRange } from './range.js';
 import { table } from './table.js';
 import { apiWords, chosen } from './words.js';
 
@@ -47,11 +49,13 @@ export async function ownerIndex(main, kind, query, navigate) {
     if (mine !== asked || !input.isConnected) return;
     const { total, companies } = answer;
     navigate('/companies', q ? { q } : {}, { replace: true, quiet: true });
+    const compared = companies.slice(0, MAX_COMPARED).map((c) => c.id).join(',');
     results.replaceChildren(
       companies.length
         ? h('p', { class: 'muted' }, `${count(total)} ${total === 1 ? 'company' : 'companies'}` +
-            (total > companies.length ? `, the ${companies.length} with most releases shown` : ''))
-        : empty(`No company's name contains "${q}".`),
+            (total > companies.length ? `, the ${companies.length} with most releases shown` : ''),
+          companies.length > 1 ? [' · ', link(`Compare the first ${Math.min(MAX_COMPARED, companies.length)}`, '/compare', { companies: compared })] : null)
+        : empty(`No company's name holds every word of "${q}".`),
       companies.length ? ownerList(kind, companies) : null);
   };
   // The view's first search fails into the router's error view; a later one into the notice.
@@ -77,54 +81,68 @@ function ownerList(kind, owners) {
     h('li', {}, link(o.name, `/${kind}/${o.id}`), h('span', { class: 'muted' }, ` ${count(o.releases)} releases`))));
 }
 
-// #/companies/{id}, #/genres/{id}: charts and a table, in full or split attribution.
+// #/companies/{id}, #/genres/{id}: charts and a table, in full or split attribution, over all
+// years or a range (from, to); each choice is in the link.
 export async function ownerView(main, kind, id, query, navigate) {
   const { one, title } = KINDS[kind];
   const words = await apiWords();
   const attribution = chosen(query, 'attribution', words.attribution);
+  const range = yearRange(query);
   main.replaceChildren(loading(`the ${one}'s figures`));
-  const source = `/v1/${kind}/${encodeURIComponent(id)}/years?attribution=${attribution}`;
+  const source = `/v1/${kind}/${encodeURIComponent(id)}/years?` + new URLSearchParams({ attribution, ...range });
   const data = await get(source);
   const owner = data[one];
   const rows = data.years;
   const years = rows.map((r) => r.year);
+  const go = (changes) => navigate(`/${kind}/${owner.id}`, { attribution, ...range, ...changes });
   const header = [
-    h('p', { class: 'crumbs' }, link(kind === 'companies' ? 'Companies' : 'Genres', `/${kind}`)),
+    h('p', { class: 'crumbs' }, link(kind === 'companies' ? 'Companies' : 'Genres', `/${kind}`), ' · ',
+      link(`Compare ${owner.name} with others`, '/compare', { [kind]: owner.id, attribution })),
     h('h1', {}, owner.name),
     h('p', { class: 'lead' }, `${title} ${owner.id}: ${rows.length} ${rows.length === 1 ? 'year' : 'years'} with released movies` +
-      (rows.length ? `, ${years[0]}–${years[years.length - 1]}.` : '.')),
-    choice('Money attribution', 'attribution', words.attribution.choices, attribution,
-      (value) => navigate(`/${kind}/${owner.id}`, { attribution: value })),
+      (rows.length ? `, ${years[0]}–${years[years.length - 1]}` : '') + (range.from || range.to ? ' in the range chosen.' : '.')),
+    h('div', { class: 'controls' },
+      choice('Money attribution', 'attribution', words.attribution.choices, attribution, (value) => go({ attribution: value })),
+      rangeForm(range, (chosenRange) => go({ from: undefined, to: undefined, ...chosenRange }))),
     h('p', { class: 'muted small' }, attribution === 'full'
       ? `Full: each movie's whole budget, revenue and profit count for every ${one} it has.`
       : `Split: a movie's money is shared equally among its ${one === 'company' ? 'companies' : 'genres'}, to the cent.`),
   ];
   if (!rows.length) {
-    main.replaceChildren(...header, empty(`No released movies for this ${one}.`));
+    main.replaceChildren(...header, empty(`No released movies for this ${one}${range.from || range.to ? ' in these years' : ''}.`));
     return;
   }
   const charts = h('div', { class: 'charts' });
   main.replaceChildren(...header, charts, ownerTable(kind, owner, rows, attribution, source));
+  ownerCharts(charts, kind, owner, rows, attribution);
+}
+
+function ownerCharts(charts, kind, owner, rows, attribution) {
+  const span = everyYear(rows);
+  const years = span.map((y) => y.year);
+  const first = years[0], last = years[years.length - 1];
+  const money = (name) => ({
+    label: name[0].toUpperCase() + name.slice(1),
+    values: span.map((y) => (y.row ? moneyValue(y.row[name]) : null)),
+    notes: span.map((y) => (y.row ? coverage(y.row[name], y.row.releases) : '')),
+  });
   lineChart(charts, {
-    caption: `Budget, revenue and profit per year (US dollars, ${attribution} attribution)`,
-    summary: `Line chart of ${owner.name}'s budget, revenue and profit from ${years[0]} to ${years[years.length - 1]}`,
+    caption: `Budget, revenue and profit per year (US dollars, ${attribution} attribution; a gap is a year without releases)`,
+    summary: `Line chart of ${owner.name}'s budget, revenue and profit from ${first} to ${last}`,
     years,
     yLabel: 'US dollars',
     format: compactMoney,
-    series: [
-      { label: 'Budget', values: rows.map((r) => moneyValue(r.budget)) },
-      { label: 'Revenue', values: rows.map((r) => moneyValue(r.revenue)) },
-      { label: 'Profit', values: rows.map((r) => moneyValue(r.profit)) },
-    ],
+    series: [money('budget'), money('revenue'), money('profit')],
   });
+  const zeroFilled = span.map((y) => y.row ?? { releases: 0, releases_by_genre: [] });
   stackedBars(charts, {
     caption: kind === 'companies'
-      ? 'Releases by genre per year (a movie counts once in each of its genres)'
+      ? 'Genre releases per year: a movie counts once in each of its genres, so a bar can be taller than the year\'s releases'
       : 'Releases per year',
-    summary: `Bar chart of ${owner.name}'s releases per year`,
+    summary: `Bar chart of ${owner.name}'s ${kind === 'companies' ? 'genre releases' : 'releases'} per year`,
     years,
-    yLabel: 'Movies',
-    groups: kind === 'companies' ? genreGroups(rows) : [{ label: 'Releases', values: rows.map((r) => r.releases) }],
+    yLabel: kind === 'companies' ? 'Genre releases' : 'Releases',
+    groups: kind === 'companies' ? genreGroups(zeroFilled) : [{ label: 'Releases', values: zeroFilled.map((r) => r.releases) }],
   });
   lineChart(charts, {
     caption: 'Average popularity per year (TMDB popularity score)',
@@ -132,7 +150,11 @@ export async function ownerView(main, kind, id, query, navigate) {
     years,
     yLabel: 'Popularity',
     format: (v) => v.toFixed(1),
-    series: [{ label: 'Average popularity', values: rows.map((r) => (r.popularity.average === null ? null : Number(r.popularity.average))) }],
+    series: [{
+      label: 'Average popularity',
+      values: span.map((y) => (y.row && y.row.popularity.average !== null ? Number(y.row.popularity.average) : null)),
+      notes: span.map((y) => (y.row ? coverage(y.row.popularity, y.row.releases) : '')),
+    }],
   });
 }
 
@@ -171,9 +193,9 @@ function ownerTable(kind, owner, rows, attribution, source) {
     rows: rows.map((r) => [
       link(String(r.year), `/${kind}/${owner.id}/years/${r.year}`),
       count(r.releases),
-      money(r.budget, attribution),
-      money(r.revenue, attribution),
-      money(r.profit, attribution),
+      money(r.budget, attribution, r.releases),
+      money(r.revenue, attribution, r.releases),
+      money(r.profit, attribution, r.releases),
       popularity(r.popularity),
     ]),
   });

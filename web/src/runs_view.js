@@ -3,10 +3,8 @@
 import { ApiError, get } from './api.js';
 import { h } from './dom.js';
 import { count as grouped } from './format.js';
-import { table } from './table.js';
+import { countCell, facts, table } from './table.js';
 
-const count = (n) => h('span', { 'data-value': n }, grouped(n));
-const pairs = (caption, name, rows) => table({ name, caption, columns: [{ label: 'What' }, { label: 'Value' }], rows });
 
 function gateText(g) {
   if (g === null) return '—';
@@ -21,7 +19,7 @@ function ledgerTable(runs) {
   const columns = ['Run', 'Started (UTC)', 'Mode', 'Outcome', 'Snapshot', 'Read', 'Loaded', 'Rejected', 'Gate']
     .map((label, i) => ({ label, numeric: i >= 5 && i <= 7 }));
   const rows = runs.map((r) => [String(r.id), r.started_at, r.mode, r.current ? `${r.outcome} (current)` : r.outcome,
-    r.kept ? 'kept' : 'pruned', count(r.records.read), count(r.records.loaded), count(r.records.rejected), gateText(r.gate)]);
+    r.kept ? 'kept' : 'pruned', countCell(r.records.read), countCell(r.records.loaded), countCell(r.records.rejected), gateText(r.gate)]);
   return table({ name: 'runs', caption: 'Runs, newest first', columns, rows });
 }
 
@@ -41,12 +39,12 @@ async function heldBlock(run) {
 
 function changeBlocks(c) {
   const fields = Object.entries(c.movies.changed_by_field).filter(([, n]) => n > 0)
-    .map(([field, n]) => [`Changed: ${field.replaceAll('_', ' ')}`, count(n)]);
-  const summary = pairs(`What run ${c.run} changed against run ${c.against}`, 'changes', [
-    ['Movies added', count(c.movies.added)], ['Movies removed', count(c.movies.removed)],
-    ['Movies changed', count(c.movies.changed)], ...fields,
-    ['Companies added', count(c.companies.added)], ['Companies removed', count(c.companies.removed)],
-    ['Genres added', count(c.genres.added)], ['Genres removed', count(c.genres.removed)],
+    .map(([field, n]) => [`Changed: ${field.replaceAll('_', ' ')}`, countCell(n)]);
+  const summary = facts(`What run ${c.run} changed against run ${c.against}`, 'changes', [
+    ['Movies added', countCell(c.movies.added)], ['Movies removed', countCell(c.movies.removed)],
+    ['Movies changed', countCell(c.movies.changed)], ...fields,
+    ['Companies added', countCell(c.companies.added)], ['Companies removed', countCell(c.companies.removed)],
+    ['Genres added', countCell(c.genres.added)], ['Genres removed', countCell(c.genres.removed)],
   ]);
   const shown = (v) => (v === null ? 'unknown' : Array.isArray(v) ? v.map((o) => o.name).join('; ') || 'none' : String(v));
   const movies = table({

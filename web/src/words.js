@@ -11,6 +11,8 @@ const LABELS = {
   total_popularity: 'Total popularity',
   full: 'Full',
   split: 'Split',
+  desc: 'Largest first',
+  asc: 'Smallest first',
 };
 
 let loading = null;
@@ -25,7 +27,7 @@ function words(doc, path, name) {
   throw new Error(`the API document has no parameter ${name} on ${path}`);
 }
 
-// Resolves to { rankBy, popularBy, attribution }, each { choices, fallback }: the document is
+// Resolves to { rankBy, popularBy, attribution, order }, each { choices, fallback }: the document is
 // asked for once per page (it needs no key).
 export function apiWords() {
   loading ??= fetch('/openapi.json')
@@ -37,6 +39,7 @@ export function apiWords() {
       rankBy: words(doc, '/v1/years/{year}/companies', 'by'),
       popularBy: words(doc, '/v1/genres/most-popular', 'by'),
       attribution: words(doc, '/v1/companies/{id}/years', 'attribution'),
+      order: words(doc, '/v1/years/{year}/companies', 'order'),
     }))
     .catch((e) => {
       loading = null;  // asked again at the next view
