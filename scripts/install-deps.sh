@@ -13,7 +13,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
-  prometheus                # promtool checks /metrics in the server tests
+  prometheus                # promtool checks /metrics in the server tests, and the alerting rules
+  python3-yaml              # tests/alert_rules_check.py reads the rules and their cases
+  help2man man-db           # the man page, from reelstat --help (deploy/CMakeLists.txt)
+  lintian systemd adduser   # scripts/package.sh: lintian, systemd-analyze verify, the postinst's user
   util-linux                # prlimit, for the out-of-descriptors server test
   libpq-dev postgresql-15   # the shared store; its tests start their own PostgreSQL
   nginx-core                # the balancer in the fleet tests and scripts/cluster.sh (deploy/nginx/)

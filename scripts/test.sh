@@ -21,6 +21,9 @@ echo "== layout: libpq only in the PostgreSQL backend, no circle of files, no in
 python3 scripts/check_layout.py build
 (cd build && ctest --output-on-failure -j"$(nproc)")
 
+echo "== the Debian package: lintian, dpkg -i, systemd-analyze verify, the installed binary as the reelstat user, dpkg --purge"
+bash scripts/package.sh build
+
 echo "== the dashboard in a real browser (Debian's chromium; playwright-core pinned in tests/browser)"
 # Screenshots of every view are kept in build/artifacts/dashboard/.
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error &&

@@ -146,3 +146,19 @@ TEST(ServeSettings, EverySettingIsAFlagOfServeThatOverridesTheFile) {
   EXPECT_NE(refused.out.find("--threads: 'threads' must be integer 1-256, not 0"), std::string::npos)
       << refused.out;
 }
+
+// The package's /etc/reelstat/serve.toml (deploy/serve.toml) reads as the server reads it, and
+// names every setting (set, or commented out with its default), so an operator sees them all.
+TEST(ServeSettings, ThePackagedConfigReadsAndNamesEverySetting) {
+  const std::filesystem::path packaged = std::filesystem::path(REELSTAT_SOURCE_DIR) / "deploy" / "serve.toml";
+  const http::ServeSettings s = http::load_serve_config(packaged, {});
+  EXPECT_EQ(s.server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(s.data_dir, "/var/lib/reelstat");
+  const std::string text = reelstat::testing::read_file(packaged);
+  for (const auto& setting : http::serve_settings()) {
+    const std::string key(setting.key);
+    EXPECT_TRUE(text.find("\n" + key + " = ") != std::string::npos ||
+                text.find("\n#" + key + " = ") != std::string::npos)
+        << key << " is not in deploy/serve.toml";
+  }
+}

@@ -485,7 +485,12 @@ TEST_F(Serve, OperationalEndpoints) {
   for (const char* expected :
        {"reelstat_http_requests_total{route=\"/v1/genres\",status=\"200\"} 2",
         "reelstat_http_requests_total{route=\"/v1/dataset\",status=\"401\"} 1",
-        "reelstat_http_unauthorized_total 1", "reelstat_http_request_duration_seconds_bucket{le=\"+Inf\"}",
+        "reelstat_http_unauthorized_total 1",
+        // Latency by route template and status class: the two 200s and the one 401 above.
+        "reelstat_http_request_duration_seconds_count{route=\"/v1/genres\",status_class=\"2xx\"} 2",
+        "reelstat_http_request_duration_seconds_bucket{route=\"/v1/"
+        "genres\",status_class=\"2xx\",le=\"+Inf\"} 2",
+        "reelstat_http_request_duration_seconds_count{route=\"/v1/dataset\",status_class=\"4xx\"} 1",
         "reelstat_cache_hits_total 1", "reelstat_cache_misses_total 1", "reelstat_http_rate_limited_total 0",
         "reelstat_snapshot_run_id 1", "reelstat_snapshot_age_seconds",
         "reelstat_ingest_records{outcome=\"read\"} 2996", "reelstat_ingest_records{outcome=\"loaded\"} 2995",
@@ -493,6 +498,18 @@ TEST_F(Serve, OperationalEndpoints) {
         "reelstat_ingest_implausible_values{field=\"budget\"} 17",
         "reelstat_ingest_implausible_values{field=\"revenue\"} 25"})
     EXPECT_NE(metrics.body.find(expected), std::string::npos) << expected << "\n" << metrics.body;
+  // The build: the CMake project's version and the checkout's commit, as reelstat --version says.
+  const std::string version = run_reelstat("--version").out;
+  const std::string commit =
+      run_command("git -C " + shell_quote(REELSTAT_SOURCE_DIR) + " rev-parse --short=12 HEAD").out;
+  ASSERT_FALSE(commit.empty());
+  const std::string cmake = read_file(std::filesystem::path(REELSTAT_SOURCE_DIR) / "CMakeLists.txt");
+  const size_t at = cmake.find("project(reelstat VERSION ") + 25;
+  const std::string project_version = cmake.substr(at, cmake.find(' ', at) - at);
+  EXPECT_EQ(version, "reelstat " + project_version + " (commit " + commit.substr(0, 12) + ")\n");
+  EXPECT_NE(metrics.body.find("reelstat_build_info{version=\"" + project_version + "\",commit=\"" +
+                              commit.substr(0, 12) + "\"} 1\n"),
+            std::string::npos);
   // Prometheus' own checker reads the exposition as a scraper would (Debian's prometheus package).
   write_file(dir_->path() / "metrics.txt", metrics.body);
   const std::string promtool =

@@ -5,12 +5,28 @@
 #include "cli/commands.hpp"
 #include "cli/progress_meter.hpp"
 #include "ingest/ingest_run.hpp"
+#include "ingest/run_metrics.hpp"
 
 namespace reelstat::cli {
 
 namespace {
 
-int ingest_command(ingest::IngestOptions options, const store::Backend& backend, bool json_report) {
+// With --metrics-file, every run leaves its metrics, one that throws too (it failed). A file that
+// cannot be written fails the command, so the job is seen to fail rather than go unwatched.
+int write_metrics(const std::filesystem::path& file, int exit_code, const ingest::IngestReport* report) {
+  if (file.empty()) return exit_code;
+  try {
+    ingest::write_run_metrics(file, exit_code, report);
+    return exit_code;
+  } catch (const std::exception& e) {
+    std::cerr << "reelstat: the run ended (exit " << exit_code
+              << "), but its metrics file could not be written: " << e.what() << "\n";
+    return exit_code == ingest::kExitOk ? ingest::kExitFailed : exit_code;
+  }
+}
+
+int ingest_command(ingest::IngestOptions options, const store::Backend& backend, bool json_report,
+                   const std::filesystem::path& metrics_file) {
   ProgressMeter meter;
   options.progress = [&](const ingest::ReadProgress& p) { meter.update(p); };
   ingest::IngestResult result = ingest::run_ingest(options, backend);
@@ -19,12 +35,13 @@ int ingest_command(ingest::IngestOptions options, const store::Backend& backend,
     std::cout << result.report.to_json().dump(2) << "\n";
   else
     std::cout << result.report.to_text();
-  return result.exit_code;
+  return write_metrics(metrics_file, result.exit_code, &result.report);
 }
 
 struct IngestFlags {
   ingest::IngestOptions options;
   std::string input, gate_file, config_file;
+  std::filesystem::path metrics_file;
   std::optional<int64_t> money_floor;  // over the gate file's
   bool json = false;
 };
@@ -97,15 +114,26 @@ void add_ingest_command(CLI::App& app, StoreFlags& flags, Commands& commands) {
       "--no-gate", [f](int64_t) { f->options.gate = false; },
       "Publish without comparing with the current run (recorded in the report)");
   cmd->add_flag("--json", f->json, "Print the report as JSON");
+  cmd->add_option(
+      "--metrics-file", f->metrics_file,
+      "After the run, whatever its end, write its metrics here (atomically) for the node "
+      "exporter's textfile collector, e.g. /var/lib/prometheus/node-exporter/reelstat_ingest.prom");
   commands.push_back({cmd, [f, &flags] {
-                        f->options.input = f->input;
-                        if (!f->config_file.empty())
-                          f->options.gate_thresholds = gate::config_thresholds(f->config_file);
-                        if (!f->gate_file.empty())
-                          f->options.gate_thresholds =
-                              gate::load_thresholds(f->gate_file, f->options.gate_thresholds);
-                        if (f->money_floor) f->options.gate_thresholds.money_floor = *f->money_floor;
-                        return ingest_command(f->options, *flags.backend(), f->json);
+                        try {
+                          f->options.input = f->input;
+                          if (!f->config_file.empty())
+                            f->options.gate_thresholds = gate::config_thresholds(f->config_file);
+                          if (!f->gate_file.empty())
+                            f->options.gate_thresholds =
+                                gate::load_thresholds(f->gate_file, f->options.gate_thresholds);
+                          if (f->money_floor) f->options.gate_thresholds.money_floor = *f->money_floor;
+                          return ingest_command(f->options, *flags.backend(), f->json, f->metrics_file);
+                        } catch (...) {
+                          // A run that could not start or threw (the store unreachable, another
+                          // writer at work, a bad settings file) failed, and says so.
+                          write_metrics(f->metrics_file, ingest::kExitFailed, nullptr);
+                          throw;
+                        }
                       }});
 }
 

@@ -3,8 +3,11 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <fmt/format.h>
+
 #include "cli/commands.hpp"
 #include "cli/open_backend.hpp"
+#include "common/build_info.hpp"
 
 namespace reelstat::cli {
 
@@ -53,6 +56,8 @@ std::unique_ptr<store::Backend> StoreFlags::backend() const {
 int main(int argc, char** argv) {
   using namespace reelstat::cli;
   CLI::App app{"reelstat: The Movies Dataset as year-by-year figures per production company and genre"};
+  app.set_version_flag("--version", fmt::format("reelstat {} (commit {})", reelstat::build_version(),
+                                                reelstat::build_commit()));
   app.require_subcommand(1);
   StoreFlags flags;
   Commands commands;

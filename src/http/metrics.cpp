@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/build_info.hpp"
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
 #include "http/upstream.hpp"
@@ -25,14 +26,19 @@ size_t Metrics::status_index(int status) {
   return kStatuses.size() - 1;
 }
 
+size_t Metrics::status_class(int status) {
+  return static_cast<size_t>(std::clamp(status / 100 - 1, 0, static_cast<int>(kStatusClasses.size()) - 1));
+}
+
 void Metrics::record(size_t route, int status, double seconds, size_t bytes) {
   requests_[route][status_index(status)].fetch_add(1, std::memory_order_relaxed);
   size_t b = 0;
   while (b < kBuckets.size() && seconds > kBuckets[b])
     ++b;
-  latency_[b].fetch_add(1, std::memory_order_relaxed);
-  latency_sum_ns_.fetch_add(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
-  latency_count_.fetch_add(1, std::memory_order_relaxed);
+  Latency& latency = latency_[route][status_class(status)];
+  latency.buckets[b].fetch_add(1, std::memory_order_relaxed);
+  latency.sum_ns.fetch_add(static_cast<uint64_t>(std::max(0.0, seconds) * 1e9), std::memory_order_relaxed);
+  latency.count.fetch_add(1, std::memory_order_relaxed);
   bytes_.fetch_add(bytes, std::memory_order_relaxed);
 }
 
@@ -110,6 +116,9 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys, c
   auto help = [&](std::string_view name, std::string_view type, std::string_view text) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, text, name, type);
   };
+  help("reelstat_build_info", "gauge", "Always 1: the version and commit of the running binary.");
+  out +=
+      fmt::format("reelstat_build_info{{version=\"{}\",commit=\"{}\"}} 1\n", build_version(), build_commit());
   render_http(out, help);
   help("reelstat_api_keys", "gauge", "Active API keys known to the server.");
   out += fmt::format("reelstat_api_keys {}\n", keys.size());
@@ -132,18 +141,7 @@ void Metrics::render_http(std::string& out, const HelpLine& help) const {
       out += fmt::format("reelstat_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", kRouteLabels[r],
                          kStatuses[s] ? std::to_string(kStatuses[s]) : "other", n);
     }
-  help("reelstat_http_request_duration_seconds", "histogram",
-       "Time from a whole request to its response written.");
-  uint64_t cumulative = 0;
-  for (size_t b = 0; b < kBuckets.size(); ++b) {
-    cumulative += latency_[b].load(std::memory_order_relaxed);
-    out += fmt::format("reelstat_http_request_duration_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[b],
-                       cumulative);
-  }
-  cumulative += latency_[kBuckets.size()].load(std::memory_order_relaxed);
-  out += fmt::format("reelstat_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
-  out += fmt::format("reelstat_http_request_duration_seconds_sum {}\n", latency_sum_ns_.load() / 1e9);
-  out += fmt::format("reelstat_http_request_duration_seconds_count {}\n", latency_count_.load());
+  render_latency(out, help);
   help("reelstat_http_response_bytes_total", "counter", "Response bytes written, headers included.");
   out += fmt::format("reelstat_http_response_bytes_total {}\n", bytes_.load());
   help("reelstat_http_unauthorized_total", "counter", "Requests refused for a missing or unknown API key.");
@@ -158,6 +156,31 @@ void Metrics::render_http(std::string& out, const HelpLine& help) const {
   help("reelstat_http_accept_errors_total", "counter",
        "Failed accepts (out of descriptors, most likely); each is retried after a backoff.");
   out += fmt::format("reelstat_http_accept_errors_total {}\n", accept_errors_.load());
+}
+
+void Metrics::render_latency(std::string& out, const HelpLine& help) const {
+  help("reelstat_http_request_duration_seconds", "histogram",
+       "Time from a whole request to its response written, by route (its template) and status class.");
+  for (size_t r = 0; r < kRouteLabels.size(); ++r)
+    for (size_t c = 0; c < kStatusClasses.size(); ++c) {
+      const Latency& latency = latency_[r][c];
+      const uint64_t count = latency.count.load(std::memory_order_relaxed);
+      if (count == 0) continue;
+      const std::string labels =
+          fmt::format("route=\"{}\",status_class=\"{}\"", kRouteLabels[r], kStatusClasses[c]);
+      uint64_t cumulative = 0;
+      for (size_t b = 0; b < kBuckets.size(); ++b) {
+        cumulative += latency.buckets[b].load(std::memory_order_relaxed);
+        out += fmt::format("reelstat_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
+                           kBuckets[b], cumulative);
+      }
+      cumulative += latency.buckets[kBuckets.size()].load(std::memory_order_relaxed);
+      out += fmt::format("reelstat_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels,
+                         cumulative);
+      out += fmt::format("reelstat_http_request_duration_seconds_sum{{{}}} {}\n", labels,
+                         latency.sum_ns.load(std::memory_order_relaxed) / 1e9);
+      out += fmt::format("reelstat_http_request_duration_seconds_count{{{}}} {}\n", labels, cumulative);
+    }
 }
 
 void Metrics::render_snapshot(std::string& out, const SnapshotHolder& holder, const HelpLine& help) const {

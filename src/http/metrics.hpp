@@ -73,11 +73,20 @@ class Metrics {
                                                     408, 413, 414, 429, 431, 500, 503, 0};
   static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                                       0.01,   0.025,   0.05,   0.1,   0.5,    1.0};
+  // The latency histogram is kept per route and status class, so "which routes are slow" (and
+  // whether it is their errors) can be asked; a series is shown once it has a request.
+  static constexpr std::array<std::string_view, 5> kStatusClasses = {"1xx", "2xx", "3xx", "4xx", "5xx"};
   static size_t status_index(int status);
+  static size_t status_class(int status);
+  struct Latency {
+    std::array<std::atomic<uint64_t>, kBuckets.size() + 1> buckets{};
+    std::atomic<uint64_t> sum_ns{0}, count{0};
+  };
+  void render_latency(std::string& out, const HelpLine& help) const;
 
   std::array<std::array<std::atomic<uint64_t>, kStatuses.size()>, kRouteLabels.size()> requests_{};
-  std::array<std::atomic<uint64_t>, kBuckets.size() + 1> latency_{};
-  std::atomic<uint64_t> latency_sum_ns_{0}, latency_count_{0}, bytes_{0};
+  std::array<std::array<Latency, kStatusClasses.size()>, kRouteLabels.size()> latency_{};
+  std::atomic<uint64_t> bytes_{0};
   std::atomic<uint64_t> unauthorized_{0}, rate_limited_{0}, refused_{0}, accept_errors_{0};
   std::atomic<int64_t> connections_{0};
 };
