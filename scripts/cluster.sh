@@ -69,7 +69,8 @@ start() {
   "$reelstat" keys revoke cluster --store "$writer_url" >/dev/null 2>&1 || true
   key=$("$reelstat" keys create --name cluster --store "$writer_url" 2>/dev/null)
 
-  printf 'access_log = "%s"\n' "$dir/logs/access.log" >"$dir/serve.toml"
+  # nginx, on loopback, is the one proxy whose X-Forwarded-For the servers believe.
+  printf 'access_log = "%s"\ntrusted_proxies = ["127.0.0.1"]\n' "$dir/logs/access.log" >"$dir/serve.toml"
   for i in 0 1 2; do
     "$reelstat" serve --store "$server_url" --data-dir "$dir/server-$((i + 1))" --config "$dir/serve.toml" \
       --listen "127.0.0.1:${server_ports[$i]}" >"$dir/logs/server-$((i + 1)).out" 2>"$dir/logs/server-$((i + 1)).log" &

@@ -11,10 +11,11 @@ packages=(
   libicu-dev                # bench only: ICU folding measured against utf8proc
   libcli11-dev libfmt-dev nlohmann-json3-dev libboost-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 curl
+  python3 curl openssl      # openssl: tests/nginx_tls_test.cpp makes its certificate
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
   prometheus                # promtool checks /metrics in the server tests, and the alerting rules
   python3-yaml              # tests/alert_rules_check.py reads the rules and their cases
+  prometheus-node-exporter  # tests/prometheus_test.cpp: the textfile collector reads the ingest's metrics
   help2man man-db           # the man page, from reelstat --help (deploy/CMakeLists.txt)
   lintian systemd adduser   # scripts/package.sh: lintian, systemd-analyze verify, the postinst's user
   util-linux                # prlimit, for the out-of-descriptors server test

@@ -170,3 +170,44 @@ TEST_F(HttpFields, NoAnswerCarriesAnEmptyHeader) {
 }
 
 }  // namespace
+
+namespace {
+
+// Behind a balancer named in trusted_proxies, X-Forwarded-For names the client in the access log
+// and in the per-address limits; from anyone else the header changes nothing.
+TEST_F(HttpFields, XForwardedForIsBelievedFromATrustedProxyOnly) {
+  const std::vector<std::string> one_request = {"--no-auth", "--anonymous-rate", "0.001", "--anonymous-burst",
+                                                "1"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), one_request.begin(), one_request.end());
+    return extra;
+  };
+  const auto forwarded = [](const std::string& client) {
+    return std::map<std::string, std::string>{{"X-Forwarded-For", "198.51.100.1, " + client}};
+  };
+  {
+    TempDir logs;
+    ServerProcess trusting(dir_->path() / "data", with({"--trusted-proxies", "127.0.0.1"}), logs.path());
+    HttpClient client(trusting.port());
+    EXPECT_EQ(client.get("/v1/genres", forwarded("203.0.113.7")).status, 200);
+    EXPECT_EQ(client.get("/v1/genres", forwarded("203.0.113.7")).status, 429)
+        << "that client's one request is spent";
+    EXPECT_EQ(client.get("/v1/genres", forwarded("203.0.113.8")).status, 200) << "another client has its own";
+    EXPECT_EQ(trusting.terminate(), 0);
+    const std::string log = read_file(logs.path() / "access.log");
+    EXPECT_NE(log.find("\"client\":\"203.0.113.7\""), std::string::npos) << log;
+    EXPECT_NE(log.find("\"client\":\"203.0.113.8\""), std::string::npos) << log;
+    EXPECT_EQ(log.find("198.51.100.1"), std::string::npos) << "the forged leftmost hop is never the client";
+  }
+  TempDir logs;
+  ServerProcess ignoring(dir_->path() / "data", with({}), logs.path());
+  HttpClient client(ignoring.port());
+  EXPECT_EQ(client.get("/v1/genres", forwarded("203.0.113.7")).status, 200);
+  EXPECT_EQ(client.get("/v1/genres", forwarded("203.0.113.8")).status, 429) << "one peer, one bucket";
+  EXPECT_EQ(ignoring.terminate(), 0);
+  const std::string log = read_file(logs.path() / "access.log");
+  EXPECT_EQ(log.find("203.0.113"), std::string::npos) << log;
+  EXPECT_NE(log.find("\"client\":\"127.0.0.1\""), std::string::npos) << log;
+}
+
+}  // namespace

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -20,12 +21,25 @@ inline const std::filesystem::path kDeployNginx = std::filesystem::path(REELSTAT
 
 class NginxBalancer {
  public:
-  explicit NginxBalancer(const std::vector<unsigned short>& upstreams) : port_(free_loopback_port()) {
+  // `listen_file`: the deploy/nginx file that says where nginx listens (reelstat-listen-tls.conf for
+  // TLS, with `certificate` and `key` in place of its paths).
+  struct Tls {
+    std::filesystem::path certificate, key;
+  };
+  explicit NginxBalancer(const std::vector<unsigned short>& upstreams, std::optional<Tls> tls = std::nullopt)
+      : port_(free_loopback_port()) {
     write_file(dir_ / "reelstat-servers.conf", server_lines(upstreams));
     const std::regex address(R"(127\.0\.0\.1:\d+)");
-    write_file(dir_ / "reelstat-listen.conf",
-               std::regex_replace(read_file(kDeployNginx / "reelstat-listen.conf"), address,
-                                  "127.0.0.1:" + std::to_string(port_)));
+    std::string listen = std::regex_replace(
+        read_file(kDeployNginx / (tls ? "reelstat-listen-tls.conf" : "reelstat-listen.conf")), address,
+        "127.0.0.1:" + std::to_string(port_));
+    if (tls) {
+      listen = std::regex_replace(listen, std::regex(R"(ssl_certificate \S+;)"),
+                                  "ssl_certificate " + tls->certificate.string() + ";");
+      listen = std::regex_replace(listen, std::regex(R"(ssl_certificate_key \S+;)"),
+                                  "ssl_certificate_key " + tls->key.string() + ";");
+    }
+    write_file(dir_ / "reelstat-listen.conf", listen);
     const std::string d = dir_.path().string();
     write_file(dir_ / "nginx.conf", "worker_processes 1;\ndaemon off;\npid " + d + "/nginx.pid;\nerror_log " +
                                         d +

@@ -73,7 +73,8 @@ TEST(ServeSettings, EveryKeySetsItsMember) {
            "auth = false\ncache_bytes = 1024\nmax_connections = 7\nheader_limit_bytes = 4096\n"
            "max_target_bytes = 512\nread_timeout_ms = 11\nwrite_timeout_ms = 12\npoll_interval_ms = 13\n"
            "shutdown_grace_ms = 14\naccess_log = \"off\"\ncache_control = \"no-store\"\n"
-           "cors_origins = [\"https://a.example\", \"*\"]\nanonymous_rate = 2\nanonymous_burst = 9\n");
+           "cors_origins = [\"https://a.example\", \"*\"]\nanonymous_rate = 2\nanonymous_burst = 9\n"
+           "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n");
   EXPECT_EQ(s.server.listen, "0.0.0.0:9000");
   EXPECT_EQ(s.server.threads, 3u);
   EXPECT_EQ(s.data_dir, "/srv/d");
@@ -92,7 +93,8 @@ TEST(ServeSettings, EveryKeySetsItsMember) {
   EXPECT_EQ(s.server.cors_origins, (std::vector<std::string>{"https://a.example", "*"}));
   EXPECT_EQ(s.server.anonymous_rate, 2.0);
   EXPECT_EQ(s.server.anonymous_burst, 9);
-  EXPECT_EQ(http::serve_settings().size(), 18u) << "a new setting: add it to this test";
+  EXPECT_EQ(s.server.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
+  EXPECT_EQ(http::serve_settings().size(), 19u) << "a new setting: add it to this test";
 }
 
 TEST(ServeSettings, EachRefusesWhatItDoesNotTakeNamingTheKey) {
@@ -112,6 +114,9 @@ TEST(ServeSettings, EachRefusesWhatItDoesNotTakeNamingTheKey) {
   EXPECT_NE(
       load_error(dir, "cors_origins = \"https://a.example\"\n").find("'cors_origins' has the wrong type"),
       std::string::npos);
+  EXPECT_NE(load_error(dir, "trusted_proxies = [\"nginx.local\"]\n")
+                .find("'trusted_proxies' holds 'nginx.local', which is not an address or a CIDR"),
+            std::string::npos);
   EXPECT_NE(load_error(dir, "listen = 8080\n").find("'listen' has the wrong type"), std::string::npos);
   EXPECT_NE(load_error(dir, "cache_bytes = 0\n").find("'cache_bytes' must be integer > 0"),
             std::string::npos);

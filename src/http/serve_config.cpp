@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "http/trusted_proxies.hpp"
 #include "store/key_store.hpp"
 
 namespace reelstat::http {
@@ -142,25 +143,33 @@ void check_origin(std::string_view key, const std::string& origin) {
     refuse(key, fmt::format("holds '{}', which is not an origin like https://app.example.com", origin));
 }
 
-Setting origins(std::string_view key, std::string_view help, Field<std::vector<std::string>> field) {
-  static constexpr std::string_view takes = "list of origins";
+// A list of texts, each checked by `check` (which refuses with the key named).
+Setting text_list(std::string_view key, std::string_view takes, std::string_view help,
+                  Field<std::vector<std::string>> field,
+                  void (*check)(std::string_view, const std::string&)) {
   Setting setting = make(
       key, takes, help,
       [=](ServeSettings& s, const SettingValue& v) {
         const auto& list = as<std::vector<std::string>>(v, key, takes);
-        for (const auto& origin : list)
-          check_origin(key, origin);
+        for (const auto& item : list)
+          check(key, item);
         field(s) = list;
       },
       [](const std::string& t) -> SettingValue { return std::vector<std::string>{t}; },
       [=](ServeSettings s) {
         std::string out = "[";
-        for (const auto& origin : field(s))
-          out += (out.size() > 1 ? ", \"" : "\"") + origin + "\"";
+        for (const auto& item : field(s))
+          out += (out.size() > 1 ? ", \"" : "\"") + item + "\"";
         return out + "]";
       });
   setting.is_list = true;
   return setting;
+}
+
+void check_proxy(std::string_view key, const std::string& entry) {
+  if (!TrustedProxies::parse_network(entry))
+    refuse(key,
+           fmt::format("holds '{}', which is not an address or a CIDR like 10.0.0.0/8 or fd00::/8", entry));
 }
 
 // A TOML value as the table takes it: a list of strings stays a list; anything else in a list is
@@ -237,9 +246,16 @@ std::vector<Setting> make_table() {
       text<std::string>(
           "cache_control", "the Cache-Control of API answers",
           [](ServeSettings & s) -> auto& { return s.server.cache_control; }),
-      origins(
-          "cors_origins", "browser origins (scheme://host[:port], or \"*\") that may read answers",
-          [](ServeSettings & s) -> auto& { return s.server.cors_origins; }),
+      text_list(
+          "cors_origins", "list of origins",
+          "browser origins (scheme://host[:port], or \"*\") that may read answers",
+          [](ServeSettings & s) -> auto& { return s.server.cors_origins; }, check_origin),
+      text_list(
+          "trusted_proxies", "list of addresses or CIDRs",
+          "balancers whose X-Forwarded-For names the client (its rightmost untrusted hop), for the access "
+          "log "
+          "and the per-address limits",
+          [](ServeSettings & s) -> auto& { return s.server.trusted_proxies; }, check_proxy),
       rate(
           "anonymous_rate", "number 0.001-1000000000",
           "requests per second per client address, with auth off",

@@ -35,6 +35,9 @@ struct ServeConfig {
   // Browser apps on these origins ("https://app.example.com", or "*" for any) may call the API:
   // preflights are answered without a key and responses carry Access-Control-Allow-Origin.
   std::vector<std::string> cors_origins;
+  // Balancers (addresses or CIDRs) whose X-Forwarded-For is believed; none by default
+  // (TrustedProxies).
+  std::vector<std::string> trusted_proxies;
   double anonymous_rate = 50;  // per client address, when auth is off
   int64_t anonymous_burst = 100;
 };

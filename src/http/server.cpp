@@ -29,6 +29,7 @@
 #include "http/request_handler.hpp"
 #include "http/request_head.hpp"
 #include "http/store_upstream.hpp"
+#include "http/trusted_proxies.hpp"
 
 namespace reelstat::http {
 
@@ -139,6 +140,7 @@ struct Server::State {
         // Each earlier run's snapshot gets an eighth of the cache: they are asked for far less.
         ledger(data_dir, snapshots, config.cache_bytes / 8),
         access_log(config.access_log),
+        proxies(config.trusted_proxies),
         control(make_upstream(), config.poll_interval, {snapshots, ledger, keys, limiter, access_log}),
         handler(config, snapshots, ledger, keys, limiter, metrics, control) {
     for (unsigned i = 0; i < config.threads; ++i)
@@ -162,6 +164,7 @@ struct Server::State {
   RateLimiter limiter;
   Metrics metrics;
   AccessLog access_log;
+  TrustedProxies proxies;
   ControlLoop control;  // the one thread that follows the upstream
   RequestHandler handler;
   std::vector<std::unique_ptr<Worker>> workers;
@@ -176,12 +179,21 @@ struct Server::State {
   void run_workers(net::signal_set& signals);
 };
 
+// Every X-Forwarded-For field of a request, in order, as one comma-separated list (RFC 9110 5.3).
+std::string forwarded_for(const bhttp::request<bhttp::empty_body>& req) {
+  std::string joined;
+  for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it)
+    joined.append(joined.empty() ? "" : ",").append(it->value());
+  return joined;
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Worker& worker) : socket_(std::move(socket)), worker_(worker) {
     boost::system::error_code ec;
     auto endpoint = socket_.remote_endpoint(ec);
-    client_ = ec ? "unknown" : endpoint.address().to_string();
+    peer_ = ec ? "unknown" : endpoint.address().to_string();
+    client_ = peer_;
     socket_.set_option(tcp::no_delay(true), ec);
     worker_.state.metrics.connection_opened();
     worker_.sessions.insert(this);
@@ -264,6 +276,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request.accept = req[bhttp::field::accept];
     request.origin = req[bhttp::field::origin];
     request.access_control_request_method = req[bhttp::field::access_control_request_method];
+    // Behind a trusted balancer, each request on its kept connection names its own client.
+    client_ =
+        worker_.state.proxies.empty() ? peer_ : worker_.state.proxies.client_of(peer_, forwarded_for(req));
     request.client = client_;
     Reply reply;
     try {
@@ -324,7 +339,8 @@ class Session : public std::enable_shared_from_this<Session> {
   static constexpr size_t kHeadSlack = 1024;
   beast::flat_buffer buffer_{worker_.state.config.header_limit_bytes + kHeadSlack + 1024};
   std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
-  std::string client_;
+  std::string peer_;    // the connection's other end
+  std::string client_;  // whom the current request is for: the peer, or whom a trusted proxy names
   std::string head_;
   std::string target_;
   std::string method_;  // as the client sent it, for the access log
