@@ -16,6 +16,7 @@ packages=(
   prometheus                # promtool checks /metrics in the server tests, and the alerting rules
   python3-yaml              # tests/alert_rules_check.py reads the rules and their cases
   prometheus-node-exporter  # tests/prometheus_test.cpp: the textfile collector reads the ingest's metrics
+  python3-jwt python3-cryptography  # tests/reference/jwt_tokens.py mints the tokens jwt_test verifies
   help2man man-db           # the man page, from reelstat --help (deploy/CMakeLists.txt)
   lintian systemd adduser   # scripts/package.sh: lintian, systemd-analyze verify, the postinst's user
   util-linux                # prlimit, for the out-of-descriptors server test

@@ -2,7 +2,8 @@
 // real PostgreSQL, and a real node exporter whose textfile collector reads the file `reelstat
 // ingest --metrics-file` wrote, laid out as deploy/prometheus/prometheus.yml lays out a fleet. Every
 // expression of the alerting rules and of the Grafana dashboard is then asked of it
-// (tests/prometheus_queries.py): each must run, and every series it names must be scraped.
+// (tests/prometheus_queries.py, by Debian's Python, which has python3-yaml): each must run, and
+// every series it names must be scraped.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -96,9 +97,9 @@ TEST(Prometheus, EveryRuleAndPanelQueryRunsOnSeriesThatAreScraped) {
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // two more scrapes: rates have points
 
   const auto checked = run_command(
-      "python3 " + shell_quote((kSource / "tests/prometheus_queries.py").string()) + " " + shell_quote(base) +
-      " " + shell_quote((kSource / "deploy/prometheus/reelstat-alerts.yml").string()) + " " +
-      shell_quote((kSource / "deploy/grafana/reelstat.json").string()) + " 2>&1");
+      "/usr/bin/python3 " + shell_quote((kSource / "tests/prometheus_queries.py").string()) + " " +
+      shell_quote(base) + " " + shell_quote((kSource / "deploy/prometheus/reelstat-alerts.yml").string()) +
+      " " + shell_quote((kSource / "deploy/grafana/reelstat.json").string()) + " 2>&1");
   EXPECT_EQ(checked.exit_code, 0) << checked.out;
   // The rules loaded into this Prometheus as they are, and the ingest's metrics read through the
   // textfile collector with their figures (the sample: 2,996 records read).

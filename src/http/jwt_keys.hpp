@@ -1,0 +1,52 @@
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace reelstat::http {
+
+// Base64url without padding (RFC 7515 section 2), as JOSE writes every binary field; none when
+// `text` holds anything else.
+std::optional<std::string> base64url_decode(std::string_view text);
+
+// The signature algorithms a token may name, each bound to one kind of key (RFC 7518, RFC 8037).
+enum class JwsAlgorithm { rs256, es256, eddsa, hs256 };
+std::optional<JwsAlgorithm> jws_algorithm(std::string_view name);
+std::string_view jws_algorithm_name(JwsAlgorithm algorithm);
+
+// One verification key: a public key from a JWK Set (RSA, EC P-256, OKP Ed25519) or an HMAC secret.
+// Which algorithm it verifies is fixed by its type, so a token cannot choose to have an RSA public
+// key's bytes used as an HMAC secret.
+class JwtKey {
+ public:
+  ~JwtKey();
+  JwtKey(JwtKey&&) noexcept;
+  JwtKey& operator=(JwtKey&&) noexcept;
+
+  // A JWK (RFC 7517) as JSON text of one key object; throws std::invalid_argument saying what is
+  // wrong with it.
+  static JwtKey from_jwk_json(std::string_view json);
+  // An HMAC secret (HS256 only), at least 32 bytes (RFC 7518 section 3.2).
+  static JwtKey hmac_secret(std::string secret);
+
+  const std::string& kid() const { return kid_; }
+  JwsAlgorithm algorithm() const { return algorithm_; }
+  // Whether `signature` signs `signing_input` under this key.
+  bool verifies(std::string_view signing_input, std::string_view signature) const;
+
+ private:
+  JwtKey() = default;
+  struct Pkey;
+  std::string kid_;
+  JwsAlgorithm algorithm_ = JwsAlgorithm::rs256;
+  std::unique_ptr<Pkey> pkey_;  // public keys
+  std::string secret_;          // HS256
+};
+
+// A JWK Set: {"keys": [...]}. Keys of a type reelstat does not verify are skipped, not refused (a
+// provider may publish encryption keys beside its signing keys); a malformed key is refused.
+std::vector<JwtKey> parse_jwks(std::string_view json);
+
+}  // namespace reelstat::http
