@@ -7,13 +7,20 @@
 #include <nlohmann/json.hpp>
 
 #include "http/jwt_verifier.hpp"
+#include "http_support.hpp"
 #include "test_support.hpp"
 
 using namespace reelstat::http;
+using reelstat::testing::HttpClient;
+using reelstat::testing::HttpResult;
 using reelstat::testing::read_file;
 using reelstat::testing::run_command;
+using reelstat::testing::run_reelstat;
+using reelstat::testing::sample_csv;
+using reelstat::testing::ServerProcess;
 using reelstat::testing::shell_quote;
 using reelstat::testing::TempDir;
+using reelstat::testing::write_file;
 using Json = nlohmann::json;
 
 namespace {
@@ -111,6 +118,60 @@ TEST_F(Jwt, AnAlgorithmOffTheListIsRefused) {
   defaults.algorithms = JwtRules{}.algorithms;
   EXPECT_EQ(refusal("hs256", defaults), "alg \"HS256\" is not accepted");
   EXPECT_EQ(refusal("rs256", defaults), "(accepted)");
+}
+
+// A server with token settings takes tokens beside API keys: each subject under its own limit (sub
+// names it in the access log), every refusal a 401 with an invalid_token challenge saying why.
+TEST_F(Jwt, AServerTakesTokensBesideKeys) {
+  const auto data = dir_->path() / "data";
+  ASSERT_EQ(run_reelstat("ingest " + shell_quote(sample_csv().string()) + " --data-dir " +
+                         shell_quote(data.string()))
+                .exit_code,
+            0);
+  const std::string key =
+      run_reelstat("keys create --name app-key --data-dir " + shell_quote(data.string()) + " 2>/dev/null")
+          .out;
+  const auto logs = dir_->path() / "server-logs";
+  std::filesystem::create_directories(logs);
+  write_file(dir_->path() / "serve.toml",
+             "jwks_file = \"" + (dir_->path() / "jwks.json").string() + "\"\njwt_secret_file = \"" +
+                 (dir_->path() / "hs256.secret").string() +
+                 "\"\njwt_issuer = \"https://id.example\"\njwt_audience = \"reelstat\"\njwt_rate = 0.001\n"
+                 "jwt_burst = 2\n");
+  ServerProcess server(data, {"--config", (dir_->path() / "serve.toml").string()}, logs);
+  HttpClient client(server.port());
+  const auto bearer = [](const std::string& credential) {
+    return std::map<std::string, std::string>{{"Authorization", "Bearer " + credential}};
+  };
+  EXPECT_EQ(client.get("/v1/genres", bearer(token("rs256"))).status, 200);
+  EXPECT_EQ(client.get("/v1/genres", bearer(token("es256"))).status, 200)
+      << "the same subject, a second token";
+  const HttpResult limited = client.get("/v1/genres", bearer(token("eddsa")));
+  EXPECT_EQ(limited.status, 429) << "app-1's burst of 2 is spent, whichever key signed";
+  EXPECT_EQ(limited.header("ratelimit-policy"), "2;w=2000;burst=2;rate=0.001");
+  EXPECT_EQ(client.get("/v1/genres", bearer(key.substr(0, key.find('\n')))).status, 200) << "keys still work";
+  const HttpResult expired = client.get("/v1/genres", bearer(token("expired")));
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(expired.header("www-authenticate")
+                .find("Bearer realm=\"reelstat\", error=\"invalid_token\", error_description=\"the token "
+                      "expired at "),
+            0u)
+      << expired.header("www-authenticate");
+  const HttpResult none = client.get("/v1/genres", bearer(token("alg_none")));
+  EXPECT_NE(none.header("www-authenticate").find("error_description=\"alg none is never accepted\""),
+            std::string::npos);
+  EXPECT_NE(Json::parse(none.body)["error"]["message"].get<std::string>().find("alg none is never accepted"),
+            std::string::npos);
+  EXPECT_EQ(server.terminate(), 0);
+  const std::string log = read_file(logs / "access.log");
+  EXPECT_NE(log.find("\"key\":\"jwt:app-1\""), std::string::npos) << log;
+
+  // A server with no token settings says so, rather than calling the token an unknown key.
+  ServerProcess plain(data, {}, logs);
+  HttpClient plain_client(plain.port());
+  const HttpResult refused = plain_client.get("/v1/genres", bearer(token("rs256")));
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_NE(refused.body.find("bearer tokens are not accepted here"), std::string::npos) << refused.body;
 }
 
 TEST(JwtShape, TokensAreToldFromKeysByTheirDots) {

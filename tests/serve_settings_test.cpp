@@ -74,7 +74,9 @@ TEST(ServeSettings, EveryKeySetsItsMember) {
            "max_target_bytes = 512\nread_timeout_ms = 11\nwrite_timeout_ms = 12\npoll_interval_ms = 13\n"
            "shutdown_grace_ms = 14\naccess_log = \"off\"\ncache_control = \"no-store\"\n"
            "cors_origins = [\"https://a.example\", \"*\"]\nanonymous_rate = 2\nanonymous_burst = 9\n"
-           "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n");
+           "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\njwks_file = \"/etc/j.json\"\n"
+           "jwt_secret_file = \"/etc/s\"\njwt_algorithms = [\"ES256\"]\njwt_issuer = \"https://id\"\n"
+           "jwt_audience = \"api\"\njwt_leeway_s = 5\njwt_rate = 3\njwt_burst = 4\n");
   EXPECT_EQ(s.server.listen, "0.0.0.0:9000");
   EXPECT_EQ(s.server.threads, 3u);
   EXPECT_EQ(s.data_dir, "/srv/d");
@@ -94,7 +96,15 @@ TEST(ServeSettings, EveryKeySetsItsMember) {
   EXPECT_EQ(s.server.anonymous_rate, 2.0);
   EXPECT_EQ(s.server.anonymous_burst, 9);
   EXPECT_EQ(s.server.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
-  EXPECT_EQ(http::serve_settings().size(), 19u) << "a new setting: add it to this test";
+  EXPECT_EQ(s.server.jwks_file, "/etc/j.json");
+  EXPECT_EQ(s.server.jwt_secret_file, "/etc/s");
+  EXPECT_EQ(s.server.jwt_algorithms, (std::vector<std::string>{"ES256"}));
+  EXPECT_EQ(s.server.jwt_issuer, "https://id");
+  EXPECT_EQ(s.server.jwt_audience, "api");
+  EXPECT_EQ(s.server.jwt_leeway_s, 5);
+  EXPECT_EQ(s.server.jwt_rate, 3.0);
+  EXPECT_EQ(s.server.jwt_burst, 4);
+  EXPECT_EQ(http::serve_settings().size(), 27u) << "a new setting: add it to this test";
 }
 
 TEST(ServeSettings, EachRefusesWhatItDoesNotTakeNamingTheKey) {
@@ -116,6 +126,9 @@ TEST(ServeSettings, EachRefusesWhatItDoesNotTakeNamingTheKey) {
       std::string::npos);
   EXPECT_NE(load_error(dir, "trusted_proxies = [\"nginx.local\"]\n")
                 .find("'trusted_proxies' holds 'nginx.local', which is not an address or a CIDR"),
+            std::string::npos);
+  EXPECT_NE(load_error(dir, "jwt_algorithms = [\"none\"]\n")
+                .find("'jwt_algorithms' holds 'none', which is not one of RS256, ES256, EdDSA, HS256"),
             std::string::npos);
   EXPECT_NE(load_error(dir, "listen = 8080\n").find("'listen' has the wrong type"), std::string::npos);
   EXPECT_NE(load_error(dir, "cache_bytes = 0\n").find("'cache_bytes' must be integer > 0"),

@@ -13,6 +13,7 @@
 #include "http/gzip.hpp"
 #include "http/header_text.hpp"
 #include "http/rate_limit_fields.hpp"
+#include "http/token_auth.hpp"
 #include "query/router.hpp"
 
 namespace reelstat::http {
@@ -126,12 +127,13 @@ Reply error_reply(int status, std::string_view code, std::string_view message) {
 }
 
 RequestHandler::RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, const RunLedger& ledger,
-                               KeyRing& keys, RateLimiter& limiter, Metrics& metrics,
+                               KeyRing& keys, const TokenAuth& tokens, RateLimiter& limiter, Metrics& metrics,
                                const ControlLoop& control)
     : config_(config),
       snapshots_(snapshots),
       ledger_(ledger),
       keys_(keys),
+      tokens_(tokens),
       limiter_(limiter),
       metrics_(metrics),
       control_(control) {}
@@ -226,32 +228,53 @@ Reply RequestHandler::operational(const Request& request, std::string_view path)
   return reply;
 }
 
-Reply RequestHandler::api(const Request& request) const {
-  std::string key_name;
-  RateDecision decision{};
-  RatePolicy policy{config_.anonymous_rate, config_.anonymous_burst};
-  double share = 1.0;
-  if (config_.auth) {
-    std::string_view presented = presented_key(request);
-    auto owner = presented.empty() ? std::nullopt : keys_.authenticate(presented);
-    if (!owner) {
-      metrics_.count_unauthorized();
-      Reply r = presented.empty()
-                    ? error_reply(401, "unauthorized",
-                                  "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY")
-                    : error_reply(401, "unauthorized", "the API key is not valid (unknown or revoked)");
-      r.headers += "WWW-Authenticate: Bearer realm=\"reelstat\"\r\n";
-      r.route = query::route_template(request.target);
-      return r;
+// Who is asking, and under which limits: an API key's owner, a verified token's subject, or with
+// auth off the client address. A caller that cannot be let in gets its 401 instead.
+std::variant<RequestHandler::Caller, Reply> RequestHandler::caller(const Request& request) const {
+  if (!config_.auth)
+    return Caller{"", std::string(request.client), {config_.anonymous_rate, config_.anonymous_burst}, 1.0};
+  const std::string_view presented = presented_key(request);
+  const auto refuse = [&](std::string message, std::string_view challenge) {
+    metrics_.count_unauthorized();
+    Reply r = error_reply(401, "unauthorized", message);
+    r.headers += fmt::format("WWW-Authenticate: Bearer realm=\"reelstat\"{}\r\n", challenge);
+    r.route = query::route_template(request.target);
+    return r;
+  };
+  if (looks_like_jwt(presented)) {
+    if (!tokens_.enabled())
+      return refuse("bearer tokens are not accepted here (the server has no jwks_file or jwt_secret_file)",
+                    ", error=\"invalid_token\", error_description=\"tokens are not accepted here\"");
+    const auto verified = tokens_.verify(presented);
+    if (const auto* refusal = std::get_if<JwtRefusal>(&verified)) {
+      std::string description = refusal->reason;
+      std::replace(description.begin(), description.end(), '"', '\'');  // a quoted-string (RFC 9110)
+      return refuse("the token is not valid: " + refusal->reason,
+                    ", error=\"invalid_token\", error_description=\"" + description + "\"");
     }
-    key_name = owner->name;
-    policy = {owner->rate, owner->burst};
-    share = limiter_.fleet_share();
-    decision = limiter_.take(owner->name, owner->rate * share,
-                             std::max<int64_t>(1, std::llround(static_cast<double>(owner->burst) * share)));
-  } else {
-    decision = limiter_.take(std::string(request.client), policy.rate, policy.burst);
+    const std::string name = "jwt:" + std::get<JwtIdentity>(verified).subject;
+    return Caller{name, name, {config_.jwt_rate, config_.jwt_burst}, limiter_.fleet_share()};
   }
+  auto owner = presented.empty() ? std::nullopt : keys_.authenticate(presented);
+  if (!owner)
+    return refuse(presented.empty()
+                      ? "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY"
+                      : "the API key is not valid (unknown or revoked)",
+                  "");
+  return Caller{owner->name, owner->name, {owner->rate, owner->burst}, limiter_.fleet_share()};
+}
+
+Reply RequestHandler::api(const Request& request) const {
+  auto who = caller(request);
+  if (auto* refused = std::get_if<Reply>(&who)) return std::move(*refused);
+  Caller& c = std::get<Caller>(who);
+  // A fleet server enforces its share of the limit (README, "Rate limits for the fleet").
+  const RateDecision decision =
+      limiter_.take(c.bucket, c.policy.rate * c.share,
+                    std::max<int64_t>(1, std::llround(static_cast<double>(c.policy.burst) * c.share)));
+  const RatePolicy policy = c.policy;
+  const double share = c.share;
+  std::string key_name = std::move(c.name);
   Reply reply;
   if (!decision.allowed) {
     metrics_.count_rate_limited();

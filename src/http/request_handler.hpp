@@ -2,16 +2,19 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "http/access_log.hpp"
 #include "http/control_loop.hpp"
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
 #include "http/metrics.hpp"
+#include "http/rate_limit_fields.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/response_cache.hpp"
 #include "http/run_ledger.hpp"
 #include "http/serve_config.hpp"
+#include "http/token_auth.hpp"
 #include "query/router.hpp"
 
 namespace reelstat::http {
@@ -48,10 +51,17 @@ class RequestHandler {
  public:
   // `control` says how the upstream is doing (/readyz, /metrics).
   RequestHandler(const ServeConfig& config, SnapshotHolder& snapshots, const RunLedger& ledger, KeyRing& keys,
-                 RateLimiter& limiter, Metrics& metrics, const ControlLoop& control);
+                 const TokenAuth& tokens, RateLimiter& limiter, Metrics& metrics, const ControlLoop& control);
   Reply handle(const Request& request) const;
 
  private:
+  struct Caller {
+    std::string name;    // for the access log: a key's name, jwt:SUB, or none
+    std::string bucket;  // the rate limiter's: the name, or the client address with auth off
+    RatePolicy policy;
+    double share;  // of the fleet
+  };
+  std::variant<Caller, Reply> caller(const Request& request) const;
   Reply route(const Request& request) const;
   Reply api(const Request& request) const;
   void data(const Request& request, Reply& reply) const;
@@ -66,6 +76,7 @@ class RequestHandler {
   SnapshotHolder& snapshots_;
   const RunLedger& ledger_;
   KeyRing& keys_;
+  const TokenAuth& tokens_;
   RateLimiter& limiter_;
   Metrics& metrics_;
   const ControlLoop& control_;

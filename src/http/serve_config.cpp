@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "http/jwt_keys.hpp"
 #include "http/trusted_proxies.hpp"
 #include "store/key_store.hpp"
 
@@ -166,6 +167,11 @@ Setting text_list(std::string_view key, std::string_view takes, std::string_view
   return setting;
 }
 
+void check_algorithm(std::string_view key, const std::string& name) {
+  if (!jws_algorithm(name))
+    refuse(key, fmt::format("holds '{}', which is not one of RS256, ES256, EdDSA, HS256", name));
+}
+
 void check_proxy(std::string_view key, const std::string& entry) {
   if (!TrustedProxies::parse_network(entry))
     refuse(key,
@@ -263,6 +269,32 @@ std::vector<Setting> make_table() {
       whole<int64_t>(
           "anonymous_burst", "integer 1-1000000000", "burst per client address, with auth off",
           [](ServeSettings & s) -> auto& { return s.server.anonymous_burst; }, 1, max_burst),
+      text<std::string>(
+          "jwks_file", "a JWK Set whose keys verify bearer tokens (RS256, ES256, EdDSA), read at start",
+          [](ServeSettings & s) -> auto& { return s.server.jwks_file; }),
+      text<std::string>(
+          "jwt_secret_file", "a file holding an HS256 secret of 32 bytes or more, for tokens signed with it",
+          [](ServeSettings & s) -> auto& { return s.server.jwt_secret_file; }),
+      text_list(
+          "jwt_algorithms", "list of RS256, ES256, EdDSA, HS256",
+          "the algorithms a token may be signed with (HS256 is added with a secret)",
+          [](ServeSettings & s) -> auto& { return s.server.jwt_algorithms; }, check_algorithm),
+      text<std::string>(
+          "jwt_issuer", "when set, a token's iss must be it",
+          [](ServeSettings & s) -> auto& { return s.server.jwt_issuer; }),
+      text<std::string>(
+          "jwt_audience", "when set, a token's aud must be or hold it",
+          [](ServeSettings & s) -> auto& { return s.server.jwt_audience; }),
+      whole<int64_t>(
+          "jwt_leeway_s", "integer 0-600", "seconds of clock difference allowed on exp, nbf and iat",
+          [](ServeSettings & s) -> auto& { return s.server.jwt_leeway_s; }, 0, 600),
+      rate(
+          "jwt_rate", "number 0.001-1000000", "requests per second per token subject (sub)",
+          [](ServeSettings & s) -> auto& { return s.server.jwt_rate; }, store::kMinKeyRate,
+          store::kMaxKeyRate),
+      whole<int64_t>(
+          "jwt_burst", "integer 1-1000000000", "burst per token subject",
+          [](ServeSettings & s) -> auto& { return s.server.jwt_burst; }, 1, max_burst),
   };
 }
 

@@ -40,6 +40,14 @@ struct ServeConfig {
   std::vector<std::string> trusted_proxies;
   double anonymous_rate = 50;  // per client address, when auth is off
   int64_t anonymous_burst = 100;
+  // Bearer JWTs beside API keys (TokenAuth): the keys' files, what a token must be, and the limits
+  // of each subject.
+  std::string jwks_file, jwt_secret_file;
+  std::vector<std::string> jwt_algorithms = {"RS256", "ES256", "EdDSA"};
+  std::string jwt_issuer, jwt_audience;
+  int64_t jwt_leeway_s = 30;
+  double jwt_rate = 50;
+  int64_t jwt_burst = 100;
 };
 
 // Everything a config file or the flags can name: what the server does, and where its data is

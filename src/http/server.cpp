@@ -141,8 +141,9 @@ struct Server::State {
         ledger(data_dir, snapshots, config.cache_bytes / 8),
         access_log(config.access_log),
         proxies(config.trusted_proxies),
+        tokens(config),
         control(make_upstream(), config.poll_interval, {snapshots, ledger, keys, limiter, access_log}),
-        handler(config, snapshots, ledger, keys, limiter, metrics, control) {
+        handler(config, snapshots, ledger, keys, tokens, limiter, metrics, control) {
     for (unsigned i = 0; i < config.threads; ++i)
       workers.push_back(std::make_unique<Worker>(*this));
   }
@@ -165,6 +166,7 @@ struct Server::State {
   Metrics metrics;
   AccessLog access_log;
   TrustedProxies proxies;
+  TokenAuth tokens;
   ControlLoop control;  // the one thread that follows the upstream
   RequestHandler handler;
   std::vector<std::unique_ptr<Worker>> workers;
