@@ -161,6 +161,8 @@ TEST_F(HttpFields, NoAnswerCarriesAnEmptyHeader) {
       {"429", raw_exchange(server->port(), request("/v1/genres", one))},
       {"404", raw_exchange(server->port(), request("/v1/nothing-here", usual))},
       {"503", raw_exchange(nothing.port(), request("/v1/dataset"))},
+      // An unknown route is a 404 with nothing published too (README: "Unknown routes 404").
+      {"404", raw_exchange(nothing.port(), request("/v1/nothing-here"))},
       {"200", raw_exchange(server->port(), request("/"))},
       {"200", raw_exchange(server->port(), request("/metrics"))}};
   for (const auto& [status, answer] : answers) {

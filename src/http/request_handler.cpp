@@ -298,7 +298,10 @@ Reply RequestHandler::api(const Request& request) const {
 // A data route, answered from the live snapshot.
 void RequestHandler::data(const Request& request, Reply& reply) const {
   auto live = snapshots_.current();
-  if (!live->index && live->unavailable.empty()) {
+  if (!live->index && query::route_template(request.target) == query::Response{}.route) {
+    // An unknown route is a 404 whether or not anything is published, as with a snapshot.
+    reply = error_reply(404, "not_found", "no such route");
+  } else if (!live->index && live->unavailable.empty()) {
     reply = error_reply(503, "no_snapshot", "no snapshot has been published yet; run reelstat ingest");
   } else if (!live->index) {
     reply = error_reply(503, "snapshot_unavailable", live->unavailable);
