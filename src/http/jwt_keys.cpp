@@ -155,25 +155,15 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
-std::optional<JwsAlgorithm> jws_algorithm(std::string_view name) {
-  if (name == "RS256") return JwsAlgorithm::rs256;
-  if (name == "ES256") return JwsAlgorithm::es256;
-  if (name == "EdDSA") return JwsAlgorithm::eddsa;
-  if (name == "HS256") return JwsAlgorithm::hs256;
-  return std::nullopt;
-}
-
-std::string_view jws_algorithm_name(JwsAlgorithm algorithm) {
-  static constexpr std::array<std::string_view, 4> kNames = {"RS256", "ES256", "EdDSA", "HS256"};
-  return kNames[static_cast<size_t>(algorithm)];
-}
-
 JwtKey::~JwtKey() = default;
 JwtKey::JwtKey(JwtKey&&) noexcept = default;
 JwtKey& JwtKey::operator=(JwtKey&&) noexcept = default;
 
 JwtKey JwtKey::from_jwk_json(std::string_view json) {
-  const Json jwk = Json::parse(json, nullptr, false);
+  return from_jwk(Json::parse(json, nullptr, false));
+}
+
+JwtKey JwtKey::from_jwk(const Json& jwk) {
   if (!jwk.is_object()) throw std::invalid_argument("a JWK that is not a JSON object");
   JwtKey key;
   key.kid_ = jwk.value("kid", "");
@@ -192,9 +182,9 @@ JwtKey JwtKey::from_jwk_json(std::string_view json) {
     throw std::invalid_argument("a JWK of type \"" + kty + "\", not RSA, EC or OKP");
   }
   // A key that names its algorithm must name the one its type verifies.
-  if (jwk.contains("alg") && jwk["alg"] != jws_algorithm_name(key.algorithm_))
+  if (jwk.contains("alg") && jwk["alg"] != kJwsAlgorithms(key.algorithm_))
     throw std::invalid_argument("a " + kty + " JWK whose alg is not " +
-                                std::string(jws_algorithm_name(key.algorithm_)));
+                                std::string(kJwsAlgorithms(key.algorithm_)));
   return key;
 }
 
@@ -236,7 +226,7 @@ std::vector<JwtKey> parse_jwks(std::string_view json) {
   for (const Json& jwk : set["keys"]) {
     const std::string kty = jwk.is_object() ? jwk.value("kty", "") : "";
     if (jwk.is_object() && jwk.value("use", "sig") != "sig") continue;  // an encryption key
-    if (kty == "RSA" || kty == "EC" || kty == "OKP") keys.push_back(JwtKey::from_jwk_json(jwk.dump()));
+    if (kty == "RSA" || kty == "EC" || kty == "OKP") keys.push_back(JwtKey::from_jwk(jwk));
   }
   return keys;
 }

@@ -1,9 +1,12 @@
 #pragma once
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/enum_names.hpp"
 
 namespace reelstat::http {
 
@@ -13,8 +16,12 @@ std::optional<std::string> base64url_decode(std::string_view text);
 
 // The signature algorithms a token may name, each bound to one kind of key (RFC 7518, RFC 8037).
 enum class JwsAlgorithm { rs256, es256, eddsa, hs256 };
-std::optional<JwsAlgorithm> jws_algorithm(std::string_view name);
-std::string_view jws_algorithm_name(JwsAlgorithm algorithm);
+inline constexpr auto kJwsAlgorithms =
+    enum_names<JwsAlgorithm>(std::pair{JwsAlgorithm::rs256, std::string_view("RS256")},
+                             std::pair{JwsAlgorithm::es256, std::string_view("ES256")},
+                             std::pair{JwsAlgorithm::eddsa, std::string_view("EdDSA")},
+                             std::pair{JwsAlgorithm::hs256, std::string_view("HS256")});
+static_assert(kJwsAlgorithms.complete());
 
 // One verification key: a public key from a JWK Set (RSA, EC P-256, OKP Ed25519) or an HMAC secret.
 // Which algorithm it verifies is fixed by its type, so a token cannot choose to have an RSA public
@@ -25,9 +32,10 @@ class JwtKey {
   JwtKey(JwtKey&&) noexcept;
   JwtKey& operator=(JwtKey&&) noexcept;
 
-  // A JWK (RFC 7517) as JSON text of one key object; throws std::invalid_argument saying what is
-  // wrong with it.
+  // A JWK (RFC 7517): one key object, as JSON text or parsed; throws std::invalid_argument saying
+  // what is wrong with it.
   static JwtKey from_jwk_json(std::string_view json);
+  static JwtKey from_jwk(const nlohmann::json& jwk);
   // An HMAC secret (HS256 only), at least 32 bytes (RFC 7518 section 3.2).
   static JwtKey hmac_secret(std::string secret);
 

@@ -100,10 +100,10 @@ std::optional<JwtRefusal> check_signature(const Parts& parts, const Json& header
     if (key.verifies(parts.signing_input, *signature)) return std::nullopt;
   }
   if (!candidate)
-    return JwtRefusal{
-        kid.empty() ? fmt::format("no {} key to verify it", jws_algorithm_name(algorithm))
-                    : fmt::format("no {} key has kid {}", jws_algorithm_name(algorithm), Json(kid).dump()),
-        !kid.empty()};
+    return JwtRefusal{kid.empty()
+                          ? fmt::format("no {} key to verify it", kJwsAlgorithms(algorithm))
+                          : fmt::format("no {} key has kid {}", kJwsAlgorithms(algorithm), Json(kid).dump()),
+                      !kid.empty()};
   return refused("the signature does not verify");
 }
 
@@ -124,7 +124,7 @@ std::variant<JwtIdentity, JwtRefusal> verify_jwt(std::string_view token, const s
   const Json alg = header->value("alg", Json());
   if (!alg.is_string()) return refused("the header names no alg");
   if (alg == "none" || alg == "None" || alg == "NONE") return refused("alg none is never accepted");
-  const auto algorithm = jws_algorithm(alg.get<std::string>());
+  const auto algorithm = kJwsAlgorithms.parse(alg.get<std::string>());
   if (!algorithm ||
       std::find(rules.algorithms.begin(), rules.algorithms.end(), *algorithm) == rules.algorithms.end())
     return refused("alg " + alg.dump() + " is not accepted");

@@ -272,9 +272,6 @@ Reply RequestHandler::api(const Request& request) const {
   const RateDecision decision =
       limiter_.take(c.bucket, c.policy.rate * c.share,
                     std::max<int64_t>(1, std::llround(static_cast<double>(c.policy.burst) * c.share)));
-  const RatePolicy policy = c.policy;
-  const double share = c.share;
-  std::string key_name = std::move(c.name);
   Reply reply;
   if (!decision.allowed) {
     metrics_.count_rate_limited();
@@ -289,8 +286,8 @@ Reply RequestHandler::api(const Request& request) const {
   } else {
     data(request, reply);
   }
-  reply.headers += rate_limit_fields(policy, share, decision);
-  reply.key_name = std::move(key_name);
+  reply.headers += rate_limit_fields(c.policy, c.share, decision);
+  reply.key_name = std::move(c.name);
   if (!reply.rendered && reply.route == "unmatched") reply.route = query::route_template(request.target);
   return reply;
 }

@@ -168,8 +168,11 @@ Setting text_list(std::string_view key, std::string_view takes, std::string_view
 }
 
 void check_algorithm(std::string_view key, const std::string& name) {
-  if (!jws_algorithm(name))
-    refuse(key, fmt::format("holds '{}', which is not one of RS256, ES256, EdDSA, HS256", name));
+  if (kJwsAlgorithms.parse(name)) return;
+  std::string names;
+  for (const auto& entry : kJwsAlgorithms.entries)
+    names += (names.empty() ? "" : ", ") + std::string(entry.second);
+  refuse(key, fmt::format("holds '{}', which is not one of {}", name, names));
 }
 
 void check_proxy(std::string_view key, const std::string& entry) {

@@ -279,8 +279,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request.origin = req[bhttp::field::origin];
     request.access_control_request_method = req[bhttp::field::access_control_request_method];
     // Behind a trusted balancer, each request on its kept connection names its own client.
-    client_ =
-        worker_.state.proxies.empty() ? peer_ : worker_.state.proxies.client_of(peer_, forwarded_for(req));
+    if (!worker_.state.proxies.empty()) client_ = worker_.state.proxies.client_of(peer_, forwarded_for(req));
     request.client = client_;
     Reply reply;
     try {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -23,7 +24,7 @@ std::string file_text(const std::string& path, std::string_view setting) {
 TokenAuth::TokenAuth(const ServeConfig& config) {
   rules_.algorithms.clear();
   for (const std::string& name : config.jwt_algorithms)
-    rules_.algorithms.push_back(*jws_algorithm(name));  // checked when the settings were read
+    rules_.algorithms.push_back(*kJwsAlgorithms.parse(name));  // checked when the settings were read
   rules_.issuer = config.jwt_issuer;
   rules_.audience = config.jwt_audience;
   rules_.leeway = std::chrono::seconds(config.jwt_leeway_s);

@@ -4,16 +4,10 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "http/header_text.hpp"
+
 namespace reelstat::http {
 namespace {
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // An address as 16 bytes, IPv4 mapped into IPv6 so that a v4 entry matches a v4-mapped peer.
 std::optional<std::array<uint8_t, 16>> address_bytes(std::string_view text) {
@@ -54,7 +48,7 @@ std::optional<TrustedProxies::Network> TrustedProxies::parse_network(std::string
 
 TrustedProxies::TrustedProxies(const std::vector<std::string>& entries) {
   for (const std::string& entry : entries) {
-    const auto network = parse_network(trimmed(entry));
+    const auto network = parse_network(trim_ows(entry));
     if (!network)
       throw std::invalid_argument("'" + entry + "' is not an address or a CIDR like 10.0.0.0/8 or fd00::/8");
     networks_.push_back(*network);
@@ -75,7 +69,7 @@ std::string TrustedProxies::client_of(std::string_view peer, std::string_view fo
   while (!forwarded_for.empty()) {
     const size_t comma = forwarded_for.rfind(',');
     const std::string_view hop =
-        trimmed(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
+        trim_ows(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
     forwarded_for = comma == std::string_view::npos ? std::string_view{} : forwarded_for.substr(0, comma);
     if (!address_bytes(hop)) break;  // malformed: the nearest hop to its right stands
     client = hop;

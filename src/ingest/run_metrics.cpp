@@ -14,11 +14,6 @@
 namespace reelstat::ingest {
 namespace {
 
-constexpr std::array<std::pair<RunVerdict, std::string_view>, 4> kVerdicts = {
-    {{RunVerdict::published, "published"},
-     {RunVerdict::unchanged, "unchanged"},
-     {RunVerdict::held, "held"},
-     {RunVerdict::failed, "failed"}}};
 constexpr std::string_view kLastSuccess = "reelstat_ingest_last_success_timestamp_seconds";
 
 // A label value as the text format escapes it: backslash, double quote and line feed.
@@ -99,7 +94,7 @@ std::string run_metrics_text(RunVerdict verdict, const IngestReport* report, dou
   }
   metric(out, "reelstat_ingest_last_run_outcome", "gauge",
          "1 for how the last ingest ended, 0 for the others.");
-  for (const auto& [v, name] : kVerdicts)
+  for (const auto& [v, name] : kRunVerdicts.entries)
     out += fmt::format("reelstat_ingest_last_run_outcome{{outcome=\"{}\"}} {}\n", name, v == verdict ? 1 : 0);
   if (report) report_lines(out, *report);
   return out;

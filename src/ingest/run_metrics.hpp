@@ -4,12 +4,19 @@
 #include <string>
 #include <string_view>
 
+#include "common/enum_names.hpp"
 #include "ingest/report.hpp"
 
 namespace reelstat::ingest {
 
 // What a run's metrics say of its end, in the words the alerting rules use.
 enum class RunVerdict { published, unchanged, held, failed };
+inline constexpr auto kRunVerdicts =
+    enum_names<RunVerdict>(std::pair{RunVerdict::published, std::string_view("published")},
+                           std::pair{RunVerdict::unchanged, std::string_view("unchanged")},
+                           std::pair{RunVerdict::held, std::string_view("held")},
+                           std::pair{RunVerdict::failed, std::string_view("failed")});
+static_assert(kRunVerdicts.complete());
 
 // The verdict of a run that ended with `exit_code` and `report` (none: it threw before it had one).
 RunVerdict verdict_of(int exit_code, const IngestReport* report);

@@ -15,12 +15,16 @@ let firstChartMarked = false;
 const wholeTicks = (u, values) => values.map((v) => (Number.isInteger(v) ? String(v) : ''));
 const yearAxis = { label: 'Year', values: wholeTicks };
 
+// Every year from `first` to `last`, both included.
+export function yearsFrom(first, last) {
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
 // Every year from the first row's to the last's (rows sorted by year), each with its row or null.
 export function everyYear(rows) {
   if (!rows.length) return [];
   const byYear = new Map(rows.map((r) => [r.year, r]));
-  const first = rows[0].year, last = rows[rows.length - 1].year;
-  return Array.from({ length: last - first + 1 }, (_, i) => ({ year: first + i, row: byYear.get(first + i) ?? null }));
+  return yearsFrom(rows[0].year, rows[rows.length - 1].year).map((year) => ({ year, row: byYear.get(year) ?? null }));
 }
 
 // A chart in a <figure> with a visible caption, redrawn to its container's width.

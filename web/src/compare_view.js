@@ -3,9 +3,9 @@
 // each owner's years exactly as its own page has them. Owners are added by a search (companies) or
 // from the list (genres) and removed by their button; every choice is in the link.
 import { get } from './api.js';
-import { everyYear, lineChart } from './charts.js';
+import { lineChart, yearsFrom } from './charts.js';
 import { choice, empty, h, link, loading, select } from './dom.js';
-import { compactMoney, count, coverage, measureOf, money, popularity } from './format.js';
+import { compactMoney, count, coverage, measureOf, money, popularity, totalPopularity } from './format.js';
 import { showError } from './notice.js';
 import { rangeForm, yearRange } from './range.js';
 import { table } from './table.js';
@@ -62,9 +62,9 @@ export async function compareView(main, query, navigate) {
 function yearRows(entries) {
   const years = entries.flatMap((e) => e.years.map((r) => r.year));
   if (!years.length) return [];
-  const span = everyYear([{ year: Math.min(...years) }, { year: Math.max(...years) }]);
   const byOwner = entries.map((e) => new Map(e.years.map((r) => [r.year, r])));
-  return span.map(({ year }) => ({ year, rows: byOwner.map((m) => m.get(year) ?? null) }));
+  return yearsFrom(Math.min(...years), Math.max(...years))
+    .map((year) => ({ year, rows: byOwner.map((m) => m.get(year) ?? null) }));
 }
 
 function compareChart(charts, kind, entries, rows, by, attribution) {
@@ -93,7 +93,7 @@ function compareTable(kind, entries, rows, by, attribution, source) {
     if (MONEY.has(by)) return money(r[by], attribution, r.releases);
     if (by === 'releases') return count(r.releases);
     if (by === 'avg_popularity') return popularity(r.popularity);
-    return r.popularity.movies > 0 ? Number(r.popularity.total).toFixed(6) : '—';
+    return totalPopularity(r.popularity);
   };
   return table({
     name: 'compare',

@@ -61,6 +61,11 @@ export function popularity(p) {
   return p && p.average !== null ? Number(p.average).toFixed(6) : '—';
 }
 
+// A popularity figure's total (null over no known popularity: a dash).
+export function totalPopularity(p) {
+  return p && p.total !== null ? Number(p.total).toFixed(6) : '—';
+}
+
 export function count(n) {
   return groupDigits(String(n));
 }

@@ -3,7 +3,7 @@
 import { get } from './api.js';
 import { PALETTE } from './charts.js';
 import { empty, h, hashOf, link, loading, select } from './dom.js';
-import { count, popularity } from './format.js';
+import { count, popularity, totalPopularity } from './format.js';
 import { yearRange } from './range.js';
 import { table } from './table.js';
 import { apiWords, chosen } from './words.js';
@@ -52,7 +52,7 @@ export async function popularView(main, query, navigate) {
         y.genre ? link(y.genre.name, `/genres/${y.genre.id}`) : '—',
         count(y.releases),
         popularity(y.popularity),
-        y.popularity.total === null ? '—' : Number(y.popularity.total).toFixed(6),
+        totalPopularity(y.popularity),
       ]),
     }));
 }
