@@ -572,6 +572,51 @@ TEST_F(FleetTest, ARevokedKeyIsRefusedByEveryServerWithinTwoSecondsAndUseIsCount
   EXPECT_NE(list.out.find("revoked"), std::string::npos) << list.out;
 }
 
+// Rotation and expiry on the shared store: every server takes both secrets of a rotated key for its
+// grace and then only the new one, and refuses an expired key naming its expiry.
+TEST_F(FleetTest, EveryServerHonoursARotationsGraceAndAKeysExpiry) {
+  ASSERT_EQ(ingest(sample_csv()).exit_code, 0);
+  const std::string old_secret = create_key("rolling", kUnlimited);
+  const std::string brief = create_key("brief", "--expires 4s");
+  auto fleet = serve_fleet(2);
+  const auto status = [&](const ServerProcess& s, const std::string& key) {
+    HttpClient client(s.port());
+    return client.get("/v1/genres", key_header(key));
+  };
+  const auto until_status = [&](const std::string& key, int wanted, std::chrono::seconds limit) {
+    const auto give_up = Clock::now() + limit;
+    for (const auto& s : fleet)
+      while (Clock::now() < give_up && status(*s, key).status != wanted)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  };
+  until_status(old_secret, 200, std::chrono::seconds(5));
+  const auto rotated = reelstat("keys rotate rolling --grace 5s");
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.out;
+  const std::string new_secret = rotated.out.substr(rotated.out.rfind('\n', rotated.out.size() - 2) + 1, 47);
+  until_status(new_secret, 200, std::chrono::seconds(3));
+  for (const auto& s : fleet) {
+    EXPECT_EQ(status(*s, new_secret).status, 200);
+    EXPECT_EQ(status(*s, old_secret).status, 200) << "the old secret works during the grace";
+  }
+  until_status(old_secret, 401, std::chrono::seconds(8));
+  for (const auto& s : fleet) {
+    const auto ended = status(*s, old_secret);
+    EXPECT_EQ(ended.status, 401);
+    EXPECT_NE(ended.body.find("replaced by a rotation"), std::string::npos) << ended.body;
+    EXPECT_EQ(status(*s, new_secret).status, 200);
+  }
+  until_status(brief, 401, std::chrono::seconds(4));
+  for (const auto& s : fleet)
+    EXPECT_NE(status(*s, brief).body.find("the API key expired at 20"), std::string::npos);
+  // One row for the rotated key, with both secrets' uses once the servers have reported them.
+  for (auto& s : fleet)
+    EXPECT_EQ(s->terminate(), 0);
+  const auto rows = postgres_->psql(
+      "SELECT count(*), sum(requests) >= 6 FROM reelstat_store.api_keys WHERE name = 'rolling'", database_);
+  EXPECT_EQ(rows.out, "1|t\n");
+  EXPECT_TRUE(std::regex_search(reelstat("keys list").out, std::regex(R"(brief .* expired)")));
+}
+
 TEST_F(FleetTest, AKeysRateLimitHoldsForTheWholeFleetBehindRoundRobin) {
   ASSERT_EQ(ingest(sample_csv()).exit_code, 0);
   constexpr double kRate = 30;

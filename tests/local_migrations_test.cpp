@@ -33,12 +33,12 @@ TEST(LocalMigrations, NewFilesAreAtTheLengthOfTheirList) {
   TempDir dir;
   store::local::open_sqlite_key_store(dir.path() / "keys.sqlite")->list();
   { store::local::Ledger ledger(dir.path() / "ledger.sqlite"); }
-  EXPECT_EQ(user_version(dir.path() / "keys.sqlite"), 1);
+  EXPECT_EQ(user_version(dir.path() / "keys.sqlite"), 2);
   EXPECT_EQ(user_version(dir.path() / "ledger.sqlite"), 1);
 }
 
-// A keys.sqlite of the first version: no use counts, user_version 0.
-TEST(LocalMigrations, AKeyFileOfTheFirstVersionGetsItsUseCounts) {
+// A keys.sqlite of the first version: no use counts, no expiry, user_version 0.
+TEST(LocalMigrations, AKeyFileOfTheFirstVersionGetsItsUseCountsAndExpiry) {
   TempDir dir;
   const auto path = dir.path() / "keys.sqlite";
   {
@@ -55,7 +55,9 @@ TEST(LocalMigrations, AKeyFileOfTheFirstVersionGetsItsUseCounts) {
   EXPECT_EQ(keys[0].name, "old");
   EXPECT_EQ(keys[0].requests, 0);
   EXPECT_EQ(keys[0].last_used_at, "");
-  EXPECT_EQ(user_version(path), 1);
+  EXPECT_EQ(keys[0].expires_at, "") << "a key made before keys expired never expires";
+  EXPECT_EQ(keys[0].previous_hash, "");
+  EXPECT_EQ(user_version(path), 2);
 }
 
 TEST(LocalMigrations, AFileNewerThanThisBinaryIsRefusedNamingIt) {

@@ -57,7 +57,7 @@ TEST_F(PostgresStoreTest, InitCreatesTheSchemaOnceAndCommandsRefuseAStoreWithout
   auto again = pg("store init");
   EXPECT_EQ(again.exit_code, 0) << again.out;
   EXPECT_NE(again.out.find("up to date"), std::string::npos) << again.out;
-  EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.schema_migrations").out, "3\n");
+  EXPECT_EQ(sql("SELECT count(*) FROM reelstat_store.schema_migrations").out, "4\n");
 
   // A store left at version 1 (as an earlier reelstat made it) is refused until it is migrated.
   ASSERT_EQ(sql("DROP TABLE reelstat_store.api_keys, reelstat_store.servers, reelstat_store.identity; "
@@ -66,12 +66,13 @@ TEST_F(PostgresStoreTest, InitCreatesTheSchemaOnceAndCommandsRefuseAStoreWithout
             0);
   auto older = pg("keys list");
   EXPECT_EQ(older.exit_code, 1);
-  EXPECT_NE(older.out.find("has schema version 1, this reelstat needs 3; run `reelstat store init --store"),
+  EXPECT_NE(older.out.find("has schema version 1, this reelstat needs 4; run `reelstat store init --store"),
             std::string::npos)
       << older.out;
   auto migrated = pg("store init");
   EXPECT_NE(migrated.out.find("applied migration 2"), std::string::npos) << migrated.out;
   EXPECT_NE(migrated.out.find("applied migration 3"), std::string::npos) << migrated.out;
+  EXPECT_NE(migrated.out.find("applied migration 4"), std::string::npos) << migrated.out;
   EXPECT_EQ(pg("keys list").exit_code, 0);
 
   // A store migrated by a newer reelstat is refused, not misread.

@@ -12,14 +12,37 @@ KeyRing::KeyRing() {
   keys_.store(std::make_shared<const Map>());
 }
 
+namespace {
+
+int64_t unix_seconds(SystemTime t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+// A stored expiry in Unix seconds: 0 for none; a time that does not parse has passed (a key whose
+// expiry cannot be read is not let in for ever).
+int64_t expiry_of(const std::string& iso8601) {
+  if (iso8601.empty()) return 0;
+  const auto t = parse_utc_iso8601(iso8601);
+  return t ? unix_seconds(*t) : 1;
+}
+
+}  // namespace
+
 void KeyRing::replace(const std::vector<store::ApiKey>& active) {
   const auto old = keys_.load();
   auto map = std::make_shared<Map>();
+  // A secret's use counts follow it across reloads, a rotated key's old one included.
+  const auto usage_of = [&old](const std::string& hash) {
+    auto previous = old->find(hash);
+    return previous != old->end() ? previous->second.usage : std::make_shared<KeyUsage>();
+  };
   for (const auto& k : active) {
-    auto previous = old->find(k.hash);
-    auto usage = previous != old->end() ? previous->second.usage : std::make_shared<KeyUsage>();
-    map->emplace(k.hash, KeyInfo{k.name, k.rate, k.burst, std::move(usage)});
+    map->emplace(k.hash, KeyInfo{k.name, k.rate, k.burst, usage_of(k.hash), expiry_of(k.expires_at), false});
+    if (!k.previous_hash.empty())
+      map->emplace(k.previous_hash, KeyInfo{k.name, k.rate, k.burst, usage_of(k.previous_hash),
+                                            expiry_of(k.previous_until), true});
   }
+  size_.store(active.size(), std::memory_order_relaxed);
   // A key revoked (or renamed away) may still have uses to report: they go with the next batch.
   {
     std::lock_guard lock(retired_mutex_);
@@ -29,20 +52,25 @@ void KeyRing::replace(const std::vector<store::ApiKey>& active) {
   keys_.store(std::move(map));
 }
 
-std::optional<KeyInfo> KeyRing::authenticate(std::string_view presented) const {
-  if (presented.empty() || presented.size() > 256) return std::nullopt;
+std::variant<KeyInfo, KeyRefusal> KeyRing::authenticate(std::string_view presented) const {
+  static const KeyRefusal unknown{"the API key is not valid (unknown or revoked)"};
+  if (presented.empty() || presented.size() > 256) return unknown;
   const std::string d = store::hash_api_key(presented);
   const auto map = keys_.load();
   auto it = map->find(d);
   // The map finds the candidate by its digest; the constant-time compare confirms it.
-  if (it == map->end() || CRYPTO_memcmp(it->first.data(), d.data(), d.size()) != 0) return std::nullopt;
-  KeyUsage& usage = *it->second.usage;
-  usage.requests.fetch_add(1, std::memory_order_relaxed);
-  usage.last_used_unix.store(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count(),
-      std::memory_order_relaxed);
-  return it->second;
+  if (it == map->end() || CRYPTO_memcmp(it->first.data(), d.data(), d.size()) != 0) return unknown;
+  const KeyInfo& info = it->second;
+  const int64_t now = unix_seconds(std::chrono::system_clock::now());
+  if (info.expires_unix != 0 && now >= info.expires_unix) {
+    const std::string at = utc_iso8601(SystemTime(std::chrono::seconds(info.expires_unix)));
+    return KeyRefusal{info.superseded
+                          ? "the API key was replaced by a rotation; its grace period ended at " + at
+                          : "the API key expired at " + at};
+  }
+  info.usage->requests.fetch_add(1, std::memory_order_relaxed);
+  info.usage->last_used_unix.store(now, std::memory_order_relaxed);
+  return info;
 }
 
 std::vector<store::KeyUse> KeyRing::take_usage() {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "store/key_store.hpp"
@@ -28,18 +29,28 @@ struct KeyInfo {
   double rate;
   int64_t burst;
   std::shared_ptr<KeyUsage> usage;  // kept across replace(), so no count is lost to a reload
+  int64_t expires_unix = 0;         // when this secret stops working (Unix seconds); 0: never
+  bool superseded = false;          // the secret a rotation replaced, in its grace period
+};
+
+// Why a presented key is not let in, as the client is told.
+struct KeyRefusal {
+  std::string message;
 };
 
 // The active API keys as the server knows them, replaced whole when the key store changes so a
 // revocation takes effect at the next poll. Lookups take no lock; each successful one counts a use.
+// A rotated key answers to both its secrets until the old one's grace ends; an expired secret is
+// refused naming when it expired. Expiry is checked against this server's clock at each request.
 class KeyRing {
  public:
   KeyRing();
   void replace(const std::vector<store::ApiKey>& active);
-  // The key's owner, or nullopt. The presented key is hashed and the digest compared in constant
+  // The key's owner, or why not. The presented key is hashed and the digest compared in constant
   // time, so response timing tells nothing about how close a guess was.
-  std::optional<KeyInfo> authenticate(std::string_view presented) const;
-  size_t size() const { return keys_.load()->size(); }
+  std::variant<KeyInfo, KeyRefusal> authenticate(std::string_view presented) const;
+  // The active keys (a rotated key's old secret is not one more).
+  size_t size() const { return size_.load(std::memory_order_relaxed); }
 
   // Hands the uses counted since the last report to `record` (the key store's record_use) and
   // resets them; if `record` throws, the batch is put back to go with the next one.
@@ -61,6 +72,7 @@ class KeyRing {
 
   using Map = std::unordered_map<std::string, KeyInfo>;  // hash_api_key(key), as stored -> owner
   std::atomic<std::shared_ptr<const Map>> keys_;
+  std::atomic<size_t> size_{0};
   std::mutex retired_mutex_;
   std::vector<std::pair<std::string, std::shared_ptr<KeyUsage>>> retired_;  // dropped, not yet reported
 };

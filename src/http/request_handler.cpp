@@ -255,13 +255,12 @@ std::variant<RequestHandler::Caller, Reply> RequestHandler::caller(const Request
     const std::string name = "jwt:" + std::get<JwtIdentity>(verified).subject;
     return Caller{name, name, {config_.jwt_rate, config_.jwt_burst}, limiter_.fleet_share()};
   }
-  auto owner = presented.empty() ? std::nullopt : keys_.authenticate(presented);
-  if (!owner)
-    return refuse(presented.empty()
-                      ? "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY"
-                      : "the API key is not valid (unknown or revoked)",
-                  "");
-  return Caller{owner->name, owner->name, {owner->rate, owner->burst}, limiter_.fleet_share()};
+  if (presented.empty())
+    return refuse("an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY", "");
+  auto owner = keys_.authenticate(presented);
+  if (auto* refusal = std::get_if<KeyRefusal>(&owner)) return refuse(std::move(refusal->message), "");
+  const auto& key = std::get<KeyInfo>(owner);
+  return Caller{key.name, key.name, {key.rate, key.burst}, limiter_.fleet_share()};
 }
 
 Reply RequestHandler::api(const Request& request) const {

@@ -1,5 +1,7 @@
 #pragma once
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +19,10 @@ inline constexpr const char* kKeysChannel = "reelstat_keys";
 class PgKeys {
  public:
   explicit PgKeys(Connection& connection) : conn_(connection) {}
-  std::string create(const std::string& name, double rate, int64_t burst);
+  std::string create(const std::string& name, double rate, int64_t burst, const std::string& expires_at);
+  // A new secret for `name`'s active key (see KeyStore::rotate).
+  std::optional<std::string> rotate(const std::string& name, std::chrono::seconds grace,
+                                    const std::string& expires_at);
   bool revoke(const std::string& name);
   std::vector<ApiKey> list();
   std::vector<ApiKey> active();
@@ -25,7 +30,7 @@ class PgKeys {
   void record_use(const std::vector<KeyUse>& uses);
 
  private:
-  std::vector<ApiKey> select(const std::string& where);
+  std::vector<ApiKey> select(const std::string& where, const Params& params = {});
   Connection& conn_;
 };
 

@@ -156,6 +156,15 @@ INSERT INTO reelstat_store.identity (store_id) VALUES (gen_random_uuid()::text);
 )";
 }
 
+// Keys that expire, and rotation's grace for the secret a key had before.
+std::string migration_4() {
+  return R"(
+ALTER TABLE reelstat_store.api_keys ADD COLUMN expires_at text NOT NULL DEFAULT '';
+ALTER TABLE reelstat_store.api_keys ADD COLUMN previous_hash text NOT NULL DEFAULT '';
+ALTER TABLE reelstat_store.api_keys ADD COLUMN previous_until text NOT NULL DEFAULT '';
+)";
+}
+
 // The migrations in order: migration N (from 1) is the Nth, and the schema version is how many
 // there are.
 struct Migration {
@@ -163,10 +172,11 @@ struct Migration {
   std::string (*sql)();
 };
 
-constexpr std::array<Migration, 3> kMigrations = {{
+constexpr std::array<Migration, 4> kMigrations = {{
     {"runs, snapshot files, model tables partitioned by run, analysts' views", &migration_1},
     {"API keys with use counts, API servers' heartbeats", &migration_2},
     {"the store's identity, which data dirs are bound to", &migration_3},
+    {"API keys that expire, and rotation's grace period", &migration_4},
 }};
 
 // The applied version, 0 when the schema is missing.
