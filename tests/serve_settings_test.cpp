@@ -75,6 +75,8 @@ TEST(ServeSettings, EveryKeySetsItsMember) {
            "shutdown_grace_ms = 14\naccess_log = \"off\"\ncache_control = \"no-store\"\n"
            "cors_origins = [\"https://a.example\", \"*\"]\nanonymous_rate = 2\nanonymous_burst = 9\n"
            "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\njwks_file = \"/etc/j.json\"\n"
+           "jwks_url = \"https://id.example/jwks\"\njwks_refresh_s = 60\njwks_ca_file = \"/etc/ca.pem\"\n"
+           "jwt_limits_claim = \"reelstat\"\n"
            "jwt_secret_file = \"/etc/s\"\njwt_algorithms = [\"ES256\"]\njwt_issuer = \"https://id\"\n"
            "jwt_audience = \"api\"\njwt_leeway_s = 5\njwt_rate = 3\njwt_burst = 4\n");
   EXPECT_EQ(s.server.listen, "0.0.0.0:9000");
@@ -97,6 +99,10 @@ TEST(ServeSettings, EveryKeySetsItsMember) {
   EXPECT_EQ(s.server.anonymous_burst, 9);
   EXPECT_EQ(s.server.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
   EXPECT_EQ(s.server.jwks_file, "/etc/j.json");
+  EXPECT_EQ(s.server.jwks_url, "https://id.example/jwks");
+  EXPECT_EQ(s.server.jwks_refresh_s, 60);
+  EXPECT_EQ(s.server.jwks_ca_file, "/etc/ca.pem");
+  EXPECT_EQ(s.server.jwt_limits_claim, "reelstat");
   EXPECT_EQ(s.server.jwt_secret_file, "/etc/s");
   EXPECT_EQ(s.server.jwt_algorithms, (std::vector<std::string>{"ES256"}));
   EXPECT_EQ(s.server.jwt_issuer, "https://id");
@@ -104,7 +110,7 @@ TEST(ServeSettings, EveryKeySetsItsMember) {
   EXPECT_EQ(s.server.jwt_leeway_s, 5);
   EXPECT_EQ(s.server.jwt_rate, 3.0);
   EXPECT_EQ(s.server.jwt_burst, 4);
-  EXPECT_EQ(http::serve_settings().size(), 27u) << "a new setting: add it to this test";
+  EXPECT_EQ(http::serve_settings().size(), 31u) << "a new setting: add it to this test";
 }
 
 TEST(ServeSettings, EachRefusesWhatItDoesNotTakeNamingTheKey) {
@@ -126,6 +132,11 @@ TEST(ServeSettings, EachRefusesWhatItDoesNotTakeNamingTheKey) {
       std::string::npos);
   EXPECT_NE(load_error(dir, "trusted_proxies = [\"nginx.local\"]\n")
                 .find("'trusted_proxies' holds 'nginx.local', which is not an address or a CIDR"),
+            std::string::npos);
+  EXPECT_NE(load_error(dir, "jwks_url = \"http://id.example/jwks\"\n")
+                .find("'jwks_url' holds 'http://id.example/jwks', which is not an https:// URL"),
+            std::string::npos);
+  EXPECT_NE(load_error(dir, "jwks_refresh_s = 0\n").find("'jwks_refresh_s' must be integer 1-86400"),
             std::string::npos);
   EXPECT_NE(load_error(dir, "jwt_algorithms = [\"none\"]\n")
                 .find("'jwt_algorithms' holds 'none', which is not one of RS256, ES256, EdDSA, HS256"),

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "common/utc_time.hpp"
+#include "store/key_store.hpp"
 
 namespace reelstat::http {
 namespace {
@@ -107,6 +108,25 @@ std::optional<JwtRefusal> check_signature(const Parts& parts, const Json& header
   return refused("the signature does not verify");
 }
 
+// The limits the operator's claim carries ({"rate": R, "burst": B}, within a key's bounds), nothing
+// when the claim is not configured or not in the token, or why it is refused.
+std::variant<std::optional<RatePolicy>, JwtRefusal> claimed_limits(const Json& claims,
+                                                                   const JwtRules& rules) {
+  if (rules.limits_claim.empty() || !claims.contains(rules.limits_claim)) return std::optional<RatePolicy>{};
+  const Json& c = claims[rules.limits_claim];
+  const bool shaped = c.is_object() && c.size() == 2 && c.contains("rate") && c["rate"].is_number() &&
+                      c.contains("burst") && c["burst"].is_number_integer();
+  if (shaped) {
+    const RatePolicy limits{c["rate"].get<double>(), c["burst"].get<int64_t>()};
+    if (limits.rate >= store::kMinKeyRate && limits.rate <= store::kMaxKeyRate && limits.burst >= 1 &&
+        limits.burst <= store::kMaxKeyBurst)
+      return std::optional<RatePolicy>{limits};
+  }
+  return refused(fmt::format("the {} claim is not {{\"rate\": {}-{:.0f}, \"burst\": 1-{}}}",
+                             rules.limits_claim, store::kMinKeyRate, store::kMaxKeyRate,
+                             store::kMaxKeyBurst));
+}
+
 }  // namespace
 
 bool looks_like_jwt(std::string_view credential) {
@@ -133,7 +153,10 @@ std::variant<JwtIdentity, JwtRefusal> verify_jwt(std::string_view token, const s
   if (auto refusal = check_signature(*parts, *header, *algorithm, keys)) return *refusal;
   if (auto refusal = check_times(*claims, rules, now)) return *refusal;
   if (auto refusal = check_claims(*claims, rules)) return *refusal;
-  return JwtIdentity{(*claims)["sub"].get<std::string>(), *numeric_date(*claims, "exp")};
+  auto limits = claimed_limits(*claims, rules);
+  if (auto* refusal = std::get_if<JwtRefusal>(&limits)) return std::move(*refusal);
+  return JwtIdentity{(*claims)["sub"].get<std::string>(), *numeric_date(*claims, "exp"),
+                     std::get<std::optional<RatePolicy>>(limits)};
 }
 
 }  // namespace reelstat::http

@@ -1,12 +1,14 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "http/jwt_keys.hpp"
+#include "http/rate_limit_fields.hpp"
 
 namespace reelstat::http {
 
@@ -17,12 +19,15 @@ struct JwtRules {
   std::string audience;  // when set, aud must be it or hold it
   std::chrono::seconds leeway{30};
   size_t max_bytes = 8192;
+  // When set (jwt_limits_claim), a token may carry its subject's limits in this claim.
+  std::string limits_claim;
 };
 
-// Who a verified token is for, and until when.
+// Who a verified token is for, until when, and under which limits when the token says.
 struct JwtIdentity {
   std::string subject;
-  int64_t expires = 0;  // Unix seconds
+  int64_t expires = 0;               // Unix seconds
+  std::optional<RatePolicy> limits;  // from the limits claim
 };
 
 // Why a token was refused: said to the client (WWW-Authenticate's error_description), never with

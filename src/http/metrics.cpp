@@ -8,6 +8,7 @@
 #include "common/build_info.hpp"
 #include "http/key_ring.hpp"
 #include "http/live_snapshot.hpp"
+#include "http/token_auth.hpp"
 #include "http/upstream.hpp"
 #include "snapshot/run_report.hpp"
 #include "store/run_record.hpp"
@@ -108,10 +109,25 @@ void render_runs(std::string& out, const std::vector<query::RunEntry>& runs, con
   render_gate(out, runs, help);
 }
 
+// Bearer tokens' keys: how many, and whether their sources still answer (jwks_file, jwks_url).
+template <typename Help>
+void render_tokens(std::string& out, const TokenAuth& tokens, const Help& help) {
+  const JwksStatus s = tokens.status();
+  help("reelstat_jwt_keys", "gauge", "Keys from jwks_file and jwks_url that verify bearer tokens.");
+  out += fmt::format("reelstat_jwt_keys {}\n", s.keys);
+  help("reelstat_jwks_last_success_timestamp_seconds", "gauge",
+       "Unix time jwks_file or jwks_url last gave a key set (0: never).");
+  out += fmt::format("reelstat_jwks_last_success_timestamp_seconds {}\n", s.last_success_unix);
+  help("reelstat_jwks_failures_total", "counter", "Reads of jwks_file and fetches of jwks_url that failed.");
+  out += fmt::format("reelstat_jwks_failures_total {}\n", s.failures);
+  help("reelstat_jwt_verified_tokens", "gauge", "Verified tokens remembered until their expiry.");
+  out += fmt::format("reelstat_jwt_verified_tokens {}\n", tokens.cached());
+}
+
 }  // namespace
 
-std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys, const UpstreamStatus& upstream,
-                            const std::vector<query::RunEntry>* runs) const {
+std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys, const TokenAuth& tokens,
+                            const UpstreamStatus& upstream, const std::vector<query::RunEntry>* runs) const {
   std::string out;
   auto help = [&](std::string_view name, std::string_view type, std::string_view text) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, text, name, type);
@@ -122,6 +138,7 @@ std::string Metrics::render(const SnapshotHolder& holder, const KeyRing& keys, c
   render_http(out, help);
   help("reelstat_api_keys", "gauge", "Active API keys known to the server.");
   out += fmt::format("reelstat_api_keys {}\n", keys.size());
+  if (tokens.enabled()) render_tokens(out, tokens, help);
   render_snapshot(out, holder, help);
   // Whether or not a snapshot is served: a server that has none must still say how its store is.
   help("reelstat_sync_failures_total", "counter",

@@ -14,6 +14,7 @@ namespace reelstat::http {
 class SnapshotHolder;
 struct LiveSnapshot;
 class KeyRing;
+class TokenAuth;
 struct UpstreamStatus;
 
 // The endpoints outside the API, answered without a key: the dashboard ("/" and its files) too.
@@ -60,8 +61,8 @@ class Metrics {
 
   // Prometheus text exposition format 0.0.4, with the upstream's state (the shared store's, with
   // --store) and the ledger's runs and last gate verdict (none before the ledger is read).
-  std::string render(const SnapshotHolder& holder, const KeyRing& keys, const UpstreamStatus& upstream,
-                     const std::vector<query::RunEntry>* runs) const;
+  std::string render(const SnapshotHolder& holder, const KeyRing& keys, const TokenAuth& tokens,
+                     const UpstreamStatus& upstream, const std::vector<query::RunEntry>* runs) const;
   // Writes the # HELP and # TYPE lines of a metric: (name, type, help text).
   using HelpLine = std::function<void(std::string_view, std::string_view, std::string_view)>;
 

@@ -217,7 +217,7 @@ Reply RequestHandler::operational(const Request& request, std::string_view path)
   } else if (path == "/metrics") {
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
     const auto runs = ledger_.runs();
-    reply.body = metrics_.render(snapshots_, keys_, control_.status(), runs.get());
+    reply.body = metrics_.render(snapshots_, keys_, tokens_, control_.status(), runs.get());
   } else {
     // The document and its page: revalidated like the dashboard's files, gzip when accepted.
     deliver(reply, api_document(path), request, "no-cache", "Accept-Encoding");
@@ -243,8 +243,9 @@ std::variant<RequestHandler::Caller, Reply> RequestHandler::caller(const Request
   };
   if (looks_like_jwt(presented)) {
     if (!tokens_.enabled())
-      return refuse("bearer tokens are not accepted here (the server has no jwks_file or jwt_secret_file)",
-                    ", error=\"invalid_token\", error_description=\"tokens are not accepted here\"");
+      return refuse(
+          "bearer tokens are not accepted here (the server has no jwks_file, jwks_url or jwt_secret_file)",
+          ", error=\"invalid_token\", error_description=\"tokens are not accepted here\"");
     const auto verified = tokens_.verify(presented);
     if (const auto* refusal = std::get_if<JwtRefusal>(&verified)) {
       std::string description = refusal->reason;
@@ -252,8 +253,10 @@ std::variant<RequestHandler::Caller, Reply> RequestHandler::caller(const Request
       return refuse("the token is not valid: " + refusal->reason,
                     ", error=\"invalid_token\", error_description=\"" + description + "\"");
     }
-    const std::string name = "jwt:" + std::get<JwtIdentity>(verified).subject;
-    return Caller{name, name, {config_.jwt_rate, config_.jwt_burst}, limiter_.fleet_share()};
+    const auto& who = std::get<JwtIdentity>(verified);
+    const std::string name = "jwt:" + who.subject;
+    return Caller{name, name, who.limits.value_or(RatePolicy{config_.jwt_rate, config_.jwt_burst}),
+                  limiter_.fleet_share()};
   }
   if (presented.empty())
     return refuse("an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY", "");

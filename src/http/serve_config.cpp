@@ -73,11 +73,17 @@ Setting make(std::string_view key, std::string_view takes, std::string_view help
   return setting;
 }
 
+// A text, checked by `check` when there is one (which refuses with the key named).
 template <typename T>
-Setting text(std::string_view key, std::string_view help, Field<T> field) {
+Setting text(std::string_view key, std::string_view help, Field<T> field,
+             void (*check)(std::string_view, const std::string&) = nullptr) {
   return make(
       key, "text", help,
-      [=](ServeSettings& s, const SettingValue& v) { field(s) = as<std::string>(v, key, "text"); },
+      [=](ServeSettings& s, const SettingValue& v) {
+        const auto& value = as<std::string>(v, key, "text");
+        if (check && !value.empty()) check(key, value);
+        field(s) = value;
+      },
       [](const std::string& t) -> SettingValue { return t; },
       [=](ServeSettings s) { return in_quotes(field(s)); });
 }
@@ -173,6 +179,12 @@ void check_algorithm(std::string_view key, const std::string& name) {
   for (const auto& entry : kJwsAlgorithms.entries)
     names += (names.empty() ? "" : ", ") + std::string(entry.second);
   refuse(key, fmt::format("holds '{}', which is not one of {}", name, names));
+}
+
+// Keys that verify tokens come over TLS only: an http:// key set could be anyone's.
+void check_jwks_url(std::string_view key, const std::string& url) {
+  if (url.rfind("https://", 0) != 0 || url.size() <= 8)
+    refuse(key, fmt::format("holds '{}', which is not an https:// URL", url));
 }
 
 void check_proxy(std::string_view key, const std::string& entry) {
@@ -273,8 +285,23 @@ std::vector<Setting> make_table() {
           "anonymous_burst", "integer 1-1000000000", "burst per client address, with auth off",
           [](ServeSettings & s) -> auto& { return s.server.anonymous_burst; }, 1, max_burst),
       text<std::string>(
-          "jwks_file", "a JWK Set whose keys verify bearer tokens (RS256, ES256, EdDSA), read at start",
+          "jwks_file",
+          "a JWK Set whose keys verify bearer tokens (RS256, ES256, EdDSA), reloaded when it changes",
           [](ServeSettings & s) -> auto& { return s.server.jwks_file; }),
+      text<std::string>(
+          "jwks_url",
+          "an https:// URL of a JWK Set, fetched at start, every jwks_refresh_s and on an unknown kid",
+          [](ServeSettings & s) -> auto& { return s.server.jwks_url; }, check_jwks_url),
+      whole<int64_t>(
+          "jwks_refresh_s", "integer 1-86400", "seconds between fetches of jwks_url",
+          [](ServeSettings & s) -> auto& { return s.server.jwks_refresh_s; }, 1, 86400),
+      text<std::string>(
+          "jwks_ca_file", "CA certificates (PEM) for jwks_url's server, instead of the system's",
+          [](ServeSettings & s) -> auto& { return s.server.jwks_ca_file; }),
+      text<std::string>(
+          "jwt_limits_claim",
+          "when set, a token's claim of this name may give its subject's limits: {\"rate\": R, \"burst\": B}",
+          [](ServeSettings & s) -> auto& { return s.server.jwt_limits_claim; }),
       text<std::string>(
           "jwt_secret_file", "a file holding an HS256 secret of 32 bytes or more, for tokens signed with it",
           [](ServeSettings & s) -> auto& { return s.server.jwt_secret_file; }),

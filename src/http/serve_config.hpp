@@ -43,6 +43,9 @@ struct ServeConfig {
   // Bearer JWTs beside API keys (TokenAuth): the keys' files, what a token must be, and the limits
   // of each subject.
   std::string jwks_file, jwt_secret_file;
+  std::string jwks_url, jwks_ca_file;  // an identity provider's JWK Set, over HTTPS
+  int64_t jwks_refresh_s = 300;
+  std::string jwt_limits_claim;  // empty: every subject has jwt_rate and jwt_burst
   std::vector<std::string> jwt_algorithms = {"RS256", "ES256", "EdDSA"};
   std::string jwt_issuer, jwt_audience;
   int64_t jwt_leeway_s = 30;

@@ -564,6 +564,7 @@ int Server::run() {
   // first exchange with the store, which drops copies of another store: run ids start again in
   // one made anew, and those must never be served as this one's, not even for the first seconds).
   s.control.start(fmt::format("{}:{}", host_name(), endpoint.port()));
+  s.tokens.start();  // jwks_url's first fetch, bounded by its limits
   s.announce(endpoint);
   std::function<void()> wait_for_signals = [&] {
     signals.async_wait([&](boost::system::error_code ec, int signal) {
@@ -574,6 +575,7 @@ int Server::run() {
   };
   wait_for_signals();
   s.run_workers(signals);
+  s.tokens.stop();   // a fetch in flight ends within a second
   s.control.stop();  // the last key uses and the leave, bounded
   std::cerr << "reelstat serve: stopped\n";
   return 0;

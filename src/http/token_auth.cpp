@@ -19,42 +19,76 @@ std::string file_text(const std::string& path, std::string_view setting) {
   return text.str();
 }
 
+bool lists(const JwtRules& rules, JwsAlgorithm algorithm) {
+  return std::find(rules.algorithms.begin(), rules.algorithms.end(), algorithm) != rules.algorithms.end();
+}
+
+JwtRules rules_of(const ServeConfig& config) {
+  JwtRules rules;
+  rules.algorithms.clear();
+  for (const std::string& name : config.jwt_algorithms)
+    rules.algorithms.push_back(*kJwsAlgorithms.parse(name));  // checked when the settings were read
+  rules.issuer = config.jwt_issuer;
+  rules.audience = config.jwt_audience;
+  rules.leeway = std::chrono::seconds(config.jwt_leeway_s);
+  rules.limits_claim = config.jwt_limits_claim;
+  return rules;
+}
+
+JwksRefresher::Sources sources_of(const ServeConfig& config) {
+  JwksRefresher::Sources s;
+  s.file = config.jwks_file;
+  s.url = config.jwks_url;
+  s.refresh = std::chrono::seconds(config.jwks_refresh_s);
+  s.fetch.ca_file = config.jwks_ca_file;
+  return s;
+}
+
+std::optional<std::string> secret_of(const ServeConfig& config) {
+  if (config.jwt_secret_file.empty()) return std::nullopt;
+  std::string secret = file_text(config.jwt_secret_file, "jwt_secret_file");
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r'))
+    secret.pop_back();
+  try {
+    JwtKey::hmac_secret(secret);  // refused now, not at the first token
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(fmt::format("jwt_secret_file: {}", e.what()));
+  }
+  return secret;
+}
+
 }  // namespace
 
-TokenAuth::TokenAuth(const ServeConfig& config) {
-  rules_.algorithms.clear();
-  for (const std::string& name : config.jwt_algorithms)
-    rules_.algorithms.push_back(*kJwsAlgorithms.parse(name));  // checked when the settings were read
-  rules_.issuer = config.jwt_issuer;
-  rules_.audience = config.jwt_audience;
-  rules_.leeway = std::chrono::seconds(config.jwt_leeway_s);
-  try {
-    if (!config.jwks_file.empty()) keys_ = parse_jwks(file_text(config.jwks_file, "jwks_file"));
-    if (!config.jwt_secret_file.empty()) {
-      std::string secret = file_text(config.jwt_secret_file, "jwt_secret_file");
-      while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r'))
-        secret.pop_back();
-      keys_.push_back(JwtKey::hmac_secret(std::move(secret)));
-      if (std::find(rules_.algorithms.begin(), rules_.algorithms.end(), JwsAlgorithm::hs256) ==
-          rules_.algorithms.end())
-        rules_.algorithms.push_back(JwsAlgorithm::hs256);
-    }
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(fmt::format("the token keys: {}", e.what()));
-  }
-  const bool hs256 = std::find(rules_.algorithms.begin(), rules_.algorithms.end(), JwsAlgorithm::hs256) !=
-                     rules_.algorithms.end();
-  if (hs256 && config.jwt_secret_file.empty())
+TokenAuth::TokenAuth(const ServeConfig& config)
+    : rules_(rules_of(config)),
+      secret_(secret_of(config)),
+      enabled_(secret_ || !config.jwks_file.empty() || !config.jwks_url.empty()),
+      refresher_(sources_of(config), [this](std::vector<JwtKey> keys) { publish(std::move(keys)); }) {
+  if (secret_ && !lists(rules_, JwsAlgorithm::hs256)) rules_.algorithms.push_back(JwsAlgorithm::hs256);
+  if (lists(rules_, JwsAlgorithm::hs256) && !secret_)
     throw std::runtime_error("jwt_algorithms lists HS256, which needs jwt_secret_file");
-  if (!config.jwks_file.empty() && keys_.empty())
-    throw std::runtime_error("jwks_file " + config.jwks_file + " holds no signing key reelstat verifies");
+  if (!keys_.load()) publish({});  // no file: the secret alone until the URL answers
+}
+
+void TokenAuth::publish(std::vector<JwtKey> keys) {
+  if (secret_) keys.push_back(JwtKey::hmac_secret(*secret_));
+  keys_.store(std::make_shared<const KeySet>(KeySet{std::move(keys), ++generations_}));
 }
 
 std::variant<JwtIdentity, JwtRefusal> TokenAuth::verify(std::string_view token) const {
   const int64_t now =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
-  return verify_jwt(token, keys_, rules_, now);
+  const auto set = keys_.load();
+  if (token.size() <= rules_.max_bytes)
+    if (auto known = verified_.find(token, set->generation, now)) return *known;
+  auto result = verify_jwt(token, set->keys, rules_, now);
+  if (const auto* who = std::get_if<JwtIdentity>(&result)) {
+    verified_.add(token, set->generation, *who, who->expires + rules_.leeway.count() + 1, now);
+  } else if (std::get<JwtRefusal>(result).unknown_kid) {
+    refresher_.refresh_soon();
+  }
+  return result;
 }
 
 }  // namespace reelstat::http

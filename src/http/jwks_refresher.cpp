@@ -1,0 +1,170 @@
+#include "http/jwks_refresher.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+namespace reelstat::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The signing keys of a JWK Set's text; throws std::runtime_error when there are none.
+std::vector<JwtKey> signing_keys(const std::string& text) {
+  std::vector<JwtKey> keys;
+  try {
+    keys = parse_jwks(text);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(e.what());
+  }
+  if (keys.empty()) throw std::runtime_error("it holds no signing key reelstat verifies");
+  return keys;
+}
+
+}  // namespace
+
+JwksRefresher::JwksRefresher(Sources sources, Publish publish)
+    : sources_(std::move(sources)), publish_(std::move(publish)) {
+  if (sources_.file.empty()) return;
+  try {
+    read_file();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("jwks_file {}: {}", sources_.file, e.what()));
+  }
+}
+
+JwksRefresher::~JwksRefresher() {
+  stop();
+}
+
+void JwksRefresher::start() {
+  if (!sources_.url.empty()) fetch_url();
+  if (sources_.file.empty() && sources_.url.empty()) return;
+  thread_ = std::thread([this] { run(); });
+}
+
+void JwksRefresher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void JwksRefresher::refresh_soon() {
+  if (sources_.url.empty()) return;
+  const auto now = Clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    if (last_early_ != Clock::time_point{} && now - last_early_ < kEarlyRefreshGap) return;
+    last_early_ = now;
+    early_ = true;
+  }
+  wake_.notify_all();
+}
+
+JwksStatus JwksRefresher::status() const {
+  std::lock_guard lock(mutex_);
+  return status_;
+}
+
+void JwksRefresher::run() {
+  while (true) {
+    bool early = false;
+    {
+      std::unique_lock lock(mutex_);
+      auto until = Clock::now() + kJwksFileCheck;
+      if (sources_.file.empty()) until = next_fetch_;
+      if (!sources_.url.empty()) until = std::min(until, next_fetch_);
+      wake_.wait_until(lock, until, [this] { return stopping_.load() || early_; });
+      if (stopping_) return;
+      std::swap(early, early_);
+    }
+    if (!sources_.file.empty()) {
+      try {
+        read_file();
+      } catch (const std::exception& e) {
+        failed(fmt::format("jwks_file {}: {}; keeping the keys it last gave", sources_.file, e.what()));
+      }
+    }
+    if (!sources_.url.empty() && (early || Clock::now() >= next_fetch_)) fetch_url();
+  }
+}
+
+bool JwksRefresher::read_file() {
+  struct stat st {};
+  if (::stat(sources_.file.c_str(), &st) != 0) throw std::runtime_error("cannot read it");
+  const FileStamp stamp{static_cast<std::uintmax_t>(st.st_size),
+                        std::filesystem::last_write_time(sources_.file), static_cast<uint64_t>(st.st_ino)};
+  if (stamp == file_stamp_ && !file_text_.empty()) return false;
+  file_stamp_ = stamp;  // a bad file is reported once, then again only when it changes
+  std::ifstream in(sources_.file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) throw std::runtime_error("cannot read it");
+  signing_keys(text.str());
+  file_text_ = text.str();
+  publish_both();
+  return true;
+}
+
+bool JwksRefresher::fetch_url() {
+  try {
+    std::string text = fetch_jwks(sources_.url, sources_.fetch, stopping_);
+    signing_keys(text);
+    backoff_ = std::chrono::seconds(0);
+    next_fetch_ = Clock::now() + sources_.refresh;
+    failures_log_.clear();
+    if (text == url_text_) {  // the same set: the tokens verified with it stay verified
+      std::lock_guard lock(mutex_);
+      status_.last_success_unix = unix_now();
+      return true;
+    }
+    url_text_ = std::move(text);
+    publish_both();
+    return true;
+  } catch (const std::exception& e) {
+    if (stopping_) return false;
+    backoff_ = std::min<std::chrono::seconds>(
+        sources_.refresh, std::max<std::chrono::seconds>(std::chrono::seconds(1), backoff_ * 2));
+    next_fetch_ = Clock::now() + backoff_;
+    failed(fmt::format(
+        "jwks_url {}: {}; {}, retrying with backoff", sources_.url, e.what(),
+        url_text_.empty() ? "no token is accepted until it answers" : "keeping the keys it last gave"));
+    return false;
+  }
+}
+
+void JwksRefresher::publish_both() {
+  std::vector<JwtKey> keys;
+  for (const std::string* text : {&file_text_, &url_text_})
+    if (!text->empty())
+      for (JwtKey& k : signing_keys(*text))
+        keys.push_back(std::move(k));
+  {
+    std::lock_guard lock(mutex_);
+    status_.keys = keys.size();
+    status_.last_success_unix = unix_now();
+  }
+  publish_(std::move(keys));
+}
+
+void JwksRefresher::failed(const std::string& what) {
+  {
+    std::lock_guard lock(mutex_);
+    ++status_.failures;
+  }
+  if (auto line = failures_log_.line(what)) std::cerr << "reelstat serve: " << *line << "\n";
+}
+
+}  // namespace reelstat::http
