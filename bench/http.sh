@@ -66,7 +66,18 @@ http {
 }
 CONF
 nginx -p "$work/nginx" -c "$work/nginx.conf" & pids+=($!)
-echo 'access_log = "off"' > "$work/serve.toml"
+# A bearer token beside the key: ES256, from a key set in a file, minted by python3-jwt
+# (tests/reference/jwks_provider.py); its subject's limits as big as the key's.
+python3=/usr/bin/python3
+$python3 tests/reference/jwks_provider.py key "$work/idp" bench-es ES256
+$python3 tests/reference/jwks_provider.py publish "$work/idp" "$work/jwks.json" bench-es
+token=$($python3 tests/reference/jwks_provider.py mint "$work/idp" bench-es bench 3600)
+cat > "$work/serve.toml" <<TOML
+access_log = "off"
+jwks_file = "$work/jwks.json"
+jwt_rate = 100000000
+jwt_burst = 100000000
+TOML
 ./build/reelstat serve --data-dir "$data" --listen 127.0.0.1:$RS_PORT --threads $SERVER_THREADS --config "$work/serve.toml" \
   2>"$work/serve.err" & pids+=($!)
 sleep 1
@@ -103,6 +114,7 @@ run_wrk() {  # name url key script
 for run in $(seq "$RUNS"); do
   run_wrk "nginx static, hot route" "http://127.0.0.1:$NGINX_PORT$hot" "" ""
   run_wrk "reelstat, hot route, auth on" "http://127.0.0.1:$RS_PORT$hot" "$key" ""
+  run_wrk "reelstat, hot route, ES256 token" "http://127.0.0.1:$RS_PORT$hot" "$token" ""
   run_wrk "nginx static, 12-route mix" "http://127.0.0.1:$NGINX_PORT/" "" "$work/mix.lua"
   run_wrk "reelstat, 12-route mix, auth on" "http://127.0.0.1:$RS_PORT/" "$key" "$work/mix.lua"
 done
@@ -133,5 +145,8 @@ for kind in ("hot route", "12-route mix"):
     a = [v for k, v in medians.items() if k.startswith("reelstat") and kind in k][0]
     b = [v for k, v in medians.items() if k.startswith("nginx") and kind in k][0]
     print(f"- {kind}: reelstat / nginx = {a / b:.2f}")
+token = [v for k, v in medians.items() if "token" in k][0]
+key = [v for k, v in medians.items() if k == "reelstat, hot route, auth on"][0]
+print(f"- hot route: token / key = {token / key:.2f}")
 PY
 cat "bench/out/http-t${THREADS}-s${SERVER_THREADS}.md"

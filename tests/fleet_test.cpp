@@ -143,6 +143,22 @@ class FleetTest : public ::testing::Test {
     }
     return false;
   }
+  // Waits until every server of `fleet` counts them all by their heartbeats (so each takes its
+  // share), then sends `headers` through nginx for 6 s; returns what came back.
+  static LoadResult load_through_nginx(const std::vector<std::unique_ptr<ServerProcess>>& fleet,
+                                       const std::map<std::string, std::string>& headers) {
+    const auto give_up = Clock::now() + std::chrono::seconds(10);
+    for (const auto& s : fleet)
+      while (Clock::now() < give_up && ready(*s)["store"]["fleet_servers"] != fleet.size())
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (const auto& s : fleet)
+      EXPECT_EQ(ready(*s)["store"]["fleet_servers"], fleet.size());
+    NginxBalancer nginx(ports(fleet));
+    LoadGenerator load(nginx.port(), {"/v1/genres"}, headers, 2);
+    std::this_thread::sleep_for(std::chrono::seconds(kLoadSeconds));
+    return load.stop();
+  }
+  static constexpr int kLoadSeconds = 6;
   std::map<std::string, std::string> key_header(const std::string& key) { return {{"X-API-Key", key}}; }
 
   static PostgresServer* postgres_;
@@ -622,24 +638,38 @@ TEST_F(FleetTest, AKeysRateLimitHoldsForTheWholeFleetBehindRoundRobin) {
   constexpr double kRate = 30;
   const std::string key = create_key("limited", "--rate 30 --burst 3");
   auto fleet = serve_fleet(3);
-  // Each server counts the others by their heartbeats.
-  const auto give_up = Clock::now() + std::chrono::seconds(10);
-  for (const auto& s : fleet)
-    while (Clock::now() < give_up && ready(*s)["store"]["fleet_servers"] != 3)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  for (const auto& s : fleet)
-    ASSERT_EQ(ready(*s)["store"]["fleet_servers"], 3);
-  NginxBalancer nginx(ports(fleet));
-
-  LoadGenerator load(nginx.port(), {"/v1/genres"}, key_header(key), 2);
-  constexpr int kSeconds = 6;
-  std::this_thread::sleep_for(std::chrono::seconds(kSeconds));
-  const LoadResult result = load.stop();
-  const double per_second = static_cast<double>(result.ok()) / kSeconds;
+  const LoadResult result = load_through_nginx(fleet, key_header(key));
+  const double per_second = static_cast<double>(result.ok()) / kLoadSeconds;
   EXPECT_GE(per_second, 0.75 * kRate) << result.ok() << " of " << result.requests;
   EXPECT_LE(per_second, 1.25 * kRate) << result.ok() << " of " << result.requests;
   EXPECT_GT(result.statuses.at(429), 0u) << "the client asked for more than the limit";
   RecordProperty("fleet_rate_per_second", static_cast<int>(per_second));
+}
+
+// A token's subject is limited like a key across the fleet: each server takes its share of
+// jwt_rate, so the whole fleet lets the subject through at about that rate. The token is minted by
+// python3-jwt with the fleet's HS256 secret.
+TEST_F(FleetTest, ATokenSubjectsRateLimitHoldsForTheWholeFleetBehindRoundRobin) {
+  ASSERT_EQ(ingest(sample_csv()).exit_code, 0);
+  constexpr double kRate = 30;
+  const std::string secret = std::string(40, 'k');
+  write_file(dir_ / "jwt.secret", secret);
+  write_file(dir_ / "serve.toml", "access_log = \"off\"\nshutdown_grace_ms = 3000\njwt_secret_file = \"" +
+                                      (dir_ / "jwt.secret").string() + "\"\njwt_rate = 30\njwt_burst = 3\n");
+  const auto minted = run_command(
+      "/usr/bin/python3 -c 'import jwt, time; print(jwt.encode({\"sub\": \"fleet-app\", \"exp\": "
+      "int(time.time()) "
+      "+ 600}, \"" +
+      secret + "\", algorithm=\"HS256\"))'");
+  ASSERT_EQ(minted.exit_code, 0) << minted.out;
+  const std::string token = minted.out.substr(0, minted.out.find('\n'));
+  auto fleet = serve_fleet(2);
+  const LoadResult result = load_through_nginx(fleet, {{"Authorization", "Bearer " + token}});
+  const double per_second = static_cast<double>(result.ok()) / kLoadSeconds;
+  EXPECT_GE(per_second, 0.75 * kRate) << result.ok() << " of " << result.requests;
+  EXPECT_LE(per_second, 1.25 * kRate) << result.ok() << " of " << result.requests;
+  EXPECT_GT(result.statuses.at(429), 0u) << "the client asked for more than the limit";
+  EXPECT_EQ(result.statuses.count(401), 0u);
 }
 
 TEST_F(FleetTest, TwoIngestsAtOnceNeverBothWrite) {
