@@ -35,7 +35,7 @@ echo "work dir: $work" >&2
 data="$work/data"
 ./build/reelstat ingest tests/data/movies_metadata.sample.csv --data-dir "$data" >/dev/null
 # Limits stay on (every request takes a token); the bucket is big enough not to refuse the load.
-key=$(./build/reelstat keys create --name bench --rate 100000000 --burst 100000000 --data-dir "$data" 2>/dev/null)
+key=$(./build/reelstat keys create --name bench --rate 1000000 --burst 1000000000 --data-dir "$data" 2>/dev/null)
 
 hot=/v1/companies/33/years
 mix=(/v1/dataset /v1/genres /v1/companies/3/years /v1/companies/33/years /v1/companies/33/years/1995
@@ -75,8 +75,8 @@ token=$($python3 tests/reference/jwks_provider.py mint "$work/idp" bench-es benc
 cat > "$work/serve.toml" <<TOML
 access_log = "off"
 jwks_file = "$work/jwks.json"
-jwt_rate = 100000000
-jwt_burst = 100000000
+jwt_rate = 1000000
+jwt_burst = 1000000000
 TOML
 ./build/reelstat serve --data-dir "$data" --listen 127.0.0.1:$RS_PORT --threads $SERVER_THREADS --config "$work/serve.toml" \
   2>"$work/serve.err" & pids+=($!)
