@@ -1,5 +1,8 @@
 #include "common/fsync.hpp"
 
+#include <fstream>
+#include <sstream>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -84,6 +87,14 @@ void replace_file_atomically(const std::filesystem::path& path, std::string_view
   AtomicFile file(path);
   file.write(content);
   file.commit();
+}
+
+std::optional<std::string> read_whole_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return std::nullopt;
+  return text.str();
 }
 
 }  // namespace reelstat

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,5 +32,8 @@ class AtomicFile {
 
 // Writes `content` to `path` through an AtomicFile.
 void replace_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// The whole of a file, as its reader would see it; nullopt when it cannot be read.
+std::optional<std::string> read_whole_file(const std::filesystem::path& path);
 
 }  // namespace reelstat

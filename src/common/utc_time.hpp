@@ -2,6 +2,7 @@
 // UTC timestamps as reelstat writes and reads them: ISO 8601 to the second in the ledger, keys
 // and snapshots, with milliseconds in the access log, and the HTTP Date form.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +10,11 @@
 namespace reelstat {
 
 using SystemTime = std::chrono::system_clock::time_point;
+
+// Whole seconds since the Unix epoch, as JWT claims and key expiries count them.
+inline int64_t unix_seconds(SystemTime t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
 
 // "2026-11-21T21:43:01Z"
 std::string utc_iso8601(SystemTime t);

@@ -15,10 +15,10 @@ struct JwksFetchLimits {
   std::string ca_file;  // empty: the system's
 };
 
-// The body of a 200 answer to GET `url`. Throws std::runtime_error saying why not (a URL that is
-// not https, a connection, TLS or certificate error, a status other than 200, a body too large, the
-// time spent). `stop` becoming true ends the transfer within about a second: shutdown never waits
-// on the provider.
+// The body of a 200 answer to GET `url` (libcurl is allowed https alone: the jwks_url setting
+// refuses anything else when it is read). Throws std::runtime_error saying why not (a connection, TLS or
+// certificate error, a status other than 200, a body too large, the time spent). `stop` becoming true ends
+// the transfer within about a second: shutdown never waits on the provider.
 std::string fetch_jwks(const std::string& url, const JwksFetchLimits& limits, const std::atomic<bool>& stop);
 
 }  // namespace reelstat::http

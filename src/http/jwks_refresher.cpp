@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <stdexcept>
+
+#include "common/fsync.hpp"
+#include "common/utc_time.hpp"
 
 namespace reelstat::http {
 namespace {
@@ -14,18 +15,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return unix_seconds(std::chrono::system_clock::now());
 }
 
-// The signing keys of a JWK Set's text; throws std::runtime_error when there are none.
+// The signing keys of a JWK Set's text; throws (std::invalid_argument from parse_jwks, or
+// std::runtime_error) when there are none.
 std::vector<JwtKey> signing_keys(const std::string& text) {
-  std::vector<JwtKey> keys;
-  try {
-    keys = parse_jwks(text);
-  } catch (const std::exception& e) {
-    throw std::runtime_error(e.what());
-  }
+  std::vector<JwtKey> keys = parse_jwks(text);
   if (keys.empty()) throw std::runtime_error("it holds no signing key reelstat verifies");
   return keys;
 }
@@ -105,15 +101,14 @@ bool JwksRefresher::read_file() {
   struct stat st {};
   if (::stat(sources_.file.c_str(), &st) != 0) throw std::runtime_error("cannot read it");
   const FileStamp stamp{static_cast<std::uintmax_t>(st.st_size),
-                        std::filesystem::last_write_time(sources_.file), static_cast<uint64_t>(st.st_ino)};
+                        int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec,
+                        static_cast<uint64_t>(st.st_ino)};
   if (stamp == file_stamp_ && !file_text_.empty()) return false;
   file_stamp_ = stamp;  // a bad file is reported once, then again only when it changes
-  std::ifstream in(sources_.file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) throw std::runtime_error("cannot read it");
-  signing_keys(text.str());
-  file_text_ = text.str();
+  auto text = read_whole_file(sources_.file);
+  if (!text) throw std::runtime_error("cannot read it");
+  signing_keys(*text);
+  file_text_ = std::move(*text);
   publish_both();
   return true;
 }

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -57,7 +56,7 @@ class JwksRefresher {
  private:
   struct FileStamp {
     std::uintmax_t size = 0;
-    std::filesystem::file_time_type time{};
+    int64_t mtime_ns = 0;
     uint64_t inode = 0;
     bool operator==(const FileStamp&) const = default;
   };

@@ -14,10 +14,6 @@ KeyRing::KeyRing() {
 
 namespace {
 
-int64_t unix_seconds(SystemTime t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
 // A stored expiry in Unix seconds: 0 for none; a time that does not parse has passed (a key whose
 // expiry cannot be read is not let in for ever).
 int64_t expiry_of(const std::string& iso8601) {
@@ -100,9 +96,7 @@ void KeyRing::restore_usage(const std::vector<store::KeyUse>& uses) {
     }
     auto usage = std::make_shared<KeyUsage>();
     usage->requests = u.requests;
-    usage->last_used_unix = std::chrono::duration_cast<std::chrono::seconds>(
-                                parse_utc_iso8601(u.last_used_at).value_or(SystemTime{}).time_since_epoch())
-                                .count();
+    usage->last_used_unix = unix_seconds(parse_utc_iso8601(u.last_used_at).value_or(SystemTime{}));
     std::lock_guard lock(retired_mutex_);
     retired_.emplace_back(u.hash, std::move(usage));
   }

@@ -4,20 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
+
+#include "common/fsync.hpp"
+#include "common/utc_time.hpp"
 
 namespace reelstat::http {
 namespace {
-
-std::string file_text(const std::string& path, std::string_view setting) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot read {}", setting, path));
-  return text.str();
-}
 
 bool lists(const JwtRules& rules, JwsAlgorithm algorithm) {
   return std::find(rules.algorithms.begin(), rules.algorithms.end(), algorithm) != rules.algorithms.end();
@@ -46,7 +39,9 @@ JwksRefresher::Sources sources_of(const ServeConfig& config) {
 
 std::optional<std::string> secret_of(const ServeConfig& config) {
   if (config.jwt_secret_file.empty()) return std::nullopt;
-  std::string secret = file_text(config.jwt_secret_file, "jwt_secret_file");
+  auto text = read_whole_file(config.jwt_secret_file);
+  if (!text) throw std::runtime_error("jwt_secret_file: cannot read " + config.jwt_secret_file);
+  std::string secret = std::move(*text);
   while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r'))
     secret.pop_back();
   try {
@@ -76,9 +71,7 @@ void TokenAuth::publish(std::vector<JwtKey> keys) {
 }
 
 std::variant<JwtIdentity, JwtRefusal> TokenAuth::verify(std::string_view token) const {
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  const int64_t now = unix_seconds(std::chrono::system_clock::now());
   const auto set = keys_.load();
   if (token.size() <= rules_.max_bytes)
     if (auto known = verified_.find(token, set->generation, now)) return *known;

@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "common/fsync.hpp"
 #include "snapshot/reader.hpp"
@@ -52,11 +50,7 @@ class LocalRunStore final : public RunStore {
   std::optional<RunRecord> find(int64_t run_id) override { return ledger().find(run_id); }
 
   std::optional<std::string> report(int64_t run_id) override {
-    std::ifstream in(dir_.run_dir(run_id) / "report.json");
-    if (!in) return std::nullopt;
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return read_whole_file(dir_.run_dir(run_id) / "report.json");
   }
 
   std::vector<RunRecord> all() override {
