@@ -123,13 +123,20 @@ const SnapshotTables& snapshot_tables() {
   return tables;
 }
 
-std::string snapshot_ddl() {
+std::string snapshot_table_ddl() {
   std::string sql;
   for (const TableSpec* t : snapshot_tables().all())
     sql += create_table(*t);
-  // The year rankings read every owner of one year; without this they scan the whole table.
-  sql += "CREATE INDEX company_years_by_year ON company_years (year);\n";
   return sql;
+}
+
+std::string snapshot_index_ddl() {
+  // The year rankings read every owner of one year; without this they scan the whole table.
+  return "CREATE INDEX company_years_by_year ON company_years (year);\n";
+}
+
+std::string snapshot_ddl() {
+  return snapshot_table_ddl() + snapshot_index_ddl();
 }
 
 }  // namespace reelstat::snapshot

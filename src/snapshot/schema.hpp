@@ -64,6 +64,10 @@ const SnapshotTables& snapshot_tables();
 
 // CREATE TABLE for every table, then the secondary indexes.
 std::string snapshot_ddl();
+// snapshot_ddl() in the two steps a writer takes: the tables before the load, the secondary
+// indexes after it (one sort at the end costs less than keeping an index in order row by row).
+std::string snapshot_table_ddl();
+std::string snapshot_index_ddl();
 
 // The keys of the meta table.
 namespace meta_key {

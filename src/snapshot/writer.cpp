@@ -163,7 +163,7 @@ std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path) {
       "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 65536; "
       "PRAGMA cache_size = -65536; PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY;");
   db->exec("BEGIN");
-  db->exec(snapshot_ddl());
+  db->exec(snapshot_table_ddl());
   return db;
 }
 
@@ -185,6 +185,7 @@ void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& pat
   write_figure_movies(*db, tables.company_year_movies, catalog, model::OwnerKind::company, movie_ids);
   write_figure_movies(*db, tables.genre_year_movies, catalog, model::OwnerKind::genre, movie_ids);
   write_movie_changes(*db, changes);
+  db->exec(snapshot_index_ddl());
   db->exec("COMMIT");
   db->close();
   fsync_file(path);
