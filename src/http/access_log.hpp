@@ -1,8 +1,11 @@
 #pragma once
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace reelstat::http {
 
@@ -13,8 +16,10 @@ struct AccessEntry {
   size_t bytes;
 };
 
-// One JSON line per request. Lines are buffered and flushed by flush() (the server calls it about
-// once a second) so logging never waits on the disk per request.
+// One JSON line per request. Each thread formats its lines into a buffer of its own (as nginx's
+// `buffer=` does), written to the file in one call when it holds 64 KiB and by flush() (the
+// server calls it about once a second), so a request neither waits on the disk nor on another
+// thread's line. Lines stay whole: a buffer is written only at a line's end.
 class AccessLog {
  public:
   // "-" for stdout, "off" for nothing, else a file appended to.
@@ -24,10 +29,23 @@ class AccessLog {
   void flush();
   bool enabled() const { return file_ != nullptr; }
 
+  static constexpr size_t kBufferBytes = 64 * 1024;
+
  private:
-  std::mutex mutex_;
+  struct ThreadBuffer {
+    std::thread::id owner;
+    std::mutex mutex;  // taken by its own thread, and by flush() about once a second
+    std::string lines;
+  };
+  ThreadBuffer& buffer_of_this_thread();
+  void write_out(std::string& lines);  // empties lines into the file
+
   std::FILE* file_ = nullptr;
   bool owned_ = false;
+  std::mutex file_mutex_;
+  std::mutex buffers_mutex_;
+  std::vector<std::unique_ptr<ThreadBuffer>> buffers_;
+  const uint64_t generation_;  // tells this log's buffers from an earlier log's at the same address
 };
 
 }  // namespace reelstat::http

@@ -14,10 +14,17 @@ namespace {
 // fractional digits with no trailing zeros. Key rates are at least 0.001 (store::kMinKeyRate), so
 // three digits say every rate a key can have.
 std::string sf_number(double value) {
+  // A key's rate is the same request after request: remembered per thread, as formatting a
+  // fixed-point double was a noticeable part of a cached answer's cost.
+  thread_local double last_value = -1;
+  thread_local std::string last_text;
+  if (value == last_value) return last_text;
   std::string text = fmt::format("{:.3f}", value);
   while (text.back() == '0')
     text.pop_back();
   if (text.back() == '.') text.pop_back();
+  last_value = value;
+  last_text = text;
   return text;
 }
 
