@@ -1,6 +1,7 @@
 #include "ingest/raw_input.hpp"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -40,7 +41,18 @@ RawInput::RawInput(const std::filesystem::path& path, DownloadLimits limits) {
   if (::fstat(fd_, &start_) != 0) fail_errno("cannot stat", name_, errno);
   if (S_ISDIR(start_.st_mode)) fail_errno("cannot read", name_, EISDIR);
   regular_ = S_ISREG(start_.st_mode);
-  if (regular_) ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (regular_) {
+    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+    // From the file's start only: standard input may be a file already read into.
+    if (::lseek(fd_, 0, SEEK_CUR) == 0)
+      hasher_ = std::make_unique<FileHasher>(fd_, static_cast<uint64_t>(start_.st_size));
+  }
+}
+
+RawInput::~RawInput() = default;
+
+std::string RawInput::digest() {
+  return hasher_ ? hasher_->digest() : hash_.hex_digest();
 }
 
 uint64_t RawInput::size() const {
@@ -52,7 +64,7 @@ size_t RawInput::read_fd(char* dst, size_t capacity) {
   for (;;) {
     ssize_t n = download_ ? static_cast<ssize_t>(download_->read(dst, capacity)) : ::read(fd_, dst, capacity);
     if (n >= 0) {
-      hash_.update(dst, static_cast<size_t>(n));
+      if (!hasher_) hash_.update(dst, static_cast<size_t>(n));
       bytes_read_ += static_cast<uint64_t>(n);
       return static_cast<size_t>(n);
     }
@@ -102,7 +114,7 @@ std::string RawInput::finish() {
                                " read): it is probably still being copied; nothing published, run the "
                                "ingest again once the file is complete");
   }
-  return hash_.hex_digest();
+  return digest();
 }
 
 std::string RawInput::sha256_after_failure() noexcept {
@@ -110,7 +122,7 @@ std::string RawInput::sha256_after_failure() noexcept {
   try {
     drain();
     finished_ = true;
-    return hash_.hex_digest();
+    return digest();
   } catch (const std::exception&) {
     return "";
   }

@@ -8,19 +8,21 @@
 
 #include "common/sha256.hpp"
 #include "common/unique_fd.hpp"
+#include "ingest/file_hasher.hpp"
 #include "ingest/url_download.hpp"
 
 namespace reelstat::ingest {
 
 // The bytes of an input exactly as stored or sent, read once from one descriptor (a regular file,
-// a FIFO, standard input "-" or any other stream) or from an HTTP(S) download. Everything read is hashed as
-// it goes, so the run ledger's SHA-256 costs no second pass and a stream, which cannot be read twice, gets
-// one too.
+// a FIFO, standard input "-" or any other stream) or from an HTTP(S) download. Everything read is hashed:
+// a stream, which cannot be read twice, as it goes; a regular file by a FileHasher beside the read, so the
+// run ledger's SHA-256 costs the parse no time.
 class RawInput {
  public:
   // Opens `path` ("-" is standard input; http:// or https:// starts a download within `limits`).
   // Throws std::runtime_error saying what is wrong: no such file, a directory, no permission.
   explicit RawInput(const std::filesystem::path& path, DownloadLimits limits = {});
+  ~RawInput();
 
   // Reads up to `capacity` bytes; 0 only at the end. The first bytes, once peeked, come again.
   size_t read(char* dst, size_t capacity);
@@ -44,6 +46,7 @@ class RawInput {
  private:
   size_t read_fd(char* dst, size_t capacity);
   void drain();
+  std::string digest();
 
   std::string name_;
   UniqueFd owned_;
@@ -53,7 +56,8 @@ class RawInput {
   struct stat start_ {};
   std::string prefix_;  // peeked bytes not yet handed out
   uint64_t bytes_read_ = 0;
-  Sha256 hash_;
+  Sha256 hash_;                         // a stream's or a download's
+  std::unique_ptr<FileHasher> hasher_;  // a regular file's
   bool finished_ = false;
 };
 
