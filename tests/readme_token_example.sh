@@ -22,7 +22,9 @@ text = open(readme).read()
 block = re.search(r"\*Worked example\*.*?```sh\n(.*?)```", text, re.S).group(1)
 block = block.replace("reelstat serve --config serve.toml &",
                       f"{binary} serve --data-dir data --listen 127.0.0.1:{port} --config serve.toml >access.log 2>serve.err &\n"
-                      "echo $! > server.pid; sleep 1")
+                      "echo $! > server.pid\n"
+                      # Ready when it answers, not after a guess: under CI's load a second was too short.
+                      f"for _ in $(seq 200); do curl -s -o /dev/null http://127.0.0.1:{port}/healthz && break; sleep 0.1; done")
 block = block.replace("http://127.0.0.1:8080", f"http://127.0.0.1:{port}")
 block = block.replace("python3 -c", "/usr/bin/python3 -c")
 block = block.replace("curl -H", "curl -s -o /dev/null -w 'status %{http_code}\\n' -H")
@@ -33,10 +35,10 @@ block = block.replace('TOKEN="$header.$payload.$sig"\n',
                       f"http://127.0.0.1:{port}/v1/genres\n")
 print("set -euo pipefail\n" + block)
 PY
-out=$(bash example.sh 2>&1) || { echo "$out"; exit 1; }
+out=$(bash example.sh 2>&1) || { echo "$out"; cat serve.err; exit 1; }
 server_pid=$(cat server.pid)
 echo "$out"
-[ "$(grep -c '^status 200$' <<<"$out")" = 2 ] || { echo "FAIL: both tokens should get a 200"; exit 1; }
+[ "$(grep -c '^status 200$' <<<"$out")" = 2 ] || { echo "FAIL: both tokens should get a 200"; cat serve.err; exit 1; }
 kill "$server_pid"  # the access log is written in batches: stop the server to have all of it
 for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
 server_pid=
