@@ -126,6 +126,9 @@ class Run {
     count_exclusions(fresh, report_);
     lap("sort");
     if (const auto refused = refuse_by_counts()) return *refused;
+    // A full run's catalog is final here: the writer thread writes each figure's movies while
+    // this one computes the rollups and judges the run.
+    if (builder) builder->add_figure_movies(fresh);
     model::Catalog merged;
     const model::Catalog* catalog = &fresh;
     std::optional<snapshot::LoadedSnapshot> base;

@@ -26,6 +26,12 @@ void SnapshotBuilder::add_movies(model::Catalog batch) {
   cv_.notify_one();
 }
 
+void SnapshotBuilder::add_figure_movies(const model::Catalog& catalog) {
+  std::lock_guard lock(mutex_);
+  figures_ = &catalog;
+  cv_.notify_one();
+}
+
 void SnapshotBuilder::finish(const model::Catalog& names, const model::Rollups& rollups,
                              const SnapshotMeta& meta, std::span<const model::MovieChange> changes) {
   {
@@ -61,17 +67,30 @@ void SnapshotBuilder::run() {
     auto db = begin_snapshot(path_);
     for (;;) {
       model::Catalog batch;
+      const model::Catalog* figures = nullptr;
       {
         std::unique_lock lock(mutex_);
-        cv_.wait(lock, [this] { return abandoned_ || finishing_ || !queue_.empty(); });
+        cv_.wait(lock, [this] {
+          return abandoned_ || finishing_ || !queue_.empty() || (figures_ && !figures_written_);
+        });
         if (abandoned_) return;
         if (queue_.empty() && finishing_) break;
-        batch = std::move(queue_.front());
-        queue_.pop_front();
-        space_.notify_one();
+        if (queue_.empty()) {
+          figures = figures_;
+        } else {
+          batch = std::move(queue_.front());
+          queue_.pop_front();
+          space_.notify_one();
+        }
       }
-      write_movie_rows(*db, batch);
+      if (figures) {
+        write_figure_movies(*db, *figures);
+        figures_written_ = true;
+      } else {
+        write_movie_rows(*db, batch);
+      }
     }
+    if (!figures_written_) write_figure_movies(*db, *names_);
     end_snapshot(std::move(db), path_, *names_, *rollups_, *meta_, changes_);
   } catch (...) {
     std::lock_guard lock(mutex_);

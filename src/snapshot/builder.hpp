@@ -27,6 +27,11 @@ class SnapshotBuilder {
   // Queues movies for writing. The batch's movies must be final (no later batch repeats an id).
   // Waits while the queue is full; rethrows at once any error the writer thread met.
   void add_movies(model::Catalog batch);
+  // After the last batch: `catalog` is every movie added, sorted as it will be finished; the
+  // movies behind each figure are written from it while the caller computes the rollups. It must
+  // stay alive and unchanged until finish() or abandon() returns. Optional: finish() writes them
+  // otherwise.
+  void add_figure_movies(const model::Catalog& catalog);
   // Writes everything else, commits, flushes to disk, and returns once the file is complete.
   // `catalog` is every movie added, with the companies' and genres' names (the lookup tables are
   // built from it); `changes`, the movies changed against the run compared with. Rethrows any
@@ -45,6 +50,8 @@ class SnapshotBuilder {
   std::condition_variable cv_;     // work for the writer
   std::condition_variable space_;  // room in the queue for the reader
   std::deque<model::Catalog> queue_;
+  const model::Catalog* figures_ = nullptr;  // set by add_figure_movies
+  bool figures_written_ = false;             // the writer's own
   const model::Catalog* names_ = nullptr;
   const model::Rollups* rollups_ = nullptr;
   const SnapshotMeta* meta_ = nullptr;

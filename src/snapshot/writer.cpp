@@ -88,8 +88,8 @@ void write_company_year_genres(Database& db, const std::vector<model::CompanyYea
 }
 
 // The movies behind every (owner, year) figure, written in key order so that SQLite appends.
-void write_figure_movies(Database& db, const TableSpec& table, const model::Catalog& catalog,
-                         model::OwnerKind kind, const std::vector<int64_t>& movie_ids) {
+void write_owner_figure_movies(Database& db, const TableSpec& table, const model::Catalog& catalog,
+                               model::OwnerKind kind, const std::vector<int64_t>& movie_ids) {
   const model::FigureMovies figures = model::figure_movies(catalog, kind);
   BulkInsert insert(db, table);
   std::string ids;
@@ -156,6 +156,17 @@ void write_movie_rows(Database& db, const model::Catalog& catalog) {
   company_links.flush();
 }
 
+void write_figure_movies(Database& db, const model::Catalog& catalog) {
+  const auto& tables = snapshot_tables();
+  // Ids looked up by catalog index from 8 bytes a movie, not from the 88-byte movies.
+  std::vector<int64_t> movie_ids;
+  movie_ids.reserve(catalog.movies().size());
+  for (const model::Movie& m : catalog.movies())
+    movie_ids.push_back(m.id);
+  write_owner_figure_movies(db, tables.company_year_movies, catalog, model::OwnerKind::company, movie_ids);
+  write_owner_figure_movies(db, tables.genre_year_movies, catalog, model::OwnerKind::genre, movie_ids);
+}
+
 std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path) {
   if (std::filesystem::exists(path)) throw Error("refusing to overwrite " + path.string());
   auto db = std::make_unique<Database>(path, Database::Mode::read_write_create);
@@ -177,13 +188,6 @@ void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& pat
   write_year_rows(*db, tables.company_years, rollups.company_years);
   write_year_rows(*db, tables.genre_years, rollups.genre_years);
   write_company_year_genres(*db, rollups.company_year_genres);
-  // Ids looked up by catalog index from 8 bytes a movie, not from the 88-byte movies.
-  std::vector<int64_t> movie_ids;
-  movie_ids.reserve(catalog.movies().size());
-  for (const model::Movie& m : catalog.movies())
-    movie_ids.push_back(m.id);
-  write_figure_movies(*db, tables.company_year_movies, catalog, model::OwnerKind::company, movie_ids);
-  write_figure_movies(*db, tables.genre_year_movies, catalog, model::OwnerKind::genre, movie_ids);
   write_movie_changes(*db, changes);
   db->exec(snapshot_index_ddl());
   db->exec("COMMIT");
@@ -196,6 +200,7 @@ void write_snapshot(const std::filesystem::path& path, const model::Catalog& cat
                     std::span<const model::MovieChange> changes) {
   auto db = begin_snapshot(path);
   write_movie_rows(*db, catalog);
+  write_figure_movies(*db, catalog);
   end_snapshot(std::move(db), path, catalog, rollups, meta, changes);
 }
 

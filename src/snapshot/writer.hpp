@@ -19,11 +19,14 @@ void write_snapshot(const std::filesystem::path& path, const model::Catalog& cat
                     std::span<const model::MovieChange> changes = {});
 
 // The same in steps, for a snapshot built while the input is still being read:
-// begin_snapshot (schema, open transaction), write_movie_rows as often as needed, end_snapshot
-// (names, rollups, meta, indexes, commit, fsync).
+// begin_snapshot (schema, open transaction), write_movie_rows as often as needed,
+// write_figure_movies once every movie is in `catalog` (it needs no rollups, so it can be written
+// while they are computed), end_snapshot (names, rollups, meta, indexes, commit, fsync).
 class Database;
 std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path);
 void write_movie_rows(Database& db, const model::Catalog& movies);
+// The movies behind every (company, year) and (genre, year) figure of the final `catalog`.
+void write_figure_movies(Database& db, const model::Catalog& catalog);
 // `catalog` holds every movie of the snapshot (already written) with its names: the lookup tables
 // and the dataset counts come from it.
 void end_snapshot(std::unique_ptr<Database> db, const std::filesystem::path& path,
