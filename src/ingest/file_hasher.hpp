@@ -6,9 +6,9 @@
 
 namespace reelstat::ingest {
 
-// The SHA-256 of a regular file's first `size` bytes, taken on a thread of its own from a read-only
-// mapping while the ingest parses the same bytes, so that the parse no longer waits for the hash
-// (a tenth of the reading thread's time) and the kernel copies nothing twice. RawInput checks
+// The SHA-256 of a regular file's first `size` bytes, taken on a thread of its own (pread at its
+// own offsets) while the ingest parses the same bytes, so that the parse no longer waits for the
+// hash (a tenth of the reading thread's time). RawInput checks
 // that the file did not change while it was read, so the bytes hashed are the bytes parsed.
 class FileHasher {
  public:
@@ -19,7 +19,7 @@ class FileHasher {
   FileHasher& operator=(const FileHasher&) = delete;
 
   // Waits for the thread; the lower-case hex digest, or throws std::runtime_error if the file
-  // could not be mapped or read.
+  // could not be read whole.
   std::string digest();
 
  private:
