@@ -62,7 +62,9 @@ for size in $SIZES; do
   snapshot=$(ls "$work"/data/snapshots/run-*.sqlite)
   for tool in pandas duckdb; do
     [ -f "$work/$tool/company_years.csv" ] || continue
-    echo "$tool|$size|$($PY bench/baselines/compare_rollups.py "$snapshot" "$work/$tool")" >> "$work/equal"
+    # A comparison that cannot run is reported as such, never left blank as if there were nothing to say.
+    verdict=$($PY bench/baselines/compare_rollups.py "$snapshot" "$work/$tool") || verdict="COMPARISON FAILED (see above)"
+    echo "$tool|$size|$verdict" >> "$work/equal"
     rm -rf "${work:?}/$tool"
   done
 done

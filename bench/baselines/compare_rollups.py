@@ -12,8 +12,8 @@ problems = []
 for table, owner in (("company_years", "company_id"), ("genre_years", "genre_id")):
     ours = {}
     for row in db.execute(f"SELECT {owner}, year, releases, budget_total, budget_movies, revenue_total, revenue_movies,"
-                          f" profit_total, profit_movies, popularity_total, popularity_movies FROM {table}"):
-        avg = row[9] / row[10] if row[10] else None
+                          f" profit_total, profit_movies, popularity_micros_total, popularity_movies FROM {table}"):
+        avg = row[9] / 1e6 / row[10] if row[10] else None  # the snapshot keeps popularity in millionths
         ours[(row[0], row[1])] = (row[2], row[3], row[4], row[5], row[6], row[7], row[8], avg)
     theirs = {}
     with open(f"{folder}/{table}.csv", newline="") as f:

@@ -15,8 +15,10 @@ df = pd.read_csv(source, dtype=str, keep_default_na=False)
 df["id"] = pd.to_numeric(df["id"], errors="coerce")
 df = df[df["id"].notna() & (df["id"] > 0)]
 df = df.drop_duplicates("id", keep="first")
+# The money floor (README, "The money floor"): whole dollars under $1,000, 0 included, are unknown.
 for column in ("budget", "revenue"):
-    df[column] = pd.to_numeric(df[column], errors="coerce").replace(0, np.nan).round()
+    dollars = pd.to_numeric(df[column], errors="coerce").round()
+    df[column] = dollars.where(dollars >= 1000, np.nan)
 df["popularity"] = pd.to_numeric(df["popularity"], errors="coerce")
 df["release_date"] = pd.to_datetime(df["release_date"], errors="coerce", format="%Y-%m-%d")
 df = df[(df["status"].str.strip().str.lower() == "released") & df["release_date"].notna()].copy()

@@ -182,6 +182,12 @@ std::vector<YearRow> year_rows(const Catalog& catalog, const OwnerSlots& owners,
 
   std::vector<size_t> counts(owners.ids().size(), 0);
   std::vector<uint32_t> link_slots;  // each link's owner slot, in movie order: looked up once
+  // Reserved whole: grown by doubling it held up to three times its size while it moved, at the
+  // moment of the ingest's peak memory (the figure movies are built on the writer thread meanwhile).
+  size_t links = 0;
+  for_each_rollup_movie(catalog,
+                        [&](const Movie& movie) { links += owners_of(catalog, movie, kind).size(); });
+  link_slots.reserve(links);
   for_each_rollup_movie(catalog, [&](const Movie& movie) {
     for (int64_t owner : owners_of(catalog, movie, kind)) {
       const uint32_t slot = owners.slot(owner);

@@ -172,7 +172,7 @@ std::unique_ptr<Database> begin_snapshot(const std::filesystem::path& path) {
   auto db = std::make_unique<Database>(path, Database::Mode::read_write_create);
   db->exec(
       "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 65536; "
-      "PRAGMA cache_size = -65536; PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY;");
+      "PRAGMA cache_size = -16384; PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY;");
   db->exec("BEGIN");
   db->exec(snapshot_table_ddl());
   return db;
