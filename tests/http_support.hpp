@@ -29,15 +29,23 @@ using tcp = net::ip::tcp;
 // `reelstat serve` on a free loopback port, stopped (SIGTERM) when the test ends.
 class ServerProcess {
  public:
+  // `launcher`, when given, is a program and its arguments that run reelstat (deny_syscalls).
   ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> extra_args,
-                const std::filesystem::path& log_dir) {
+                const std::filesystem::path& log_dir, std::vector<std::string> launcher = {}) {
     stderr_path_ = log_dir / ("serve-" + std::to_string(counter()++) + ".err");
     std::vector<std::string> args = {"serve", "--data-dir", data_dir.string()};
     // Any free port, unless the caller names one (a restart on the same address).
     if (std::find(extra_args.begin(), extra_args.end(), "--listen") == extra_args.end())
       args.insert(args.end(), {"--listen", "127.0.0.1:0"});
     args.insert(args.end(), extra_args.begin(), extra_args.end());
-    pid_ = spawn_reelstat(args, log_dir / "access.log", stderr_path_);
+    if (launcher.empty()) {
+      pid_ = spawn_reelstat(args, log_dir / "access.log", stderr_path_);
+    } else {
+      std::vector<std::string> launched(launcher.begin() + 1, launcher.end());
+      launched.push_back(REELSTAT_BINARY);
+      launched.insert(launched.end(), args.begin(), args.end());
+      pid_ = spawn_process(launcher.front(), launched, log_dir / "access.log", stderr_path_);
+    }
     const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
     for (int i = 0; i < 200 && port_ == 0; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));

@@ -25,7 +25,7 @@ std::optional<snapshot::FileIdentity> identity_or_none(const std::filesystem::pa
 }  // namespace
 
 LiveSnapshot::LiveSnapshot(std::unique_ptr<snapshot::SqliteSnapshot> loaded, size_t cache_bytes)
-    : index(std::move(loaded)), cache(cache_bytes) {
+    : index(std::move(loaded)), cache(cache_bytes), bodies(std::make_shared<BodyFile>(cache_bytes / 4)) {
   if (!index) return;
   run_id = index->meta().run_id;
   run_id_text = std::to_string(run_id);

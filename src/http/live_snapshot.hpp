@@ -30,6 +30,9 @@ struct LiveSnapshot {
   std::chrono::system_clock::time_point ingested_at{};
   std::optional<snapshot::RunReport> report;  // the ingest report of the run that built it
   ResponseCache cache;
+  // The cached bodies sent again and again, copied to be sent with sendfile: at most a quarter of
+  // the cache's size again, in shared memory (RssShmem), and none until a body is sent twice.
+  std::shared_ptr<BodyFile> bodies;
 };
 
 // The snapshot served: refresh() opens the one of the run the control loop asks for in the calling

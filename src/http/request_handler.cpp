@@ -385,6 +385,7 @@ std::shared_ptr<const RenderedResponse> RequestHandler::render(LiveSnapshot& liv
   rendered->route = response.route;
   rendered->paging = response.paging;
   rendered->content_type = response.content_type();
+  rendered->body_file = live.bodies;
   if (response.format == query::Format::csv)
     rendered->headers =
         fmt::format("Content-Disposition: attachment; filename=\"{}\"\r\n", response.csv_filename);

@@ -40,6 +40,19 @@ const std::string& RenderedResponse::gzip_body() const {
   return gzip_body_;
 }
 
+std::optional<FileSpan> RenderedResponse::file_span(bool gzip) const {
+  // Below this a copy costs less than the second system call (head, then the file) that
+  // sendfile needs beside one writev.
+  constexpr size_t kFileMinimum = 8192;
+  if (!body_file) return std::nullopt;
+  const std::string& bytes = gzip ? gzip_body() : body;
+  if (bytes.size() < kFileMinimum) return std::nullopt;
+  Placement& placement = gzip ? gzip_placement_ : plain_placement_;
+  if (placement.sends.fetch_add(1, std::memory_order_relaxed) == 0) return std::nullopt;
+  std::call_once(placement.once, [&] { placement.span = body_file->place(bytes); });
+  return placement.span;
+}
+
 void ResponseCache::insert(const std::string& key, std::shared_ptr<const RenderedResponse> value) {
   // What the entry really holds in memory: allocated capacity, not length.
   // The gzip form, made later, is counted now at its bound: it is never larger than the body.

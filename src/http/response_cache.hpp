@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "http/body_file.hpp"
 #include "query/params.hpp"
 
 namespace reelstat::http {
@@ -26,6 +27,8 @@ struct RenderedResponse {
   // A paged answer's page: its Link header is made from each request's own target (a pinned URL's
   // pages are pinned too, though the live run's cache entry is shared with the unpinned route).
   std::optional<query::Paging> paging;
+  // Where bodies sent often are copied to be sent with sendfile (the snapshot's); none: never.
+  std::shared_ptr<BodyFile> body_file;
 
   bool has_gzip() const { return !gzip_etag.empty(); }
   // Sets etag, and gzip_etag when the body is large enough to gain from compression.
@@ -33,10 +36,20 @@ struct RenderedResponse {
   // Compressed on first use, once, by whichever thread asks first: many clients never ask for
   // gzip, and compressing every rendering cost a tenth of a cold sweep's CPU.
   const std::string& gzip_body() const;
+  // The body (or its gzip form) in body_file, to be sent from there. Nothing the first time it is
+  // sent, for a body too small to gain, or once body_file is full: a cold sweep asks for most
+  // routes once, and copying those in would fill the file with what is never sent again.
+  std::optional<FileSpan> file_span(bool gzip) const;
 
  private:
+  struct Placement {
+    std::atomic<uint64_t> sends{0};
+    std::once_flag once;
+    std::optional<FileSpan> span;
+  };
   mutable std::once_flag gzip_once_;
   mutable std::string gzip_body_;
+  mutable Placement plain_placement_, gzip_placement_;
 };
 
 // A bounded LRU map from normalized request target to rendered response, sharded so threads

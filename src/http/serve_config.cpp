@@ -242,7 +242,9 @@ std::vector<Setting> make_table() {
           "auth", "ask for an API key (off: local use only, rate limits per client address)",
           [](ServeSettings & s) -> auto& { return s.server.auth; }),
       whole<size_t>(
-          "cache_bytes", "integer > 0", "rendered responses kept per snapshot, in bytes",
+          "cache_bytes", "integer > 0",
+          "rendered responses kept per snapshot, in bytes (and up to a quarter more for bodies sent with "
+          "sendfile)",
           [](ServeSettings & s) -> auto& { return s.server.cache_bytes; }, 1, INT64_MAX),
       whole<size_t>(
           "max_connections", "integer > 0", "open connections at most",

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -197,6 +198,7 @@ class Session : public std::enable_shared_from_this<Session> {
     peer_ = ec ? "unknown" : endpoint.address().to_string();
     client_ = peer_;
     socket_.set_option(tcp::no_delay(true), ec);
+    socket_.native_non_blocking(true, ec);  // send_from_file's own calls must never block the thread
     worker_.state.metrics.connection_opened();
     worker_.sessions.insert(this);
   }
@@ -314,12 +316,67 @@ class Session : public std::enable_shared_from_this<Session> {
     head_ += keep_alive ? (version_ < 11 ? "Connection: keep-alive\r\n\r\n" : "\r\n")
                         : "Connection: close\r\n\r\n";
     const std::string_view sent_body = head_only ? std::string_view{} : body;
+    deadline_ = Clock::now() + worker_.state.config.write_timeout;
+    if (auto span =
+            sent_body.empty() || !reply_.rendered ? std::nullopt : reply_.rendered->file_span(reply_.gzip)) {
+      span_ = *span;
+      sent_ = 0;
+      return send_from_file();
+    }
     std::array<net::const_buffer, 2> buffers = {net::buffer(head_),
                                                 net::buffer(sent_body.data(), sent_body.size())};
-    deadline_ = Clock::now() + worker_.state.config.write_timeout;
     net::async_write(socket_, buffers,
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t bytes) {
                        self->on_write(ec, bytes);
+                     });
+  }
+
+  // The head, then the body from its file (span_) with sendfile, resumed where it stopped whenever
+  // the socket's buffer is full. The write deadline holds as for async_write: the sweeper closes
+  // the socket, which ends the wait. Completion is posted, never run inside the caller's frame.
+  void send_from_file() {
+    const int fd = socket_.native_handle();
+    const size_t total = head_.size() + span_.size;
+    while (sent_ < total) {
+      ssize_t n;
+      if (sent_ < head_.size()) {  // MSG_MORE: the head leaves with the body's first bytes
+        n = ::send(fd, head_.data() + sent_, head_.size() - sent_, MSG_MORE | MSG_NOSIGNAL);
+      } else {
+        off_t offset = span_.offset + static_cast<off_t>(sent_ - head_.size());
+        n = ::sendfile(fd, span_.fd, &offset, total - sent_);
+        if (n == 0) errno = EIO;  // the file is shorter than placed: cannot happen, never spin
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return send_blocked(errno);
+      sent_ += static_cast<size_t>(n);
+    }
+    net::post(socket_.get_executor(), [self = shared_from_this()] { self->on_write({}, self->sent_); });
+  }
+
+  void send_blocked(int error) {
+    if (error == EINVAL || error == ENOSYS || error == EPERM || error == EOPNOTSUPP || error == EIO)
+      return send_rest_from_memory();  // the file cannot be sent from (a seccomp filter, say)
+    if (error != EAGAIN && error != EWOULDBLOCK) {
+      const boost::system::error_code ec(error, boost::system::system_category());
+      return net::post(socket_.get_executor(),
+                       [self = shared_from_this(), ec] { self->on_write(ec, self->sent_); });
+    }
+    socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](boost::system::error_code ec) {
+      if (ec) return self->on_write(ec, self->sent_);
+      self->send_from_file();
+    });
+  }
+
+  // What send_from_file has not sent, from the body in memory: the same bytes as the file's.
+  void send_rest_from_memory() {
+    const std::string_view body = reply_.body_view();
+    const size_t head_from = std::min(sent_, head_.size()), body_from = sent_ - head_from;
+    std::array<net::const_buffer, 2> buffers = {
+        net::buffer(head_.data() + head_from, head_.size() - head_from),
+        net::buffer(body.data() + body_from, body.size() - body_from)};
+    net::async_write(socket_, buffers,
+                     [self = shared_from_this()](boost::system::error_code ec, std::size_t bytes) {
+                       self->on_write(ec, self->sent_ + bytes);
                      });
   }
 
@@ -347,6 +404,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string method_;  // as the client sent it, for the access log
   unsigned version_ = 11;
   Reply reply_;
+  FileSpan span_;    // the body being sent from its file
+  size_t sent_ = 0;  // of head_ and span_
   Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point started_;
   bool responding_ = false, keep_alive_ = false, head_only_ = false;
