@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
+#include "model/figure_movies.hpp"
 #include "model/split_sum.hpp"
 
 namespace reelstat::model {
@@ -244,6 +248,39 @@ TEST(Catalog, MergeReplacesByIdAndKeepsExistingNames) {
   EXPECT_EQ(merged.companies(merged.movies()[1])[0], 3);
   EXPECT_FALSE(merged.company_names().count(2)) << "company 2 is linked to no movie any more";
   EXPECT_TRUE(merged.genre_names().count(35));
+}
+
+// The movies behind each (owner, year) come by year, then by id, whatever the bucket's size:
+// company 7 has 1,700 movies over 150 years (the counting sort's case), company 9 the even ids of
+// those, company 11 twelve movies (a bucket below the counting sort's threshold) and company 13
+// three hundred movies in the years 1001 and 5999 (too many years apart to count by). The
+// expected order is made here from the specs themselves.
+TEST(FigureMovies, EachOwnersMoviesComeByYearThenIdWhateverTheBucketsSize) {
+  std::vector<MovieSpec> specs;
+  std::map<int64_t, std::vector<std::pair<int, int64_t>>> expected;  // owner -> (year, id)
+  for (int64_t id = 1; id <= 2000; ++id) {
+    const int year = id <= 300 ? (id % 2 ? 1001 : 5999) : 1900 + static_cast<int>(id * 37 % 150);
+    std::vector<int64_t> companies;
+    if (id > 300) companies.push_back(7);
+    if (id > 300 && id % 2 == 0) companies.push_back(9);
+    if (id % 167 == 0) companies.push_back(11);
+    if (id <= 300) companies.push_back(13);
+    for (int64_t company : companies)
+      expected[company].push_back({year, id});
+    specs.push_back({id, static_cast<PackedDate>(year * 10000 + 101), 1, 1, 1, {18}, companies});
+  }
+  const Catalog c = catalog_of(specs);
+  const FigureMovies figures = figure_movies(c, OwnerKind::company);
+  ASSERT_EQ(figures.owners, (std::vector<int64_t>{7, 9, 11, 13}));
+  for (size_t o = 0; o < figures.owners.size(); ++o) {
+    std::vector<std::pair<int, int64_t>> got;
+    for (uint32_t e = figures.start[o]; e < figures.start[o + 1]; ++e)
+      got.push_back(
+          {FigureMovies::year(figures.entries[e]), c.movies()[FigureMovies::movie(figures.entries[e])].id});
+    auto want = expected[figures.owners[o]];
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(got, want) << "company " << figures.owners[o];
+  }
 }
 
 }  // namespace
