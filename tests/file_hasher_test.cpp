@@ -10,29 +10,18 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/unique_fd.hpp"
 #include "test_support.hpp"
 
 namespace reelstat::testing {
 namespace {
 
-class OpenFile {
- public:
-  explicit OpenFile(const std::filesystem::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~OpenFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int fd() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // FIPS 180-2's long test vector: a million 'a's.
 TEST(FileHasher, AMillionAsHashToTheStandardsDigest) {
   TempDir dir;
   write_file(dir.path() / "a", std::string(1000000, 'a'));
-  OpenFile file(dir.path() / "a");
-  ingest::FileHasher hasher(file.fd(), 1000000);
+  const UniqueFd file(::open((dir.path() / "a").c_str(), O_RDONLY | O_CLOEXEC));
+  ingest::FileHasher hasher(file.get(), 1000000);
   EXPECT_EQ(hasher.digest(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
@@ -42,8 +31,8 @@ TEST(FileHasher, AMillionAsHashToTheStandardsDigest) {
 TEST(FileHasher, AFileCutShortWhileItIsHashedIsAnErrorNotACrash) {
   TempDir dir;
   write_file(dir.path() / "cut", std::string(3 << 20, 'x'));
-  OpenFile file(dir.path() / "cut");
-  ingest::FileHasher hasher(file.fd(), 5 << 20);
+  const UniqueFd file(::open((dir.path() / "cut").c_str(), O_RDONLY | O_CLOEXEC));
+  ingest::FileHasher hasher(file.get(), 5 << 20);
   try {
     hasher.digest();
     FAIL() << "a digest of bytes that are not there";

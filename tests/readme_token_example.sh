@@ -7,32 +7,41 @@ reelstat=$1 source_dir=$2
 work=$(mktemp -d /tmp/reelstat-readme-token.XXXXXX)
 server_pid=
 cleanup() {
+  # The example's server, also when the example failed before it was known here.
+  [ -n "$server_pid" ] || server_pid=$(cat "$work/server.pid" 2>/dev/null || true)
   [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 cd "$work"
 "$reelstat" ingest "$source_dir/tests/data/movies_metadata.sample.csv" --data-dir data >/dev/null 2>&1
-port=$((20000 + RANDOM % 20000))
-# The block, with the server given a data dir and a port of its own, and every curl printing its status.
-/usr/bin/python3 - "$source_dir/README.md" "$reelstat" "$port" > example.sh <<'PY'
+# The block, with the server given a data dir and a port of its own (any free one, which it names
+# when it listens: a port guessed at random could be taken), and every curl printing its status.
+/usr/bin/python3 - "$source_dir/README.md" "$reelstat" > example.sh <<'PY'
 import re, sys
-readme, binary, port = sys.argv[1], sys.argv[2], sys.argv[3]
+readme, binary = sys.argv[1], sys.argv[2]
 text = open(readme).read()
 block = re.search(r"\*Worked example\*.*?```sh\n(.*?)```", text, re.S).group(1)
 block = block.replace("reelstat serve --config serve.toml &",
-                      f"{binary} serve --data-dir data --listen 127.0.0.1:{port} --config serve.toml >access.log 2>serve.err &\n"
+                      f"{binary} serve --data-dir data --listen 127.0.0.1:0 --config serve.toml >access.log 2>serve.err &\n"
                       "echo $! > server.pid\n"
                       # Ready when it answers, not after a guess: under CI's load a second was too short.
-                      f"for _ in $(seq 200); do curl -s -o /dev/null http://127.0.0.1:{port}/healthz && break; sleep 0.1; done")
-block = block.replace("http://127.0.0.1:8080", f"http://127.0.0.1:{port}")
+                      # At most 20 s, and no longer than the server lives.
+                      "port=\n"
+                      "for _ in $(seq 200); do\n"
+                      "  port=$(sed -n 's|.*listening on http://127.0.0.1:\\([0-9]*\\).*|\\1|p' serve.err)\n"
+                      "  [ -z \"$port\" ] || ! curl -s -o /dev/null http://127.0.0.1:$port/healthz || break\n"
+                      "  kill -0 \"$(cat server.pid)\" 2>/dev/null || { echo 'the server stopped'; exit 1; }\n"
+                      "  sleep 0.1\n"
+                      "done\n")
+block = block.replace("http://127.0.0.1:8080", "http://127.0.0.1:$port")
 block = block.replace("python3 -c", "/usr/bin/python3 -c")
 block = block.replace("curl -H", "curl -s -o /dev/null -w 'status %{http_code}\\n' -H")
 # The openssl token is checked too, before the Python one replaces it.
 block = block.replace('TOKEN="$header.$payload.$sig"\n',
                       'TOKEN="$header.$payload.$sig"\n'
-                      f"curl -s -o /dev/null -w 'status %{{http_code}}\\n' -H \"Authorization: Bearer $TOKEN\" "
-                      f"http://127.0.0.1:{port}/v1/genres\n")
+                      "curl -s -o /dev/null -w 'status %{http_code}\\n' -H \"Authorization: Bearer $TOKEN\" "
+                      "http://127.0.0.1:$port/v1/genres\n")
 print("set -euo pipefail\n" + block)
 PY
 out=$(bash example.sh 2>&1) || { echo "$out"; cat serve.err; exit 1; }

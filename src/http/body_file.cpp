@@ -7,10 +7,6 @@
 
 namespace reelstat::http {
 
-BodyFile::~BodyFile() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 size_t BodyFile::used() const {
   std::lock_guard lock(mutex_);
   return used_;
@@ -19,9 +15,9 @@ size_t BodyFile::used() const {
 std::optional<FileSpan> BodyFile::place(std::string_view bytes) {
   std::lock_guard lock(mutex_);
   if (failed_ || bytes.empty() || bytes.size() > capacity_ - used_) return std::nullopt;
-  if (fd_ < 0) {
-    fd_ = ::memfd_create("reelstat-bodies", MFD_CLOEXEC);
-    if (fd_ < 0) {
+  if (!fd_) {
+    fd_ = UniqueFd(::memfd_create("reelstat-bodies", MFD_CLOEXEC));
+    if (!fd_) {
       failed_ = true;
       return std::nullopt;
     }
@@ -30,7 +26,7 @@ std::optional<FileSpan> BodyFile::place(std::string_view bytes) {
   size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n =
-        ::pwrite(fd_, bytes.data() + written, bytes.size() - written, at + static_cast<off_t>(written));
+        ::pwrite(fd_.get(), bytes.data() + written, bytes.size() - written, at + static_cast<off_t>(written));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       // What part was written lies past used_ and is never sent; nothing is placed from now on.
@@ -40,7 +36,7 @@ std::optional<FileSpan> BodyFile::place(std::string_view bytes) {
     written += static_cast<size_t>(n);
   }
   used_ += bytes.size();
-  return FileSpan{fd_, at, bytes.size()};
+  return FileSpan{fd_.get(), at, bytes.size()};
 }
 
 }  // namespace reelstat::http

@@ -44,7 +44,7 @@ std::optional<FileSpan> RenderedResponse::file_span(bool gzip) const {
   // Below this a copy costs less than the second system call (head, then the file) that
   // sendfile needs beside one writev.
   constexpr size_t kFileMinimum = 8192;
-  if (!body_file) return std::nullopt;
+  if (!body_file || body_file->sending_refused()) return std::nullopt;
   const std::string& bytes = gzip ? gzip_body() : body;
   if (bytes.size() < kFileMinimum) return std::nullopt;
   Placement& placement = gzip ? gzip_placement_ : plain_placement_;

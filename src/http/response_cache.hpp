@@ -37,8 +37,9 @@ struct RenderedResponse {
   // gzip, and compressing every rendering cost a tenth of a cold sweep's CPU.
   const std::string& gzip_body() const;
   // The body (or its gzip form) in body_file, to be sent from there. Nothing the first time it is
-  // sent, for a body too small to gain, or once body_file is full: a cold sweep asks for most
-  // routes once, and copying those in would fill the file with what is never sent again.
+  // sent, for a body too small to gain, once body_file is full, or once sending from it was
+  // refused: a cold sweep asks for most routes once, and copying those in would fill the file
+  // with what is never sent again.
   std::optional<FileSpan> file_span(bool gzip) const;
 
  private:

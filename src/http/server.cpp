@@ -354,8 +354,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send_blocked(int error) {
-    if (error == EINVAL || error == ENOSYS || error == EPERM || error == EOPNOTSUPP || error == EIO)
-      return send_rest_from_memory();  // the file cannot be sent from (a seccomp filter, say)
+    if (error == EINVAL || error == ENOSYS || error == EPERM || error == EOPNOTSUPP || error == EIO) {
+      reply_.rendered->body_file->refuse_sending();  // the file cannot be sent from (seccomp, say)
+      return send_rest_from_memory();
+    }
     if (error != EAGAIN && error != EWOULDBLOCK) {
       const boost::system::error_code ec(error, boost::system::system_category());
       return net::post(socket_.get_executor(),
