@@ -44,7 +44,7 @@ class Jwt : public ::testing::Test {
     delete dir_;
   }
   std::vector<JwtKey> keys(bool with_secret = true) const {
-    auto set = parse_jwks(read_file(dir_->path() / "jwks.json"));
+    auto set = std::move(parse_jwks(read_file(dir_->path() / "jwks.json")).keys);
     if (with_secret) set.push_back(JwtKey::hmac_secret(read_file(dir_->path() / "hs256.secret")));
     return set;
   }
@@ -110,6 +110,18 @@ TEST_F(Jwt, EachBadTokenIsRefusedWithItsOwnReason) {
   EXPECT_EQ(refusal("payload_not_json"), "the payload is not base64url JSON");
   EXPECT_EQ(refusal("header_not_base64url"), "the header is not base64url JSON");
   EXPECT_EQ(refusal("no_sub"), "the token has no sub");
+}
+
+TEST_F(Jwt, KeysThatCannotBeUsedAreSkippedWithTheirReasonsAndAShortCoordinateIsPadded) {
+  const JwkSet set = parse_jwks(read_file(dir_->path() / "jwks_odd.json"));
+  ASSERT_EQ(set.keys.size(), 1u);
+  EXPECT_EQ(set.keys[0].kid(), "ec-short");
+  const auto result = verify_jwt(token("es256_short_x"), set.keys, rules(), now_);
+  ASSERT_TRUE(std::holds_alternative<JwtIdentity>(result)) << std::get<JwtRefusal>(result).reason;
+  EXPECT_EQ(std::get<JwtIdentity>(result).subject, "app-1");
+  EXPECT_EQ(set.skipped, (std::vector<std::string>{"key 'ec-long': a P-256 JWK whose x is over 32 bytes",
+                                                   "key 'ec-384': an EC JWK whose curve is not P-256",
+                                                   "key 'rsa-1024': an RSA JWK under 2048 bits"}));
 }
 
 // HS256 only where the operator allowed it; the default list is RS256, ES256, EdDSA.

@@ -20,10 +20,19 @@ int64_t unix_now() {
 
 // The signing keys of a JWK Set's text; throws (std::invalid_argument from parse_jwks, or
 // std::runtime_error) when there are none.
-std::vector<JwtKey> signing_keys(const std::string& text) {
-  std::vector<JwtKey> keys = parse_jwks(text);
-  if (keys.empty()) throw std::runtime_error("it holds no signing key reelstat verifies");
-  return keys;
+JwkSet signing_keys(const std::string& text) {
+  JwkSet set = parse_jwks(text);
+  if (set.keys.empty())
+    throw std::runtime_error(set.skipped.empty() ? std::string("it holds no signing key reelstat verifies")
+                                                 : "it holds no signing key reelstat verifies (" +
+                                                       fmt::format("{}", fmt::join(set.skipped, "; ")) + ")");
+  return set;
+}
+
+// A set is taken with the keys it could use; the operator is told once, when it changes, which it left out.
+void log_skipped(const std::string& source, const JwkSet& set) {
+  for (const std::string& why : set.skipped)
+    std::cerr << "reelstat serve: " << source << ": skipped " << why << "; the other keys are used\n";
 }
 
 }  // namespace
@@ -107,7 +116,7 @@ bool JwksRefresher::read_file() {
   file_stamp_ = stamp;  // a bad file is reported once, then again only when it changes
   auto text = read_whole_file(sources_.file);
   if (!text) throw std::runtime_error("cannot read it");
-  signing_keys(*text);
+  log_skipped("jwks_file " + sources_.file, signing_keys(*text));
   file_text_ = std::move(*text);
   publish_both();
   return true;
@@ -116,7 +125,7 @@ bool JwksRefresher::read_file() {
 bool JwksRefresher::fetch_url() {
   try {
     std::string text = fetch_jwks(sources_.url, sources_.fetch, stopping_);
-    signing_keys(text);
+    const JwkSet set = signing_keys(text);
     backoff_ = std::chrono::seconds(0);
     next_fetch_ = Clock::now() + sources_.refresh;
     failures_log_.clear();
@@ -125,6 +134,7 @@ bool JwksRefresher::fetch_url() {
       status_.last_success_unix = unix_now();
       return true;
     }
+    log_skipped("jwks_url " + sources_.url, set);
     url_text_ = std::move(text);
     publish_both();
     return true;
@@ -144,7 +154,7 @@ void JwksRefresher::publish_both() {
   std::vector<JwtKey> keys;
   for (const std::string* text : {&file_text_, &url_text_})
     if (!text->empty())
-      for (JwtKey& k : signing_keys(*text))
+      for (JwtKey& k : signing_keys(*text).keys)
         keys.push_back(std::move(k));
   {
     std::lock_guard lock(mutex_);

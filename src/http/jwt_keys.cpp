@@ -82,12 +82,18 @@ PkeyPtr rsa_key(const Json& jwk) {
   return from_params("RSA", builder.get());
 }
 
+// RFC 7518 section 6.2.1.2 wants a coordinate's full 32 bytes, but providers built on PyJWT before
+// 2.8 (Debian 12's 2.6 among them) drop its leading zero bytes, one key in 128: the same number, so
+// it is padded back rather than refused.
+std::string p256_coordinate(const Json& jwk, const char* name) {
+  std::string bytes = member(jwk, name);
+  if (bytes.size() > 32) throw std::invalid_argument(std::string("a P-256 JWK whose ") + name + " is over 32 bytes");
+  return std::string(32 - bytes.size(), '\0') + bytes;
+}
+
 PkeyPtr ec_key(const Json& jwk) {
   if (jwk.value("crv", "") != "P-256") throw std::invalid_argument("an EC JWK whose curve is not P-256");
-  const std::string x = member(jwk, "x"), y = member(jwk, "y");
-  if (x.size() != 32 || y.size() != 32)
-    throw std::invalid_argument("a P-256 JWK whose x or y is not 32 bytes");
-  const std::string point = std::string(1, '\x04') + x + y;  // uncompressed (SEC 1)
+  const std::string point = std::string(1, '\x04') + p256_coordinate(jwk, "x") + p256_coordinate(jwk, "y");
   ParamBldPtr builder(OSSL_PARAM_BLD_new());
   if (!builder ||
       OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
@@ -218,17 +224,24 @@ bool JwtKey::verifies(std::string_view input, std::string_view signature) const 
   return false;
 }
 
-std::vector<JwtKey> parse_jwks(std::string_view json) {
+JwkSet parse_jwks(std::string_view json) {
   const Json set = Json::parse(json, nullptr, false);
   if (!set.is_object() || !set.contains("keys") || !set["keys"].is_array())
     throw std::invalid_argument("a JWK Set is an object with a \"keys\" list");
-  std::vector<JwtKey> keys;
+  JwkSet parsed;
   for (const Json& jwk : set["keys"]) {
     const std::string kty = jwk.is_object() ? jwk.value("kty", "") : "";
     if (jwk.is_object() && jwk.value("use", "sig") != "sig") continue;  // an encryption key
-    if (kty == "RSA" || kty == "EC" || kty == "OKP") keys.push_back(JwtKey::from_jwk(jwk));
+    if (kty != "RSA" && kty != "EC" && kty != "OKP") continue;           // a type never verified here
+    try {
+      parsed.keys.push_back(JwtKey::from_jwk(jwk));
+    } catch (const std::invalid_argument& e) {
+      const std::string kid = jwk.value("kid", "");
+      parsed.skipped.push_back((kid.empty() ? std::string("a key without kid") : "key '" + kid + "'") + ": " +
+                               e.what());
+    }
   }
-  return keys;
+  return parsed;
 }
 
 }  // namespace reelstat::http

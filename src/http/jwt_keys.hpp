@@ -53,8 +53,16 @@ class JwtKey {
   std::string secret_;          // HS256
 };
 
-// A JWK Set: {"keys": [...]}. Keys of a type reelstat does not verify are skipped, not refused (a
-// provider may publish encryption keys beside its signing keys); a malformed key is refused.
-std::vector<JwtKey> parse_jwks(std::string_view json);
+// A JWK Set's signing keys, and why each key of a verified type was left out.
+struct JwkSet {
+  std::vector<JwtKey> keys;
+  std::vector<std::string> skipped;  // "key 'KID': REASON"
+};
+
+// A JWK Set: {"keys": [...]}; throws std::invalid_argument when the text is not one. Keys reelstat
+// cannot use are left out, as RFC 7517 section 5 asks, never the whole set: encryption keys and
+// other types silently, an RSA, EC or OKP key that is malformed or of another size, curve or alg
+// with its reason in `skipped` (a provider adding an ES384 key must not stop every token).
+JwkSet parse_jwks(std::string_view json);
 
 }  // namespace reelstat::http

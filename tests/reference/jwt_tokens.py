@@ -76,7 +76,30 @@ def main():
     tokens["nine_kib"] = sign({**claims, "pad": "x" * 9 * 1024}, rsa_key, "RS256", "rsa-1")
     tokens["payload_not_json"] = f"{head}.{b64(b'not json at all')}.{sig}"
     tokens["header_not_base64url"] = f"{head}*!.{body}.{sig}"
+    tokens["es256_short_x"] = sign(claims, write_odd_keys(out), "ES256", "ec-short")
     print(json.dumps(tokens))
+
+
+def write_odd_keys(out):
+    """DIR/jwks_odd.json: keys a provider may publish beside good ones. "ec-short" as PyJWT 2.6 writes
+    a P-256 key whose x is under 2^248 (31 bytes, its leading zero dropped); "ec-long", a 33-byte x;
+    "ec-384", a P-384 key; "rsa-1024", too short. Returns ec-short's private key."""
+    while True:  # one key in 256 has x under 2^248
+        short = ec.generate_private_key(ec.SECP256R1())
+        if short.public_key().public_numbers().x < 2 ** 248:
+            break
+    keys = []
+    jwk = json.loads(ECAlgorithm.to_jwk(short.public_key()))
+    assert len(base64.urlsafe_b64decode(jwk["x"] + "==")) == 31, "PyJWT pads the coordinate now"
+    keys.append({**jwk, "kid": "ec-short"})
+    long_x = json.loads(ECAlgorithm.to_jwk(ec.generate_private_key(ec.SECP256R1()).public_key()))
+    padded = base64.urlsafe_b64decode(long_x["x"] + "==").rjust(32, b"\0")
+    keys.append({**long_x, "x": b64(b"\0" + padded), "kid": "ec-long"})
+    keys.append({**json.loads(ECAlgorithm.to_jwk(ec.generate_private_key(ec.SECP384R1()).public_key())), "kid": "ec-384"})
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    keys.append({**json.loads(RSAAlgorithm.to_jwk(small.public_key())), "kid": "rsa-1024"})
+    open(f"{out}/jwks_odd.json", "w").write(json.dumps({"keys": keys}))
+    return short
 
 
 if __name__ == "__main__":
