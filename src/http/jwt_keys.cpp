@@ -87,7 +87,8 @@ PkeyPtr rsa_key(const Json& jwk) {
 // it is padded back rather than refused.
 std::string p256_coordinate(const Json& jwk, const char* name) {
   std::string bytes = member(jwk, name);
-  if (bytes.size() > 32) throw std::invalid_argument(std::string("a P-256 JWK whose ") + name + " is over 32 bytes");
+  if (bytes.size() > 32)
+    throw std::invalid_argument(std::string("a P-256 JWK whose ") + name + " is over 32 bytes");
   return std::string(32 - bytes.size(), '\0') + bytes;
 }
 
@@ -232,7 +233,7 @@ JwkSet parse_jwks(std::string_view json) {
   for (const Json& jwk : set["keys"]) {
     const std::string kty = jwk.is_object() ? jwk.value("kty", "") : "";
     if (jwk.is_object() && jwk.value("use", "sig") != "sig") continue;  // an encryption key
-    if (kty != "RSA" && kty != "EC" && kty != "OKP") continue;           // a type never verified here
+    if (kty != "RSA" && kty != "EC" && kty != "OKP") continue;          // a type never verified here
     try {
       parsed.keys.push_back(JwtKey::from_jwk(jwk));
     } catch (const std::invalid_argument& e) {
