@@ -22,11 +22,10 @@ int64_t unix_now() {
 // std::runtime_error) when there are none.
 JwkSet signing_keys(const std::string& text) {
   JwkSet set = parse_jwks(text);
-  if (set.keys.empty())
-    throw std::runtime_error(set.skipped.empty() ? std::string("it holds no signing key reelstat verifies")
-                                                 : "it holds no signing key reelstat verifies (" +
-                                                       fmt::format("{}", fmt::join(set.skipped, "; ")) + ")");
-  return set;
+  if (!set.keys.empty()) return set;
+  std::string why = "it holds no signing key reelstat verifies";
+  if (!set.skipped.empty()) why += fmt::format(" ({})", fmt::join(set.skipped, "; "));
+  throw std::runtime_error(why);
 }
 
 // A set is taken with the keys it could use; the operator is told once, when it changes, which it left out.
